@@ -1,0 +1,47 @@
+# Alert Whisperer: the two commands are `make run` and `make test`.
+PORT ?= 8001
+DATA_DIR ?= ./data
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+PYTHON ?= /usr/bin/python3
+
+.PHONY: run test build build-asan deps test-deps unit api bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
+
+build: deps
+	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAW_WERROR=ON $(CMAKE_FLAGS) > /dev/null
+	cmake --build build -j $(JOBS)
+
+build-asan: test-deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAW_WERROR=ON -DAW_SANITIZE=ON $(CMAKE_FLAGS) > /dev/null
+	cmake --build build-asan -j $(JOBS)
+
+run: build
+	./build/alertwhisperer serve --port $(PORT) --data-dir $(DATA_DIR)
+
+# Unit and conformance tests (ASan+UBSan build) under ctest, then the black-box
+# API tests (pytest) against the real binary. Both always run; the exit code is
+# non-zero when either failed.
+test: test-deps build build-asan
+	@status=0; \
+	  ( cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 600 ) || status=1; \
+	  AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
+	  exit $$status
+
+unit: build-asan
+	cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+api: build test-deps
+	AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api
+
+bench: build
+	@scripts/install-deps.sh --bench
+	bench/intake_bench.sh
+
+clean:
+	rm -rf build build-asan

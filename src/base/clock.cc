@@ -1,0 +1,10 @@
+#include "base/clock.h"
+
+namespace aw {
+
+SystemClock* SystemClock::Default() {
+  static SystemClock clock;
+  return &clock;
+}
+
+}  // namespace aw
