@@ -1,6 +1,112 @@
-#include <cstdio>
+// alertwhisperer: the server and its administration verbs.
+//
+//   alertwhisperer serve [--port N] [--data-dir DIR]
+//   alertwhisperer seed [--data-dir DIR]
+//   alertwhisperer tables create [--data-dir DIR]
+//   alertwhisperer user add --email E --name N --role R [--company ID]... < password
 
-int main() {
-  std::puts("alertwhisperer");
+#include <csignal>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/app.h"
+#include "app/config.h"
+#include "app/logging.h"
+#include "app/serve.h"
+#include "base/errors.h"
+#include "services/seed.h"
+
+namespace {
+
+int Fail(const std::string& sentence) {
+  std::cerr << "alertwhisperer: " << sentence << std::endl;
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Signals are handled by `serve` with sigwait: block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App cli{"Alert Whisperer: alert intake, correlation and incident response for MSPs"};
+  cli.require_subcommand(1);
+  std::string data_dir;
+  int port = 0;
+  std::string email, name, role;
+  std::vector<std::string> companies;
+
+  auto* serve = cli.add_subcommand("serve", "Run the HTTP server");
+  serve->add_option("--port", port, "Port to listen on (env PORT, default 8001)")->check(CLI::Range(1, 65535));
+  serve->add_option("--data-dir", data_dir, "Data directory (env AW_DATA_DIR, default ./data)");
+  auto* seed = cli.add_subcommand("seed", "Create the demo data (idempotent)");
+  seed->add_option("--data-dir", data_dir, "Data directory");
+  auto* tables = cli.add_subcommand("tables", "Manage the store's tables");
+  tables->require_subcommand(1);
+  auto* tables_create = tables->add_subcommand("create", "Create the 11 tables (idempotent)");
+  tables_create->add_option("--data-dir", data_dir, "Data directory");
+  auto* user = cli.add_subcommand("user", "Manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Add a user; the password is read from standard input");
+  user_add->add_option("--email", email, "Email address")->required();
+  user_add->add_option("--name", name, "Display name")->required();
+  user_add->add_option("--role", role, "msp_admin, company_admin, technician or client")
+      ->required()
+      ->check(CLI::IsMember({"msp_admin", "admin", "company_admin", "technician", "client"}));
+  user_add->add_option("--company", companies, "Company id (repeatable)");
+  user_add->add_option("--data-dir", data_dir, "Data directory");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  auto env = aw::app::ProcessEnv();
+  if (port != 0) env["PORT"] = std::to_string(port);
+  if (!data_dir.empty()) env["AW_DATA_DIR"] = data_dir;
+  auto config = aw::app::LoadConfig(env);
+  if (!config.ok()) return Fail(config.status().message());
+  aw::app::SetupLogging(config->log_level);
+
+  if (serve->parsed()) return aw::app::Serve(*config);
+
+  auto app = aw::app::App::Open(*config);
+  if (!app.ok()) return Fail(app.status().message());
+  try {
+    if (seed->parsed()) {
+      aw::services::SeedDemo((*app)->context(), (*app)->users(), (*app)->companies());
+      std::cout << "Demo data is in place in " << config->data_dir << std::endl;
+    } else if (tables_create->parsed()) {
+      std::cout << "The 11 tables exist in " << config->data_dir << std::endl;
+    } else if (user_add->parsed()) {
+      std::string password;
+      std::getline(std::cin, password);
+      if (!password.empty() && password.back() == '\r') password.pop_back();
+      aw::services::UserService::ValidatePassword(password);
+      aw::services::NewUser nu;
+      nu.email = email;
+      nu.name = name;
+      nu.password = password;
+      aw::services::ParseRole(role, &nu.role);
+      for (const auto& c : companies) {
+        if (!(*app)->companies()->Find(c)) return Fail("company " + c + " does not exist");
+      }
+      nu.company_ids = companies;
+      auto created = (*app)->users()->Create(nu);
+      std::cout << "Created user " << created.value("id", "") << " <" << created.value("email", "") << ">"
+                << std::endl;
+    }
+  } catch (const aw::ApiError& e) {
+    return Fail(e.detail());
+  }
   return 0;
 }

@@ -4,8 +4,8 @@ namespace aw::store::tables {
 
 const std::vector<TableSpec>& All() {
   static const std::vector<TableSpec> specs = {
-      {kUsers, "id", std::nullopt, {{kEmailIndex, "email", std::nullopt}}, "ttl"},
-      {kCompanies, "id", std::nullopt, {{kApiKeyIndex, "api_key", std::nullopt}}, std::nullopt},
+      {kUsers, "id", std::nullopt, {{kEmailIndex, "email", std::nullopt}, {kDirectoryIndex, "directory", "email"}}, "ttl"},
+      {kCompanies, "id", std::nullopt, {{kApiKeyIndex, "api_key", std::nullopt}, {kDirectoryIndex, "directory", "name"}}, std::nullopt},
       {kAlerts, "company_id", "id",
        {{kAlertsByTimeIndex, "company_id", "timestamp"},
         {kAlertsByIncidentIndex, "correlated_incident_id", "timestamp"}},

@@ -26,6 +26,10 @@ inline constexpr const char* kApiKeyIndex = "api_key-index";
 inline constexpr const char* kAlertsByTimeIndex = "company_id-timestamp-index";
 inline constexpr const char* kAlertsByIncidentIndex = "correlated_incident_id-index";
 inline constexpr const char* kIncidentsByStatusIndex = "company_id-status-index";
+// Added GSI on Users and Companies (tables without a partition to list):
+// partition "directory" holds a constant ("users" / "companies"), so listing
+// every user or company is a Query, never a Scan.
+inline constexpr const char* kDirectoryIndex = "directory-index";
 
 // All table specs, in a stable order.
 const std::vector<TableSpec>& All();

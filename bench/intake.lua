@@ -1,0 +1,68 @@
+-- wrk script for bench/intake_bench.sh: one alert per request, every request distinct.
+--
+-- Usage: wrk ... <url> -- <mode> <run-id> [api-key]
+--   mode "aw": POST /api/webhooks/alerts (Alert Whisperer native body, X-API-Key header)
+--   mode "am": POST /api/v2/alerts (Prometheus Alertmanager, a JSON array of one alert)
+-- done() prints one parseable line:
+--   BENCH_RESULT requests=N duration_us=N rps=F p50_us=N p99_us=N non2xx=N socket_errors=N
+
+local mode, run_id, api_key = "aw", "0", ""
+local thread_id = 0
+local counter = 0
+local next_thread_id = 0
+
+-- Runs in the main Lua state once per thread, before the threads start.
+function setup(thread)
+  next_thread_id = next_thread_id + 1
+  thread:set("thread_id", next_thread_id)
+end
+
+function init(args)
+  mode = args[1] or "aw"
+  run_id = args[2] or "0"
+  api_key = args[3] or ""
+  if mode == "aw" then
+    wrk.method = "POST"
+    wrk.path = "/api/webhooks/alerts"
+    wrk.headers["Content-Type"] = "application/json"
+    wrk.headers["X-API-Key"] = api_key
+  elseif mode == "am" then
+    wrk.method = "POST"
+    wrk.path = "/api/v2/alerts"
+    wrk.headers["Content-Type"] = "application/json"
+  else
+    error("intake.lua: unknown mode " .. mode)
+  end
+end
+
+local severities = { "critical", "high", "medium", "low" }
+
+function request()
+  counter = counter + 1
+  local tag = string.format("r%s-t%d-n%d", run_id, thread_id, counter)
+  local body
+  if mode == "aw" then
+    body = string.format(
+      '{"asset_name":"host-%s","signature":"bench_sig_%d","severity":"%s",' ..
+      '"message":"bench alert %s","tool_source":"wrk"}',
+      tag, counter % 50, severities[counter % 4 + 1], tag)
+  else
+    body = string.format(
+      '[{"labels":{"alertname":"BenchAlert","instance":"host-%s","severity":"%s"},' ..
+      '"annotations":{"summary":"bench alert %s"}}]',
+      tag, severities[counter % 4 + 1], tag)
+  end
+  return wrk.format(nil, nil, nil, body)
+end
+
+function done(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local e = summary.errors
+  -- wrk counts responses with status > 399 in errors.status; nothing here answers 1xx/3xx.
+  io.write(string.format(
+    "BENCH_RESULT requests=%d duration_us=%d rps=%.1f p50_us=%d p99_us=%d non2xx=%d " ..
+    "socket_errors=%d\n",
+    summary.requests, summary.duration, summary.requests / seconds,
+    latency:percentile(50), latency:percentile(99), e.status,
+    e.connect + e.read + e.write + e.timeout))
+end

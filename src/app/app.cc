@@ -1,0 +1,129 @@
+#include "app/app.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/hash.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/tables.h"
+
+namespace aw::app {
+
+namespace fs = std::filesystem;
+
+Result<std::string> ReadOrCreateKeyFile(const std::string& path, size_t n) {
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    std::ifstream in(path, std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (data.size() != n) {
+      return Status::InvalidArgument("key file " + path + " is damaged: expected " + std::to_string(n) +
+                                     " bytes, found " + std::to_string(data.size()));
+    }
+    return data;
+  }
+  std::string data = crypto::RandomBytes(n);
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::InvalidArgument("cannot create key file " + path);
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    out.flush();
+    if (!out) return Status::InvalidArgument("cannot write key file " + path);
+  }
+  ::chmod(tmp.c_str(), 0600);
+  fs::rename(tmp, path, ec);
+  if (ec) return Status::InvalidArgument("cannot create key file " + path + ": " + ec.message());
+  spdlog::info("created {}", path);
+  return data;
+}
+
+Status App::LoadSecrets() {
+  std::string master;
+  if (!config_.master_key_b64.empty()) {
+    auto raw = crypto::Base64Decode(config_.master_key_b64);
+    if (!raw || raw->size() != crypto::SecretBox::kKeySize) {
+      return Status::InvalidArgument("setting AW_MASTER_KEY is invalid: it must be 32 bytes, base64-encoded "
+                                     "(e.g. the output of `openssl rand -base64 32`)");
+    }
+    master = *raw;
+  } else if (config_.store == "dynamodb") {
+    return Status::InvalidArgument(
+        "setting AW_MASTER_KEY is missing: replicas on DynamoDB share no disk, so the key for secrets at "
+        "rest must come from configuration");
+  } else {
+    auto k = ReadOrCreateKeyFile(config_.data_dir + "/master.key", crypto::SecretBox::kKeySize);
+    if (!k.ok()) return k.status();
+    master = *k;
+  }
+  auto box = crypto::SecretBox::FromKey(master);
+  if (!box.ok()) return box.status();
+  secrets_ = std::make_unique<crypto::SecretBox>(std::move(box).value());
+
+  if (config_.jwt_secret.empty()) {
+    if (config_.store == "dynamodb") {
+      return Status::InvalidArgument(
+          "setting JWT_SECRET is missing: replicas on DynamoDB must share one signing secret");
+    }
+    auto k = ReadOrCreateKeyFile(config_.data_dir + "/jwt_secret", 48);
+    if (!k.ok()) return k.status();
+    config_.jwt_secret = crypto::HexEncode(*k);
+  }
+  return Status::OK();
+}
+
+Result<std::unique_ptr<App>> App::Open(const Config& config) {
+  std::unique_ptr<App> app(new App(config));
+  std::error_code ec;
+  fs::create_directories(app->config_.data_dir, ec);
+  if (ec) {
+    return Status::InvalidArgument("setting AW_DATA_DIR=\"" + app->config_.data_dir +
+                                   "\" is invalid: cannot create it (" + ec.message() + ")");
+  }
+  if (app->config_.store == "dynamodb") {
+    return Status::InvalidArgument("setting AW_STORE=dynamodb is not available in this build yet; use sqlite");
+  }
+  if (Status s = app->LoadSecrets(); !s.ok()) return s;
+
+  store::SqliteOptions opts;
+  opts.path = app->config_.data_dir + "/alertwhisperer.db";
+  auto st = store::SqliteStore::Open(opts, SystemClock::Default());
+  if (!st.ok()) return Status(st.status().code(), "cannot open the SQLite store " + opts.path + ": " +
+                                                       st.status().message());
+  app->store_ = std::move(st).value();
+  if (Status s = app->CreateTables(); !s.ok()) return s;
+
+  auto& ctx = app->ctx_;
+  ctx.store = app->store_.get();
+  ctx.clock = SystemClock::Default();
+  ctx.secrets = app->secrets_.get();
+  ctx.settings.jwt_secret = app->config_.jwt_secret;
+  ctx.settings.jwt_expiration_hours = app->config_.jwt_expiration_hours;
+  ctx.settings.refresh_token_days = app->config_.refresh_token_days;
+  ctx.settings.alert_ttl_days = app->config_.alert_ttl_days;
+  ctx.settings.audit_ttl_days = app->config_.audit_ttl_days;
+  app->users_ = std::make_unique<services::UserService>(&ctx);
+  app->companies_ = std::make_unique<services::CompanyService>(&ctx);
+  app->auth_ = std::make_unique<services::AuthService>(&ctx, app->users_.get());
+  app->alerts_ = std::make_unique<services::AlertService>(&ctx);
+  return app;
+}
+
+Status App::CreateTables() {
+  for (const auto& spec : store::tables::All()) {
+    if (Status s = store_->CreateTable(spec); !s.ok()) {
+      return Status(s.code(), "cannot create table " + spec.name + ": " + s.message());
+    }
+  }
+  return Status::OK();
+}
+
+App::~App() {
+  if (store_) (void)store_->Flush();
+}
+
+}  // namespace aw::app

@@ -1,0 +1,56 @@
+#pragma once
+
+// Wiring: opens the store and the secrets, builds the services. Used by
+// every CLI verb so `serve`, `seed` and `user add` see the same data.
+
+#include <memory>
+#include <string>
+
+#include "app/config.h"
+#include "base/clock.h"
+#include "crypto/secret_box.h"
+#include "services/alert_service.h"
+#include "services/auth_service.h"
+#include "services/company_service.h"
+#include "services/context.h"
+#include "services/user_service.h"
+#include "store/store.h"
+
+namespace aw::app {
+
+class App {
+ public:
+  // Opens everything; a non-OK status is one sentence for the operator.
+  static Result<std::unique_ptr<App>> Open(const Config& config);
+  ~App();
+
+  const Config& config() const { return config_; }
+  store::Store* store() { return store_.get(); }
+  services::Context* context() { return &ctx_; }
+  services::UserService* users() { return users_.get(); }
+  services::CompanyService* companies() { return companies_.get(); }
+  services::AuthService* auth() { return auth_.get(); }
+  services::AlertService* alerts() { return alerts_.get(); }
+
+  // Creates the 11 tables (idempotent).
+  Status CreateTables();
+
+ private:
+  explicit App(Config config) : config_(std::move(config)) {}
+  Status LoadSecrets();
+
+  Config config_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<crypto::SecretBox> secrets_;
+  services::Context ctx_;
+  std::unique_ptr<services::UserService> users_;
+  std::unique_ptr<services::CompanyService> companies_;
+  std::unique_ptr<services::AuthService> auth_;
+  std::unique_ptr<services::AlertService> alerts_;
+};
+
+// Reads `path` or, when it does not exist, creates it with `n` random bytes
+// (mode 0600). Error names the file.
+Result<std::string> ReadOrCreateKeyFile(const std::string& path, size_t n);
+
+}  // namespace aw::app

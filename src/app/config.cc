@@ -1,0 +1,136 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <fstream>
+
+extern char** environ;
+
+namespace aw::app {
+
+namespace {
+
+std::string Trim(std::string s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+Status Bad(const std::string& name, const std::string& value, const std::string& want) {
+  return Status::InvalidArgument("setting " + name + "=\"" + value + "\" is invalid: " + want);
+}
+
+Status ParseInt(const EnvMap& env, const std::string& name, int64_t lo, int64_t hi, int64_t* out) {
+  auto it = env.find(name);
+  if (it == env.end() || it->second.empty()) return Status::OK();
+  const std::string& v = it->second;
+  int64_t x = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (ec != std::errc() || p != v.data() + v.size() || x < lo || x > hi) {
+    return Bad(name, v, "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  *out = x;
+  return Status::OK();
+}
+
+}  // namespace
+
+EnvMap ReadDotEnv(const std::string& path) {
+  EnvMap out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("export ", 0) == 0) line = Trim(line.substr(7));
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = Trim(line.substr(0, eq));
+    std::string val = Trim(line.substr(eq + 1));
+    if (val.size() >= 2 && (val.front() == '"' || val.front() == '\'') && val.back() == val.front()) {
+      val = val.substr(1, val.size() - 2);
+    }
+    out[key] = val;
+  }
+  return out;
+}
+
+EnvMap ProcessEnv() {
+  EnvMap env = ReadDotEnv(".env");
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string kv(*e);
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+Result<Config> LoadConfig(const EnvMap& env) {
+  Config c;
+  auto get = [&](const char* name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    if (it == env.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+  };
+  int64_t n = c.port;
+  if (auto s = ParseInt(env, "PORT", 1, 65535, &n); !s.ok()) return s;
+  c.port = static_cast<uint16_t>(n);
+  n = c.io_threads;
+  if (auto s = ParseInt(env, "AW_IO_THREADS", 1, 64, &n); !s.ok()) return s;
+  c.io_threads = static_cast<int>(n);
+  n = c.worker_threads;
+  if (auto s = ParseInt(env, "AW_WORKER_THREADS", 1, 1024, &n); !s.ok()) return s;
+  c.worker_threads = static_cast<int>(n);
+  n = static_cast<int64_t>(c.max_body_bytes);
+  if (auto s = ParseInt(env, "AW_MAX_BODY_BYTES", 1024, 64 << 20, &n); !s.ok()) return s;
+  c.max_body_bytes = static_cast<size_t>(n);
+  n = c.jwt_expiration_hours;
+  if (auto s = ParseInt(env, "JWT_EXPIRATION_HOURS", 1, 24 * 365, &n); !s.ok()) return s;
+  c.jwt_expiration_hours = static_cast<int>(n);
+  n = c.refresh_token_days;
+  if (auto s = ParseInt(env, "AW_REFRESH_TOKEN_DAYS", 1, 365, &n); !s.ok()) return s;
+  c.refresh_token_days = static_cast<int>(n);
+  n = c.alert_ttl_days;
+  if (auto s = ParseInt(env, "AW_ALERT_TTL_DAYS", 1, 3650, &n); !s.ok()) return s;
+  c.alert_ttl_days = static_cast<int>(n);
+  n = c.audit_ttl_days;
+  if (auto s = ParseInt(env, "AW_AUDIT_TTL_DAYS", 1, 3650, &n); !s.ok()) return s;
+  c.audit_ttl_days = static_cast<int>(n);
+
+  if (auto v = get("AW_BIND_ADDRESS")) c.address = *v;
+  if (auto v = get("AW_LOG_LEVEL")) {
+    if (*v != "trace" && *v != "debug" && *v != "info" && *v != "warn" && *v != "error") {
+      return Bad("AW_LOG_LEVEL", *v, "expected trace, debug, info, warn or error");
+    }
+    c.log_level = *v;
+  }
+  if (auto v = get("AW_STORE")) {
+    if (*v != "sqlite" && *v != "dynamodb") return Bad("AW_STORE", *v, "expected sqlite or dynamodb");
+    c.store = *v;
+  }
+  if (auto v = get("AW_DATA_DIR")) c.data_dir = *v;
+  if (auto v = get("DYNAMODB_TABLE_PREFIX")) c.table_prefix = *v;
+  if (auto v = get("AWS_REGION")) c.aws_region = *v;
+  if (auto v = get("DYNAMODB_ENDPOINT")) c.dynamodb_endpoint = *v;
+  if (auto v = get("AW_DEMO")) {
+    if (*v == "true" || *v == "1" || *v == "yes" || *v == "on") {
+      c.demo = true;
+    } else if (*v == "false" || *v == "0" || *v == "no" || *v == "off") {
+      c.demo = false;
+    } else {
+      return Bad("AW_DEMO", *v, "expected true or false");
+    }
+  }
+  if (auto v = get("JWT_SECRET")) {
+    if (v->size() < 32) {
+      return Status::InvalidArgument("setting JWT_SECRET is invalid: it must be at least 32 characters long");
+    }
+    c.jwt_secret = *v;
+  }
+  if (auto v = get("JWT_ALGORITHM")) {
+    if (*v != "HS256") return Bad("JWT_ALGORITHM", *v, "only HS256 is supported");
+  }
+  if (auto v = get("AW_MASTER_KEY")) c.master_key_b64 = *v;  // decoded and checked at start-up
+  return c;
+}
+
+}  // namespace aw::app

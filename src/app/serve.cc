@@ -1,0 +1,101 @@
+#include "app/serve.h"
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "app/app.h"
+#include "crypto/password.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "services/seed.h"
+
+namespace aw::app {
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+// Warns while a demo account still has its published password.
+void WarnAboutDemoPasswords(App* app) {
+  for (const auto& acct : services::DemoAccounts()) {
+    try {
+      auto u = app->users()->FindByEmail(acct.email);
+      if (u && crypto::VerifyPassword(acct.password, u->value("password_hash", ""))) {
+        spdlog::warn("demo account {} still has its published password: change it (PUT /api/profile/password) "
+                     "or delete the account before real use",
+                     acct.email);
+      }
+    } catch (const std::exception&) {
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+int Serve(const Config& config) {
+  auto opened = App::Open(config);
+  if (!opened.ok()) {
+    std::cerr << "alertwhisperer: " << opened.status().message() << std::endl;
+    return 2;
+  }
+  std::unique_ptr<App> app = std::move(opened).value();
+
+  bool first_start = false;
+  try {
+    if (config.DemoEnabled() && !services::IsSeeded(app->context())) {
+      services::SeedDemo(app->context(), app->users(), app->companies());
+      first_start = true;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "alertwhisperer: seeding the demo data failed: " << e.what() << std::endl;
+    return 2;
+  }
+
+  http::Router router;
+  http::Services services{app->auth(), app->users(), app->companies(), app->alerts(), config.store, kVersion};
+  http::RegisterRoutes(router, services);
+
+  http::ServerOptions opts;
+  opts.address = config.address;
+  opts.port = config.port;
+  opts.io_threads = config.io_threads;
+  opts.worker_threads = config.worker_threads;
+  opts.max_body_bytes = config.max_body_bytes;
+  http::Server server(opts, &router);
+  if (Status s = server.Start(); !s.ok()) {
+    std::cerr << "alertwhisperer: cannot listen: " << s.message() << std::endl;
+    return 2;
+  }
+  spdlog::info("Alert Whisperer {} serving on http://localhost:{} (store: {} in {})", kVersion, server.port(),
+               config.store, config.data_dir);
+  if (first_start) {
+    spdlog::info("first start: demo data created. Sign in with admin@alertwhisperer.com / admin123; each "
+                 "company's webhook API key is shown by GET /api/companies (as the admin)");
+  }
+  std::thread warn_thread;
+  if (config.DemoEnabled()) warn_thread = std::thread([&app] { WarnAboutDemoPasswords(app.get()); });
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("received {}, shutting down: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  server.Stop();
+  if (warn_thread.joinable()) warn_thread.join();
+  Status flushed = app->store()->Flush();
+  if (!flushed.ok()) {
+    spdlog::error("flushing the store failed: {}", flushed.message());
+    return 1;
+  }
+  spdlog::info("shutdown complete");
+  spdlog::shutdown();
+  return 0;
+}
+
+}  // namespace aw::app

@@ -1,0 +1,105 @@
+#include "base/ids.h"
+
+#include <openssl/rand.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+
+namespace aw {
+namespace {
+
+constexpr int kCounterBits = 42;  // 12 bits rand_a + top 30 bits of rand_b
+constexpr uint64_t kCounterMax = (uint64_t{1} << kCounterBits) - 1;
+constexpr uint64_t kMillisMax = (uint64_t{1} << 48) - 1;
+
+// OpenSSL's CSPRNG directly, so base/ does not depend on crypto/.
+uint64_t RandomU64() {
+  unsigned char r[8];
+  if (RAND_bytes(r, sizeof r) != 1) {
+    std::fprintf(stderr, "fatal: RAND_bytes failed\n");
+    std::abort();
+  }
+  uint64_t v = 0;
+  for (unsigned char c : r) v = v << 8 | c;
+  return v;
+}
+
+struct State {
+  std::mutex mu;
+  uint64_t last_ms = 0;
+  uint64_t counter = 0;
+};
+
+State& GlobalState() {
+  static State state;
+  return state;
+}
+
+// A fresh counter start: random, with its top bit clear so at least 2^41
+// increments fit before it overflows (RFC 9562 6.2, "counter rollover guard").
+uint64_t SeedCounter() { return RandomU64() & (kCounterMax >> 1); }
+
+void AppendHex(std::string* out, uint64_t v, int nibbles) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = nibbles - 1; i >= 0; --i) *out += kHex[(v >> (4 * i)) & 15];
+}
+
+}  // namespace
+
+std::string NewId(int64_t now_micros) {
+  uint64_t now_ms = now_micros <= 0 ? 0 : static_cast<uint64_t>(now_micros / 1000);
+  if (now_ms > kMillisMax) now_ms = kMillisMax;
+  uint64_t tail = RandomU64() & 0xffffffffu;  // drawn outside the lock
+
+  uint64_t ms, counter;
+  {
+    State& s = GlobalState();
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (now_ms > s.last_ms) {
+      s.last_ms = now_ms;
+      s.counter = SeedCounter();
+    } else if (s.counter < kCounterMax) {
+      ++s.counter;
+    } else {
+      // Counter exhausted within one millisecond: borrow the next millisecond.
+      ++s.last_ms;
+      s.counter = SeedCounter();
+    }
+    ms = s.last_ms;
+    counter = s.counter;
+  }
+
+  uint64_t rand_a = counter >> 30;                  // 12 bits
+  uint64_t rand_b_high = counter & ((1u << 30) - 1);  // 30 bits
+  uint64_t hi = ms << 16 | uint64_t{7} << 12 | rand_a;
+  uint64_t lo = uint64_t{2} << 62 | rand_b_high << 32 | tail;
+
+  std::string out;
+  out.reserve(36);
+  AppendHex(&out, hi >> 32, 8);
+  out += '-';
+  AppendHex(&out, hi >> 16 & 0xffff, 4);
+  out += '-';
+  AppendHex(&out, hi & 0xffff, 4);
+  out += '-';
+  AppendHex(&out, lo >> 48, 4);
+  out += '-';
+  AppendHex(&out, lo & 0xffffffffffffULL, 12);
+  return out;
+}
+
+bool IsValidId(std::string_view id) {
+  if (id.size() != 36) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    char c = id[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace aw

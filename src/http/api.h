@@ -1,0 +1,34 @@
+#pragma once
+
+// The REST API: registers every /api route on a Router. Handlers are thin:
+// parse and validate, call one service method, serialise.
+
+#include <string>
+
+#include "http/router.h"
+#include "services/alert_service.h"
+#include "services/auth_service.h"
+#include "services/company_service.h"
+#include "services/user_service.h"
+
+namespace aw::http {
+
+struct Services {
+  services::AuthService* auth = nullptr;
+  services::UserService* users = nullptr;
+  services::CompanyService* companies = nullptr;
+  services::AlertService* alerts = nullptr;
+  std::string store_kind;  // "sqlite" | "dynamodb", shown by /api/health
+  std::string version;
+};
+
+void RegisterRoutes(Router& router, const Services& s);
+
+// Split by area; each registers its routes.
+void RegisterHealthRoutes(Router& router, const Services& s);
+void RegisterAuthRoutes(Router& router, const Services& s);
+void RegisterUserRoutes(Router& router, const Services& s);
+void RegisterCompanyRoutes(Router& router, const Services& s);
+void RegisterAlertRoutes(Router& router, const Services& s);
+
+}  // namespace aw::http

@@ -1,0 +1,70 @@
+#pragma once
+
+// Request and Response: the plain values that handlers see. No Beast or Asio
+// types here, so handler files compile quickly.
+//
+// A Request is filled by the server (or by a test) and handed to exactly one
+// handler on one worker thread; it is not shared, so it needs no locking.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace aw::http {
+
+struct Request {
+  std::string method;      // "GET", "POST", ... as received (case-sensitive, per RFC 9110)
+  std::string path;        // percent-decoded path, no query string
+  std::string target;      // raw target as received
+  std::string body;
+  std::string remote_ip;
+  std::string request_id;  // the X-Request-ID this request is answered with
+  std::vector<std::pair<std::string, std::string>> headers;  // as received, in order
+  std::vector<std::pair<std::string, std::string>> query;    // decoded query params, in order
+  std::unordered_map<std::string, std::string> path_params;  // filled by the router
+
+  // Value of the first header named `name` (ASCII case-insensitive); "" if absent.
+  // The view is valid as long as `headers` is not modified.
+  std::string_view Header(std::string_view name) const;
+  bool HasHeader(std::string_view name) const;
+  // First occurrence of the decoded query parameter `name`; nullopt if absent.
+  std::optional<std::string> QueryParam(std::string_view name) const;
+  // Decoded value of the path parameter `{name}`; "" if absent.
+  const std::string& PathParam(const std::string& name) const;
+};
+
+struct Response {
+  unsigned status = 200;
+  std::string body;
+  // Sent as Content-Type unless empty.
+  std::string content_type = "application/json";
+  // Extra headers. The server owns Content-Length, Connection, Date,
+  // Transfer-Encoding and X-Request-ID: handler values for those are ignored.
+  // A header whose name or value holds CR, LF or NUL is dropped.
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // `body` serialised compactly; invalid UTF-8 is replaced, never thrown.
+  static Response Json(unsigned status, const nlohmann::json& body);
+  // 204, empty body.
+  static Response NoContent();
+};
+
+// Runs on a worker thread and may block (store writes). May throw aw::ApiError
+// (mapped by http/error_mapping.h) or anything else (500, logged).
+using Handler = std::function<Response(Request&)>;
+
+// Percent-decodes `in` ('+' becomes a space when `plus_is_space`). Returns
+// nullopt when a '%' is not followed by two hex digits.
+std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);
+
+// Splits and decodes a query string ("a=1&b=x%20y"; no leading '?').
+// Returns false on malformed percent-encoding.
+bool ParseQueryString(std::string_view qs, std::vector<std::pair<std::string, std::string>>* out);
+
+}  // namespace aw::http

@@ -1,0 +1,50 @@
+#pragma once
+
+// Router: maps (method, path) to a Handler.
+//
+// Patterns are absolute paths whose segments are literals or `{name}`
+// parameters: "/api/companies/{id}/assets/{asset_id}". At each segment a
+// literal match wins over a parameter. Path parameters are percent-decoded
+// segment by segment (so "%2F" inside a parameter stays in that parameter).
+// One trailing slash on the request path is tolerated. HEAD falls back to the
+// GET handler when no HEAD handler exists (the server drops the body).
+//
+// Dispatch results:
+//   - no pattern matches the path       -> 404 {"detail":"Not found: <path>","code":"not_found"}
+//   - a pattern matches, method doesn't -> 405 with an `Allow` header
+//   - otherwise the handler's Response; anything it throws is mapped by
+//     http/error_mapping.h (so tests see exactly what a client would).
+//
+// Thread safety: Add() is not thread-safe and must finish before the server
+// starts; Dispatch() is const and safe from any number of threads.
+
+#include <memory>
+#include <string>
+
+#include "http/request.h"
+
+namespace aw::http {
+
+class Router {
+ public:
+  Router();
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // REQUIRES: `pattern` starts with '/', each `{name}` is a whole segment,
+  // and (method, pattern) was not added before (std::logic_error otherwise).
+  void Add(std::string method, std::string pattern, Handler h);
+
+  // Matches req.target's path (or req.path when target is empty), fills
+  // req.path_params and runs the handler. Never throws.
+  Response Dispatch(Request& req) const;
+
+ private:
+  struct Node;
+  struct MatchState;
+  static const Node* Match(size_t i, const Node* node, MatchState* st);
+  std::unique_ptr<Node> root_;
+};
+
+}  // namespace aw::http

@@ -1,0 +1,101 @@
+#include "base/errors.h"
+#include "base/time_format.h"
+#include "http/api.h"
+#include "http/api_util.h"
+#include "http/json_body.h"
+
+namespace aw::http {
+
+using nlohmann::json;
+
+namespace {
+
+services::AlertInput ParseAlert(const json& body) {
+  services::AlertInput in;
+  in.asset_name = RequiredString(body, "asset_name", 256);
+  in.signature = RequiredString(body, "signature", 256);
+  in.severity = RequiredEnum(body, "severity", {"critical", "high", "medium", "low"});
+  in.message = RequiredString(body, "message", 16 * 1024);
+  if (auto tool = OptionalString(body, "tool_source", 128); tool && !tool->empty()) in.tool_source = *tool;
+  if (auto ts = OptionalString(body, "timestamp", 64)) {
+    auto micros = ParseIso8601(*ts);
+    if (!micros) ThrowInvalidField("timestamp", "must be an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z");
+    in.timestamp_micros = *micros;
+  }
+  if (auto md = OptionalObject(body, "metadata")) in.metadata = std::move(*md);
+  if (auto st = OptionalEnum(body, "status", {"active", "resolved", "firing"})) {
+    in.status = *st == "resolved" ? "resolved" : "active";
+  }
+  return in;
+}
+
+std::vector<std::string> AllCompanyIds(services::CompanyService* companies, const services::Principal& p) {
+  std::vector<std::string> ids;
+  std::string cursor;
+  do {
+    auto page = companies->List(p, services::kMaxPageSize, cursor);
+    for (const auto& c : page.items) ids.push_back(c.value("id", ""));
+    cursor = page.next_cursor;
+  } while (!cursor.empty());
+  return ids;
+}
+
+}  // namespace
+
+void RegisterAlertRoutes(Router& router, const Services& s) {
+  auto* auth = s.auth;
+  auto* companies = s.companies;
+  auto* alerts = s.alerts;
+  router.Add("POST", "/api/webhooks/alerts", [companies, alerts](Request& req) {
+    std::string key(req.Header("X-API-Key"));
+    if (key.empty()) key = req.QueryParam("api_key").value_or("");
+    if (key.empty()) {
+      Throw(ErrorKind::kUnauthenticated, "missing_api_key",
+            "an API key is required: pass ?api_key=... or the X-API-Key header");
+    }
+    auto company = companies->FindByApiKey(key);
+    if (!company) Throw(ErrorKind::kUnauthenticated, "invalid_api_key", "the API key is not valid");
+    const std::string company_id = company->value("id", "");
+    json body = ParseJsonObject(req);
+    services::AlertInput in = ParseAlert(body);
+    std::string delivery_id(req.Header("X-Delivery-ID"));
+    if (delivery_id.size() > 256) ThrowInvalidField("X-Delivery-ID", "must be at most 256 characters long");
+    auto r = alerts->Ingest(company_id, in, delivery_id);
+    return Response::Json(202, {{"message", r.duplicate ? "Duplicate delivery; alert already received"
+                                                        : "Alert received"},
+                                {"alert_id", r.alert_id},
+                                {"company_id", r.company_id},
+                                {"duplicate", r.duplicate},
+                                {"delivery_attempts", r.delivery_attempts}});
+  });
+  router.Add("GET", "/api/alerts", [auth, companies, alerts](Request& req) {
+    auto p = RequireUser(req, *auth);
+    auto pp = ReadPageParams(req);
+    services::AlertFilter f;
+    f.company_id = req.QueryParam("company_id").value_or("");
+    f.status = req.QueryParam("status").value_or("");
+    if (!f.status.empty() && f.status != "active" && f.status != "resolved" && f.status != "acknowledged") {
+      ThrowInvalidField("status", "must be one of: active, acknowledged, resolved");
+    }
+    f.limit = pp.limit;
+    f.cursor = pp.cursor;
+    std::vector<std::string> all;
+    if (f.company_id.empty() && p.IsMspAdmin()) all = AllCompanyIds(companies, p);
+    return ListResponse(alerts->List(p, f, all));
+  });
+}
+
+void RegisterHealthRoutes(Router& router, const Services& s) {
+  json body = {{"status", "ok"}, {"store", s.store_kind}, {"version", s.version}};
+  router.Add("GET", "/api/health", [body](Request&) { return Response::Json(200, body); });
+}
+
+void RegisterRoutes(Router& router, const Services& s) {
+  RegisterHealthRoutes(router, s);
+  RegisterAuthRoutes(router, s);
+  RegisterUserRoutes(router, s);
+  RegisterCompanyRoutes(router, s);
+  RegisterAlertRoutes(router, s);
+}
+
+}  // namespace aw::http

@@ -1,0 +1,217 @@
+#include "services/auth_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "base/errors.h"
+#include "base/ids.h"
+#include "crypto/hash.h"
+#include "crypto/jwt.h"
+#include "crypto/password.h"
+#include "store/tables.h"
+
+namespace aw::services {
+
+namespace t = store::tables;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kInvalidCredentials = "incorrect email or password";
+
+[[noreturn]] void ThrowUnauthenticated(const std::string& code, const std::string& detail) {
+  Throw(ErrorKind::kUnauthenticated, code, detail);
+}
+
+std::string RefreshItemId(const std::string& token) { return "rt#" + crypto::Sha256Hex(token); }
+std::string FamilyItemId(const std::string& family) { return "rtf#" + family; }
+
+// A hash to verify against for unknown emails, so both failures cost the same.
+const std::string& DummyHash() {
+  static const std::string h = crypto::HashPassword("not-a-real-password-just-for-timing");
+  return h;
+}
+
+}  // namespace
+
+std::string AuthService::IssueAccessToken(const json& user) {
+  int64_t now = ctx_->clock->NowSeconds();
+  json claims = {
+      {"sub", user.at("id")},
+      {"email", user.value("email", "")},
+      {"role", user.value("role", "client")},
+      {"tv", user.value("token_version", 0)},
+      {"typ", "access"},
+      {"iat", now},
+      {"exp", now + int64_t{ctx_->settings.jwt_expiration_hours} * 3600},
+      {"jti", NewId(ctx_->clock->NowMicros())},
+  };
+  return crypto::jwt::SignHs256(claims, ctx_->settings.jwt_secret);
+}
+
+TokenPair AuthService::IssueTokens(const json& user, const std::string& family) {
+  TokenPair out;
+  out.access_token = IssueAccessToken(user);
+  out.expires_in = int64_t{ctx_->settings.jwt_expiration_hours} * 3600;
+  out.user = UserService::PublicView(user);
+  out.refresh_token = "rt_" + crypto::Base64UrlEncode(crypto::RandomBytes(32));
+  int64_t expires = ctx_->clock->NowSeconds() + int64_t{ctx_->settings.refresh_token_days} * 86400;
+  json item = {
+      {"id", RefreshItemId(out.refresh_token)},
+      {"kind", "refresh_token"},
+      {"user_id", user.at("id")},
+      {"family", family},
+      {"tv", user.value("token_version", 0)},
+      {"used", false},
+      {"created_at", ctx_->Now()},
+      {"ttl", expires},
+  };
+  ThrowIfError(ctx_->store->PutItem({t::kUsers, item, {}}), "refresh token");
+  return out;
+}
+
+void AuthService::RecordFailedLogin(const json& user) {
+  const int64_t now = ctx_->clock->NowSeconds();
+  const int64_t window = int64_t{ctx_->settings.lockout_minutes} * 60;
+  store::UpdateRequest u;
+  u.table = t::kUsers;
+  u.key = {user.at("id").get<std::string>(), std::nullopt};
+  u.condition = store::Condition::ItemExists("id");
+  if (user.value("failed_window_start", int64_t{0}) + window < now) {
+    u.Set("failed_logins", 1).Set("failed_window_start", now);
+  } else {
+    u.Add("failed_logins", 1);
+  }
+  auto r = ctx_->store->UpdateItem(u);
+  if (!r.ok()) return;
+  if (r->value("failed_logins", 0) >= ctx_->settings.max_failed_logins) {
+    store::UpdateRequest lock;
+    lock.table = t::kUsers;
+    lock.key = u.key;
+    lock.condition = store::Condition::ItemExists("id");
+    lock.Set("locked_until", now + window).Set("failed_logins", 0).Set("failed_window_start", 0);
+    (void)ctx_->store->UpdateItem(lock);
+    spdlog::warn("account {} locked for {} minutes after {} failed logins", user.value("id", ""),
+                 ctx_->settings.lockout_minutes, ctx_->settings.max_failed_logins);
+  }
+}
+
+TokenPair AuthService::Login(const std::string& email, const std::string& password) {
+  auto user = users_->FindByEmail(email);
+  if (!user) {
+    (void)crypto::VerifyPassword(password, DummyHash());
+    ThrowUnauthenticated("invalid_credentials", kInvalidCredentials);
+  }
+  const int64_t now = ctx_->clock->NowSeconds();
+  int64_t locked_until = user->value("locked_until", int64_t{0});
+  if (locked_until > now) {
+    Throw(ErrorKind::kTooManyRequests, "too_many_attempts",
+          "too many failed sign-in attempts; this account is locked for a while",
+          static_cast<int>(locked_until - now));
+  }
+  if (!crypto::VerifyPassword(password, user->value("password_hash", ""))) {
+    RecordFailedLogin(*user);
+    ThrowUnauthenticated("invalid_credentials", kInvalidCredentials);
+  }
+  if (user->value("failed_logins", 0) != 0 || locked_until != 0) {
+    store::UpdateRequest u;
+    u.table = t::kUsers;
+    u.key = {user->at("id").get<std::string>(), std::nullopt};
+    u.condition = store::Condition::ItemExists("id");
+    u.Set("failed_logins", 0).Set("locked_until", 0);
+    (void)ctx_->store->UpdateItem(u);
+  }
+  std::string family = NewId(ctx_->clock->NowMicros());
+  json fam = {{"id", FamilyItemId(family)}, {"kind", "refresh_family"}, {"user_id", user->at("id")},
+              {"revoked", false},
+              {"ttl", now + int64_t{ctx_->settings.refresh_token_days} * 86400 * 4}};
+  ThrowIfError(ctx_->store->PutItem({t::kUsers, fam, {}}), "refresh token");
+  return IssueTokens(*user, family);
+}
+
+TokenPair AuthService::Refresh(const std::string& refresh_token) {
+  auto invalid = [] { ThrowUnauthenticated("invalid_refresh_token", "the refresh token is invalid or expired"); };
+  if (refresh_token.rfind("rt_", 0) != 0 || refresh_token.size() > 128) invalid();
+  const std::string id = RefreshItemId(refresh_token);
+  auto tok = ctx_->store->GetItem({t::kUsers, {id, std::nullopt}});
+  if (tok.status().IsNotFound()) invalid();
+  ThrowIfError(tok.status(), "refresh token");
+  const std::string family = tok->value("family", "");
+  auto fam = ctx_->store->GetItem({t::kUsers, {FamilyItemId(family), std::nullopt}});
+  if (!fam.ok() || fam->value("revoked", true)) invalid();
+
+  // Rotate: exactly one caller may use a token.
+  store::UpdateRequest use;
+  use.table = t::kUsers;
+  use.key = {id, std::nullopt};
+  use.condition.Equals("used", false);
+  use.Set("used", true);
+  auto used = ctx_->store->UpdateItem(use);
+  if (used.status().IsConditionFailed()) {
+    store::UpdateRequest revoke;
+    revoke.table = t::kUsers;
+    revoke.key = {FamilyItemId(family), std::nullopt};
+    revoke.condition = store::Condition::ItemExists("id");
+    revoke.Set("revoked", true);
+    (void)ctx_->store->UpdateItem(revoke);
+    spdlog::warn("refresh token reuse detected for user {}; token family revoked", tok->value("user_id", ""));
+    invalid();
+  }
+  ThrowIfError(used.status(), "refresh token");
+  auto user = users_->FindById(tok->value("user_id", ""));
+  if (!user || user->value("token_version", 0) != tok->value("tv", -1)) invalid();
+  return IssueTokens(*user, family);
+}
+
+void AuthService::LogoutAll(const std::string& user_id) {
+  store::UpdateRequest u;
+  u.table = t::kUsers;
+  u.key = {user_id, std::nullopt};
+  u.condition = store::Condition::ItemExists("id");
+  u.Add("token_version", 1).Set("updated_at", ctx_->Now());
+  auto r = ctx_->store->UpdateItem(u);
+  if (r.status().IsConditionFailed()) ThrowNotFound("user");
+  ThrowIfError(r.status(), "user");
+}
+
+Principal AuthService::Authenticate(std::string_view access_token) {
+  if (access_token.empty()) ThrowUnauthenticated("not_authenticated", "missing bearer token");
+  auto claims = crypto::jwt::VerifyHs256(access_token, ctx_->settings.jwt_secret, ctx_->clock->NowSeconds());
+  if (!claims.ok()) ThrowUnauthenticated("invalid_token", "invalid token: " + claims.status().message());
+  if (claims->value("typ", "") != "access" || !claims->contains("sub") || !(*claims)["sub"].is_string()) {
+    ThrowUnauthenticated("invalid_token", "invalid token: not an access token");
+  }
+  auto user = users_->FindById((*claims)["sub"].get<std::string>());
+  if (!user) ThrowUnauthenticated("invalid_token", "invalid token: the user no longer exists");
+  if (!claims->contains("tv") || !(*claims)["tv"].is_number_integer() ||
+      (*claims)["tv"].get<int64_t>() != user->value("token_version", int64_t{0})) {
+    ThrowUnauthenticated("invalid_token", "invalid token: it was revoked; sign in again");
+  }
+  Principal p;
+  p.user_id = user->value("id", "");
+  p.email = user->value("email", "");
+  p.name = user->value("name", "");
+  if (!ParseRole(user->value("role", "client"), &p.role)) p.role = Role::kClient;
+  for (const auto& c : user->value("company_ids", json::array())) {
+    if (c.is_string()) p.company_ids.push_back(c.get<std::string>());
+  }
+  return p;
+}
+
+TokenPair AuthService::ChangePassword(const Principal& p, const std::string& current, const std::string& next) {
+  auto user = users_->FindById(p.user_id);
+  if (!user) ThrowNotFound("user");
+  if (!crypto::VerifyPassword(current, user->value("password_hash", ""))) {
+    Throw(ErrorKind::kBadRequest, "invalid_current_password", "the current password is incorrect");
+  }
+  UserPatch patch;
+  patch.password = next;
+  json updated = users_->Update(p.user_id, patch);
+  std::string family = NewId(ctx_->clock->NowMicros());
+  json fam = {{"id", FamilyItemId(family)}, {"kind", "refresh_family"}, {"user_id", p.user_id},
+              {"revoked", false},
+              {"ttl", ctx_->clock->NowSeconds() + int64_t{ctx_->settings.refresh_token_days} * 86400 * 4}};
+  ThrowIfError(ctx_->store->PutItem({t::kUsers, fam, {}}), "refresh token");
+  return IssueTokens(updated, family);
+}
+
+}  // namespace aw::services

@@ -1,0 +1,89 @@
+"""Fixtures for the black-box API tests (helpers live in aw_harness.py).
+
+  server          one demo server per test module (AW_DEMO=true, no JWT_SECRET)
+  fresh_server    a demo server with a clean store, for one test
+  server_factory  start(data_dir=None, env=None) -> AwServer; restarts on one data dir
+  login, authed, api_key_for, admin   shortcuts bound to `server`
+Every server is stopped with SIGTERM and must exit 0 within 10 s.
+"""
+
+import os
+import uuid
+
+import pytest
+
+from aw_harness import ADMIN_EMAIL, ADMIN_PASSWORD, AW_BINARY, AwServer
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _binary_exists():
+    if not (os.path.isfile(AW_BINARY) and os.access(AW_BINARY, os.X_OK)):
+        pytest.exit(f"AW_BINARY {AW_BINARY} is not an executable file", returncode=2)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One demo server per test module."""
+    data_dir = tmp_path_factory.mktemp("aw-data")
+    srv = AwServer(data_dir).start()
+    yield srv
+    srv.stop_and_check()
+
+
+class ServerFactory:
+    """Starts servers for one test; all are stopped (and checked) at the end."""
+
+    def __init__(self, tmp_path):
+        self.tmp_path = tmp_path
+        self.servers = []
+
+    def new_data_dir(self):
+        d = self.tmp_path / f"data-{len(self.servers)}-{uuid.uuid4().hex[:6]}"
+        d.mkdir()
+        return d
+
+    def start(self, data_dir=None, env=None):
+        srv = AwServer(data_dir or self.new_data_dir(), env=env, log_dir=self.tmp_path)
+        self.servers.append(srv)
+        return srv.start()
+
+    def close(self):
+        for srv in self.servers:
+            if srv.proc is not None and srv.proc.poll() is None:
+                srv.stop_and_check()
+
+
+@pytest.fixture
+def server_factory(tmp_path):
+    factory = ServerFactory(tmp_path)
+    yield factory
+    factory.close()
+
+
+@pytest.fixture
+def fresh_server(server_factory):
+    """A demo server with a clean store, for this test only."""
+    return server_factory.start()
+
+
+@pytest.fixture
+def login(server):
+    return server.login
+
+
+@pytest.fixture
+def authed(server):
+    """Factory: authed(email, password) -> ApiSession; authed() -> admin session."""
+    def make(email=ADMIN_EMAIL, password=ADMIN_PASSWORD):
+        return server.as_user(email, password)
+    return make
+
+
+@pytest.fixture
+def api_key_for(server):
+    return server.api_key_for
+
+
+@pytest.fixture
+def admin(server):
+    return server.admin()
