@@ -109,7 +109,12 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->users_ = std::make_unique<services::UserService>(&ctx);
   app->companies_ = std::make_unique<services::CompanyService>(&ctx);
   app->auth_ = std::make_unique<services::AuthService>(&ctx, app->users_.get());
-  app->alerts_ = std::make_unique<services::AlertService>(&ctx);
+  app->configs_ = std::make_unique<services::ConfigService>(&ctx);
+  app->kpis_ = std::make_unique<services::KpiService>(&ctx);
+  app->assets_ = std::make_unique<services::AssetService>(&ctx);
+  app->incidents_ = std::make_unique<services::IncidentService>(&ctx, app->configs_.get(), app->kpis_.get());
+  app->alerts_ = std::make_unique<services::AlertService>(&ctx, app->assets_.get(), app->incidents_.get(),
+                                                          app->kpis_.get());
   return app;
 }
 

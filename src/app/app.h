@@ -10,9 +10,13 @@
 #include "base/clock.h"
 #include "crypto/secret_box.h"
 #include "services/alert_service.h"
+#include "services/asset_service.h"
 #include "services/auth_service.h"
 #include "services/company_service.h"
+#include "services/config_service.h"
 #include "services/context.h"
+#include "services/incident_service.h"
+#include "services/kpi_service.h"
 #include "services/user_service.h"
 #include "store/store.h"
 
@@ -31,6 +35,10 @@ class App {
   services::CompanyService* companies() { return companies_.get(); }
   services::AuthService* auth() { return auth_.get(); }
   services::AlertService* alerts() { return alerts_.get(); }
+  services::ConfigService* configs() { return configs_.get(); }
+  services::KpiService* kpis() { return kpis_.get(); }
+  services::AssetService* assets() { return assets_.get(); }
+  services::IncidentService* incidents() { return incidents_.get(); }
 
   // Creates the 11 tables (idempotent).
   Status CreateTables();
@@ -46,6 +54,10 @@ class App {
   std::unique_ptr<services::UserService> users_;
   std::unique_ptr<services::CompanyService> companies_;
   std::unique_ptr<services::AuthService> auth_;
+  std::unique_ptr<services::ConfigService> configs_;
+  std::unique_ptr<services::KpiService> kpis_;
+  std::unique_ptr<services::AssetService> assets_;
+  std::unique_ptr<services::IncidentService> incidents_;
   std::unique_ptr<services::AlertService> alerts_;
 };
 

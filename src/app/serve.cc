@@ -20,17 +20,22 @@ constexpr const char* kVersion = "0.1.0";
 
 // Warns while a demo account still has its published password.
 void WarnAboutDemoPasswords(App* app) {
+  std::string unchanged;
   for (const auto& acct : services::DemoAccounts()) {
     try {
       auto u = app->users()->FindByEmail(acct.email);
       if (u && crypto::VerifyPassword(acct.password, u->value("password_hash", ""))) {
-        spdlog::warn("demo account {} still has its published password: change it (PUT /api/profile/password) "
-                     "or delete the account before real use",
-                     acct.email);
+        unchanged += unchanged.empty() ? "" : ", ";
+        unchanged += acct.email;
       }
     } catch (const std::exception&) {
       return;
     }
+  }
+  if (!unchanged.empty()) {
+    spdlog::warn("demo accounts still have their published passwords: {}. Change them "
+                 "(PUT /api/profile/password) or delete them before real use",
+                 unchanged);
   }
 }
 

@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 
 namespace aw {
 namespace {
@@ -25,17 +24,6 @@ uint64_t RandomU64() {
   return v;
 }
 
-struct State {
-  std::mutex mu;
-  uint64_t last_ms = 0;
-  uint64_t counter = 0;
-};
-
-State& GlobalState() {
-  static State state;
-  return state;
-}
-
 // A fresh counter start: random, with its top bit clear so at least 2^41
 // increments fit before it overflows (RFC 9562 6.2, "counter rollover guard").
 uint64_t SeedCounter() { return RandomU64() & (kCounterMax >> 1); }
@@ -48,29 +36,33 @@ void AppendHex(std::string* out, uint64_t v, int nibbles) {
 }  // namespace
 
 std::string NewId(int64_t now_micros) {
+  static IdGenerator generator;
+  return generator.Next(now_micros);
+}
+
+std::string IdGenerator::Next(int64_t now_micros) {
   uint64_t now_ms = now_micros <= 0 ? 0 : static_cast<uint64_t>(now_micros / 1000);
   if (now_ms > kMillisMax) now_ms = kMillisMax;
   uint64_t tail = RandomU64() & 0xffffffffu;  // drawn outside the lock
 
   uint64_t ms, counter;
   {
-    State& s = GlobalState();
-    std::lock_guard<std::mutex> lock(s.mu);
-    if (now_ms > s.last_ms) {
-      s.last_ms = now_ms;
-      s.counter = SeedCounter();
-    } else if (s.counter < kCounterMax) {
-      ++s.counter;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (now_ms > last_ms_) {
+      last_ms_ = now_ms;
+      counter_ = SeedCounter();
+    } else if (counter_ < kCounterMax) {
+      ++counter_;
     } else {
       // Counter exhausted within one millisecond: borrow the next millisecond.
-      ++s.last_ms;
-      s.counter = SeedCounter();
+      ++last_ms_;
+      counter_ = SeedCounter();
     }
-    ms = s.last_ms;
-    counter = s.counter;
+    ms = last_ms_;
+    counter = counter_;
   }
 
-  uint64_t rand_a = counter >> 30;                  // 12 bits
+  uint64_t rand_a = counter >> 30;                    // 12 bits
   uint64_t rand_b_high = counter & ((1u << 30) - 1);  // 30 bits
   uint64_t hi = ms << 16 | uint64_t{7} << 12 | rand_a;
   uint64_t lo = uint64_t{2} << 62 | rand_b_high << 32 | tail;

@@ -17,12 +17,27 @@
 // Thread-safe (one mutex around the counter).
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
 namespace aw {
 
+// Id from the process-wide generator.
 std::string NewId(int64_t now_micros);
+
+// An independent generator with its own monotonic state (NewId uses one
+// shared instance). Useful where a test must not disturb, or be disturbed by,
+// ids made elsewhere in the process.
+class IdGenerator {
+ public:
+  std::string Next(int64_t now_micros);
+
+ private:
+  std::mutex mu_;
+  uint64_t last_ms_ = 0;
+  uint64_t counter_ = 0;
+};
 
 // True for any UUID written as 36 characters "8-4-4-4-12" of lowercase hex
 // (any version or variant). Upper case is rejected: ids are compared as strings.

@@ -68,16 +68,16 @@ class Reader {
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const int64_t era = FloorDiv(y, 400);
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);                 // [0, 399]
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;      // [0, 365]
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                // [0, 146096]
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);             // [0, 399]
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            // [0, 146096]
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 void CivilFromDays(int64_t z, int64_t* year, unsigned* month, unsigned* day) {
   z += 719468;
   const int64_t era = FloorDiv(z, 146097);
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);                 // [0, 146096]
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);                // [0, 146096]
   const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
   const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
   const unsigned mp = (5 * doy + 2) / 153;                                     // [0, 11]

@@ -207,13 +207,12 @@ SigV4Result SignV4(const SigV4Request& req, const SigV4Credentials& creds, std::
     signed_headers += name;
   }
   auto content_sha = headers.find("x-amz-content-sha256");
-  std::string payload_hash =
-      content_sha != headers.end() ? content_sha->second : crypto::Sha256Hex(req.body);
+  std::string payload_hash = content_sha != headers.end() ? content_sha->second : crypto::Sha256Hex(req.body);
 
   SigV4Result r;
   r.canonical_request = req.method + "\n" + CanonicalPath(req.path, options) + "\n" +
-                        CanonicalQuery(req.query) + "\n" + canonical_headers + "\n" + signed_headers +
-                        "\n" + payload_hash;
+                        CanonicalQuery(req.query) + "\n" + canonical_headers + "\n" + signed_headers + "\n" +
+                        payload_hash;
 
   const std::string amz_date = AmzDate(epoch_seconds);
   const std::string date = DateStamp(epoch_seconds);

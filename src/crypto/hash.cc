@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -162,8 +163,12 @@ std::optional<std::string> Base64UrlDecode(std::string_view s) {
 
 std::string RandomBytes(size_t n) {
   std::string out(n, '\0');
-  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-    Die("RAND_bytes");
+  auto* p = reinterpret_cast<unsigned char*>(out.data());
+  // RAND_bytes takes an int length; fill in chunks.
+  for (size_t done = 0; done < n;) {
+    const size_t chunk = std::min<size_t>(n - done, 1 << 20);
+    if (RAND_bytes(p + done, static_cast<int>(chunk)) != 1) Die("RAND_bytes");
+    done += chunk;
   }
   return out;
 }

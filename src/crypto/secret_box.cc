@@ -54,7 +54,8 @@ std::string SecretBox::Seal(std::string_view plaintext, std::string_view aad) co
   if (!ctx) Die("context allocation");
   int len = 0;
   if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key_), U(nonce)) != 1) Die("init");
-  if (!aad.empty() && EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(aad), static_cast<int>(aad.size())) != 1) {
+  if (!aad.empty() &&
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(aad), static_cast<int>(aad.size())) != 1) {
     Die("aad");
   }
   if (!plaintext.empty() && EVP_EncryptUpdate(ctx.get(), U(ciphertext), &len, NonNull(plaintext),
@@ -86,7 +87,8 @@ aw::Result<std::string> SecretBox::Open(std::string_view sealed, std::string_vie
   if (!ctx) Die("context allocation");
   int len = 0;
   if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key_), U(nonce)) != 1) Die("init");
-  if (!aad.empty() && EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(aad), static_cast<int>(aad.size())) != 1) {
+  if (!aad.empty() &&
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(aad), static_cast<int>(aad.size())) != 1) {
     Die("aad");
   }
   if (!ciphertext.empty() && EVP_DecryptUpdate(ctx.get(), U(plaintext), &len, NonNull(ciphertext),

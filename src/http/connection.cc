@@ -256,8 +256,7 @@ void Connection::HandOffUpgrade() {
   LogAccess(101, 0);
   state_ = State::kUpgraded;
   deadline_ = Clock::time_point::max();
-  error_code ec;
-  timer_.cancel(ec);
+  timer_.cancel();
   auto data = buffer_.data();
   auto up = std::make_unique<Upgrade>(Upgrade{std::move(req_), std::move(socket_),
                                               std::string(static_cast<const char*>(data.data()), data.size())});
@@ -352,7 +351,7 @@ void Connection::Close() {
   state_ = State::kClosed;
   error_code ec;
   socket_.close(ec);
-  timer_.cancel(ec);
+  timer_.cancel();
 }
 
 void Connection::ArmTimer() {

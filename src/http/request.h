@@ -59,6 +59,9 @@ struct Response {
 // (mapped by http/error_mapping.h) or anything else (500, logged).
 using Handler = std::function<Response(Request&)>;
 
+// ASCII case-insensitive comparison (header names, tokens).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
 // Percent-decodes `in` ('+' becomes a space when `plus_is_space`). Returns
 // nullopt when a '%' is not followed by two hex digits.
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);

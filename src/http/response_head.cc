@@ -4,7 +4,6 @@
 #include <ctime>
 #include <random>
 
-#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/status.hpp>
 
 namespace aw::http {
@@ -40,9 +39,11 @@ bool HasControlChars(std::string_view s) {
 
 // Headers the server writes itself; a handler's values for them are ignored.
 bool IsServerOwned(std::string_view name) {
-  using boost::beast::iequals;
-  return iequals(name, "content-length") || iequals(name, "connection") || iequals(name, "date") ||
-         iequals(name, "transfer-encoding") || iequals(name, "x-request-id") || iequals(name, "keep-alive");
+  for (std::string_view owned : {"content-length", "connection", "date", "transfer-encoding", "x-request-id",
+                                 "keep-alive"}) {
+    if (EqualsIgnoreCase(name, owned)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -94,7 +95,7 @@ void SerializeHead(const Response& resp, std::string_view request_id, bool keep_
 
   bool handler_content_type = false;
   for (const auto& [name, value] : resp.headers) {
-    if (boost::beast::iequals(name, "content-type")) handler_content_type = true;
+    if (EqualsIgnoreCase(name, "content-type")) handler_content_type = true;
   }
   if (!handler_content_type && !resp.content_type.empty() && !HasControlChars(resp.content_type)) {
     out->append("Content-Type: ");

@@ -1,6 +1,10 @@
 #include "services/alert_service.h"
 
+#include "services/merged_query.h"
+
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "base/errors.h"
 #include "base/ids.h"
@@ -13,17 +17,24 @@ namespace aw::services {
 namespace t = store::tables;
 using nlohmann::json;
 
+namespace {
+
+std::string ClaimId(const AlertInput& in, const std::string& delivery_id) {
+  if (!delivery_id.empty()) return "dlv#" + crypto::Sha256Hex("id\n" + delivery_id);
+  return "dlv#" + crypto::Sha256Hex("fp\n" + in.asset_name + '\n' + in.signature + '\n' + in.message);
+}
+
+}  // namespace
+
 IngestResult AlertService::Ingest(const std::string& company_id, const AlertInput& in,
                                   const std::string& delivery_id) {
   const int64_t now_us = ctx_->clock->NowMicros();
   const std::string now = FormatIso8601Micros(now_us);
   const std::string ts = in.timestamp_micros ? FormatIso8601Micros(*in.timestamp_micros) : now;
-  std::string alert_id = NewId(now_us);
   const int64_t ttl = now_us / 1'000'000 + int64_t{ctx_->settings.alert_ttl_days} * 86400;
-
   json alert = {
       {"company_id", company_id},
-      {"id", alert_id},
+      {"id", NewId(now_us)},
       {"asset_name", in.asset_name},
       {"signature", in.signature},
       {"severity", in.severity},
@@ -37,136 +48,173 @@ IngestResult AlertService::Ingest(const std::string& company_id, const AlertInpu
       {"metadata", in.metadata},
       {"ttl", ttl},
   };
+  if (!delivery_id.empty()) alert["delivery_id"] = delivery_id;
 
-  if (!delivery_id.empty()) {
-    alert["delivery_id"] = delivery_id;
-    const std::string claim_id = "dlv#" + crypto::Sha256Hex(delivery_id);
-    json claim = {{"company_id", company_id}, {"id", claim_id}, {"alert_id", alert_id},
-                  {"kind", "delivery"}, {"ttl", now_us / 1'000'000 + 24 * 3600}};
-    Status s = ctx_->store->PutItem({t::kAlerts, claim, store::Condition::ItemNotExists("company_id")});
-    if (s.IsConditionFailed()) {
-      auto existing = ctx_->store->GetItem({t::kAlerts, {company_id, claim_id}});
-      ThrowIfError(existing.status(), "delivery record");
-      alert_id = existing->value("alert_id", "");
-      alert["id"] = alert_id;
-      return Repeat(company_id, alert_id, alert);
+  // A recovery notification is deduplicated by its delivery id only: its
+  // fingerprint is that of the alert it resolves.
+  const bool dedup = in.status == "active" || !delivery_id.empty();
+  if (dedup) {
+    const std::string claim_id = ClaimId(in, delivery_id);
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      auto claim = ctx_->store->GetItem({t::kAlerts, {company_id, claim_id}});
+      if (claim.ok()) {
+        const std::string first_id = claim->value("alert_id", "");
+        auto first = ctx_->store->GetItem({t::kAlerts, {company_id, first_id}});
+        if (first.ok()) {
+          if (!delivery_id.empty() || first->value("status", "") == "active") return Repeat(company_id, first_id);
+          // The first alert was resolved: this is a new occurrence.
+          store::Condition c;
+          c.Equals("alert_id", first_id);
+          json fresh = {{"company_id", company_id}, {"id", claim_id}, {"alert_id", alert["id"]},
+                        {"created_us", now_us}, {"ttl", now_us / 1'000'000 + 24 * 3600}};
+          Status s = ctx_->store->PutItem({t::kAlerts, fresh, c});
+          if (s.IsConditionFailed()) continue;
+          ThrowIfError(s, "delivery record");
+          return Store(company_id, std::move(alert), in);
+        }
+        if (!first.status().IsNotFound()) ThrowIfError(first.status(), "alert");
+        // The claim's alert is not written yet: its first delivery is in
+        // flight (here or on another replica), or crashed between its
+        // writes. Wait for it a little; then repair by writing it.
+        const std::string flight_key = company_id + '\n' + claim_id;
+        std::shared_future<void> flight;
+        {
+          std::lock_guard<std::mutex> lock(flights_mu_);
+          auto it = flights_.find(flight_key);
+          if (it != flights_.end()) flight = it->second;
+        }
+        if (flight.valid()) {
+          flight.wait();
+          continue;
+        }
+        const int64_t claim_age_us = now_us - claim->value("created_us", now_us);
+        if (claim_age_us < 2'000'000 && attempt < 3) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
+          continue;
+        }
+        alert["id"] = first_id;
+        return Store(company_id, std::move(alert), in);
+      }
+      if (!claim.status().IsNotFound()) ThrowIfError(claim.status(), "delivery record");
+      // Announce the flight before claiming, so local repeats wait for it.
+      const std::string flight_key = company_id + '\n' + claim_id;
+      std::promise<void> done;
+      std::shared_future<void> other;
+      {
+        std::lock_guard<std::mutex> lock(flights_mu_);
+        auto it = flights_.find(flight_key);
+        if (it != flights_.end()) {
+          other = it->second;
+        } else {
+          flights_[flight_key] = done.get_future().share();
+        }
+      }
+      if (other.valid()) {
+        other.wait();
+        continue;
+      }
+      struct Land {
+        AlertService* self;
+        const std::string& key;
+        std::promise<void>& done;
+        ~Land() {
+          std::lock_guard<std::mutex> lock(self->flights_mu_);
+          self->flights_.erase(key);
+          done.set_value();
+        }
+      } land{this, flight_key, done};
+      json fresh = {{"company_id", company_id}, {"id", claim_id}, {"alert_id", alert["id"]},
+                    {"created_us", now_us}, {"ttl", now_us / 1'000'000 + 24 * 3600}};
+      Status s = ctx_->store->PutItem({t::kAlerts, fresh, store::Condition::ItemNotExists("company_id")});
+      if (s.IsConditionFailed()) continue;  // a concurrent delivery won: it is a repeat
+      ThrowIfError(s, "delivery record");
+      return Store(company_id, std::move(alert), in);
     }
-    ThrowIfError(s, "delivery record");
+    Throw(ErrorKind::kUnavailable, "intake_contention", "this alert is being delivered concurrently; retry", 1);
   }
+  return Store(company_id, std::move(alert), in);
+}
 
+IngestResult AlertService::Store(const std::string& company_id, json alert, const AlertInput& in) {
+  AssetInfo asset = assets_->Touch(company_id, in.asset_name);
+  alert["asset_id"] = asset.id;
+  CorrelationInput ci;
+  ci.alert_id = alert["id"].get<std::string>();
+  ci.asset_name = in.asset_name;
+  ci.asset_id = asset.id;
+  ci.signature = in.signature;
+  ci.message = in.message;
+  ci.severity = in.severity;
+  ci.tool_source = in.tool_source;
+  ci.timestamp = alert["timestamp"].get<std::string>();
+  ci.critical_asset = asset.is_critical;
+  IngestResult r;
+  if (in.status == "resolved") {
+    r.incident_id = incidents_->ResolveByKey(company_id, ci);
+  } else {
+    CorrelationResult c = incidents_->Correlate(company_id, ci);
+    r.incident_id = c.incident_id;
+    r.incident_created = c.created;
+  }
+  if (!r.incident_id.empty()) alert["correlated_incident_id"] = r.incident_id;
   // A repeat that raced us may have written this very alert already (crash
   // repair); that is the same alert, not an error.
   Status s = ctx_->store->PutItem({t::kAlerts, alert, store::Condition::ItemNotExists("company_id")});
   if (!s.IsConditionFailed()) ThrowIfError(s, "alert");
-  IngestResult r;
-  r.alert_id = alert_id;
+  kpis_->Add(company_id, {{"alerts_total", 1}});
+  r.alert_id = ci.alert_id;
   r.company_id = company_id;
   r.alert = std::move(alert);
   return r;
 }
 
-IngestResult AlertService::Repeat(const std::string& company_id, const std::string& alert_id,
-                                  const json& alert) {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    store::UpdateRequest u;
-    u.table = t::kAlerts;
-    u.key = {company_id, alert_id};
-    u.condition = store::Condition::ItemExists("company_id");
-    u.Add("delivery_attempts", 1).Set("last_seen", ctx_->Now());
-    auto r = ctx_->store->UpdateItem(u);
-    if (r.ok()) {
-      IngestResult out;
-      out.alert_id = alert_id;
-      out.company_id = company_id;
-      out.duplicate = true;
-      out.delivery_attempts = r->value("delivery_attempts", int64_t{1});
-      out.alert = std::move(r).value();
-      return out;
-    }
-    if (!r.status().IsConditionFailed()) ThrowIfError(r.status(), "alert");
-    // The claim exists but its alert does not: the first delivery is still
-    // being written, or crashed in between. Write it (idempotently).
-    Status s = ctx_->store->PutItem({t::kAlerts, alert, store::Condition::ItemNotExists("company_id")});
-    if (!s.ok() && !s.IsConditionFailed()) ThrowIfError(s, "alert");
-  }
-  ThrowIfError(Status::Internal("alert " + alert_id + " could not be updated"), "alert");
-  return {};
+IngestResult AlertService::Repeat(const std::string& company_id, const std::string& alert_id) {
+  int64_t attempts = repeats_.Submit(
+      company_id + '\n' + alert_id, 1, [this, &company_id](const std::string& key, std::vector<int>& ops) {
+        const std::string id = key.substr(key.find('\n') + 1);
+        store::UpdateRequest u;
+        u.table = t::kAlerts;
+        u.key = {company_id, id};
+        u.condition = store::Condition::ItemExists("company_id");
+        u.Add("delivery_attempts", static_cast<int64_t>(ops.size())).Set("last_seen", ctx_->Now());
+        auto r = ctx_->store->UpdateItem(u);
+        ThrowIfError(r.status(), "alert");
+        // Each caller of the group gets its own attempt number.
+        const int64_t last = r->value("delivery_attempts", int64_t{1});
+        std::vector<int64_t> out(ops.size());
+        for (size_t i = 0; i < ops.size(); ++i) out[i] = last - static_cast<int64_t>(ops.size() - 1 - i);
+        return out;
+      });
+  kpis_->Add(company_id, {{"alerts_repeated", 1}});
+  IngestResult out;
+  out.alert_id = alert_id;
+  out.company_id = company_id;
+  out.duplicate = true;
+  out.delivery_attempts = attempts;
+  return out;
 }
-
-namespace {
-
-// Cursor "<timestamp>|<id>": the last item of the previous page.
-struct AlertCursor {
-  std::string timestamp;
-  std::string id;
-};
-
-std::optional<AlertCursor> ParseCursor(const std::string& c) {
-  if (c.empty()) return std::nullopt;
-  auto bar = c.find('|');
-  if (bar == std::string::npos || bar == 0 || bar + 1 >= c.size() || c.size() > 200) {
-    ThrowInvalidField("cursor", "invalid cursor");
-  }
-  return AlertCursor{c.substr(0, bar), c.substr(bar + 1)};
-}
-
-bool Newer(const json& a, const json& b) {
-  const auto& ta = a.value("timestamp", "");
-  const auto& tb = b.value("timestamp", "");
-  if (ta != tb) return ta > tb;
-  return a.value("id", "") > b.value("id", "");
-}
-
-}  // namespace
 
 Page AlertService::List(const Principal& p, const AlertFilter& f, const std::vector<std::string>& all_ids) {
-  std::vector<std::string> companies;
+  MergedQuery q;
   if (!f.company_id.empty()) {
     RequireSee(p, f.company_id);
-    companies.push_back(f.company_id);
+    q.partitions.push_back(f.company_id);
   } else if (p.IsMspAdmin()) {
-    companies = all_ids;
+    q.partitions = all_ids;
   } else {
-    companies = p.company_ids;
+    q.partitions = p.company_ids;
   }
-  auto cursor = ParseCursor(f.cursor);
-  std::vector<json> merged;
-  for (const auto& cid : companies) {
-    // Read from the cursor's timestamp down; items at exactly that timestamp
-    // are filtered by id below, so ties are neither lost nor repeated.
-    std::string token;
-    int taken = 0;
-    do {
-      store::QueryRequest q;
-      q.table = t::kAlerts;
-      q.index = t::kAlertsByTimeIndex;
-      q.pk = cid;
-      q.forward = false;
-      q.limit = f.limit + 1;
-      q.page_token = token;
-      if (cursor) q.sk = {store::SortCondition::Op::kLessEq, cursor->timestamp, ""};
-      auto r = ctx_->store->Query(q);
-      ThrowIfError(r.status(), "alert");
-      for (auto& it : r->items) {
-        if (cursor && it.value("timestamp", "") == cursor->timestamp && it.value("id", "") >= cursor->id) continue;
-        if (!f.status.empty() && it.value("status", "") != f.status) continue;
-        merged.push_back(std::move(it));
-        ++taken;
-      }
-      token = r->next_page_token;
-    } while (!token.empty() && taken <= f.limit);
+  q.table = t::kAlerts;
+  q.index = t::kAlertsByTimeIndex;
+  q.limit = f.limit;
+  q.cursor = f.cursor;
+  q.order = [](const json& a) { return a.value("timestamp", "") + "|" + a.value("id", ""); };
+  if (!f.status.empty()) {
+    std::string status = f.status;
+    q.keep = [status](const json& a) { return a.value("status", "") == status; };
   }
-  std::sort(merged.begin(), merged.end(), Newer);
-  Page page;
-  bool more = static_cast<int>(merged.size()) > f.limit;
-  if (more) merged.resize(f.limit);
-  for (auto& a : merged) {
-    a.erase("ttl");
-    page.items.push_back(std::move(a));
-  }
-  if (more && !page.items.empty()) {
-    page.next_cursor = page.items.back().value("timestamp", "") + "|" + page.items.back().value("id", "");
-  }
+  Page page = RunMergedQuery(ctx_->store, q);
+  for (auto& a : page.items) a.erase("ttl");
   return page;
 }
 

@@ -2,20 +2,30 @@
 
 // Webhook intake and alert listing.
 //
-// Ingest writes the alert durably before it returns. With a delivery id
-// (X-Delivery-ID) the call is idempotent: a claim item
-// (Alerts: company_id, "dlv#<sha256(delivery id)>") is written with a
-// conditional put; the winner writes the alert, every repeat increments the
-// alert's delivery_attempts with an atomic ADD. The steps are ordered so a
-// crash between them is repaired by the next delivery of the same id.
+// Ingest writes the alert durably before it returns. Repeats are found by a
+// claim item (Alerts: company_id, "dlv#<sha256(id)>", 24 h TTL) whose id is
+// the sender's X-Delivery-ID or, without one, the alert's fingerprint
+// (asset, signature, message). The claim is written with a conditional put;
+// the winner correlates and writes the alert, every repeat increments the
+// alert's delivery_attempts (coalesced: one ADD per group of concurrent
+// repeats). A fingerprint repeat counts only while the first alert is
+// active. The steps are ordered so that a crash between them is repaired by
+// the next delivery of the same alert.
 // Thread-safe; methods may throw ApiError.
 
+#include <future>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "services/asset_service.h"
+#include "services/combiner.h"
 #include "services/context.h"
+#include "services/incident_service.h"
+#include "services/kpi_service.h"
 #include "services/page.h"
 #include "services/principal.h"
 
@@ -35,6 +45,8 @@ struct AlertInput {
 struct IngestResult {
   std::string alert_id;
   std::string company_id;
+  std::string incident_id;  // the incident it joined or opened, if any
+  bool incident_created = false;
   bool duplicate = false;
   int64_t delivery_attempts = 1;
   nlohmann::json alert;
@@ -49,7 +61,8 @@ struct AlertFilter {
 
 class AlertService {
  public:
-  explicit AlertService(Context* ctx) : ctx_(ctx) {}
+  AlertService(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis)
+      : ctx_(ctx), assets_(assets), incidents_(incidents), kpis_(kpis) {}
 
   IngestResult Ingest(const std::string& company_id, const AlertInput& in, const std::string& delivery_id);
   // Newest first. Across several companies the pages are merged by
@@ -57,9 +70,19 @@ class AlertService {
   Page List(const Principal& p, const AlertFilter& f, const std::vector<std::string>& all_company_ids);
 
  private:
-  IngestResult Repeat(const std::string& company_id, const std::string& alert_id, const nlohmann::json& alert);
+  IngestResult Repeat(const std::string& company_id, const std::string& alert_id);
+  IngestResult Store(const std::string& company_id, nlohmann::json alert, const AlertInput& in);
 
   Context* ctx_;
+  AssetService* assets_;
+  IncidentService* incidents_;
+  KpiService* kpis_;
+  // Repeats of one alert are coalesced: one ADD per group.
+  Combiner<int, int64_t> repeats_;
+  // First deliveries being written by this process, by claim key: a repeat
+  // that arrives meanwhile waits for the first one instead of racing it.
+  std::mutex flights_mu_;
+  std::unordered_map<std::string, std::shared_future<void>> flights_;
 };
 
 }  // namespace aw::services

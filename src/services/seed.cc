@@ -39,10 +39,9 @@ void SeedAssets(Context* ctx, const DemoCompany& c) {
       {"app-01", "app-server-02", "server", "Windows Server 2022", false},
   };
   for (const auto& a : assets) {
-    std::string asset_id = std::string(c.id).substr(5) + "-" + a.id;
-    json item = {{"company_id", c.id}, {"config_type", "asset#" + asset_id}, {"id", asset_id},
+    json item = {{"company_id", c.id}, {"config_type", std::string("asset#") + a.name}, {"id", a.name},
                  {"name", a.name}, {"type", a.type}, {"os", a.os}, {"is_critical", a.critical},
-                 {"tags", json::array({"demo"})}, {"created_at", ctx->Now()}};
+                 {"tags", json::array({"demo", a.id})}, {"created_at", ctx->Now()}};
     PutIfMissing(ctx, t::kCompanyConfigs, item, "company_id");
   }
 }

@@ -106,6 +106,9 @@ PROTECTED_ROUTES = [
 
 # Routes from the design that may not exist yet: without a token they must never succeed.
 DESIGN_ROUTES = [
+    ("GET", "/api/auth/me"),
+    ("GET", "/api/companies/comp-acme/assets/some-asset"),
+    ("DELETE", "/api/companies/comp-acme/assets/some-asset"),
     ("GET", "/api/incidents"),
     ("PUT", "/api/incidents/some-id"),
     ("GET", "/api/companies/comp-acme/webhook-security"),

@@ -1,9 +1,9 @@
-#include "crypto/hash.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
+
+#include "crypto/hash.h"
 
 namespace aw::crypto {
 namespace {
@@ -33,7 +33,8 @@ struct HmacCase {
 TEST(CryptoHashTest, HmacSha256Rfc4231) {
   const std::string key131(131, '\xaa');
   const HmacCase cases[] = {
-      {std::string(20, '\x0b'), "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
+      {std::string(20, '\x0b'), "Hi There",
+       "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
       {"Jefe", "what do ya want for nothing?",
        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
       {std::string(20, '\xaa'), std::string(50, '\xdd'),
@@ -52,7 +53,8 @@ TEST(CryptoHashTest, HmacSha256Rfc4231) {
   EXPECT_EQ(HexEncode(HmacSha256(std::string(20, '\x0c'), "Test With Truncation")).substr(0, 32),
             "a3b6167473100ee06e0c796c2955552b");
   // Empty key and data are valid.
-  EXPECT_EQ(HexEncode(HmacSha256("", "")), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  EXPECT_EQ(HexEncode(HmacSha256("", "")),
+            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
 TEST(CryptoHashTest, HexRoundTripAndRejects) {
@@ -70,8 +72,13 @@ TEST(CryptoHashTest, HexRoundTripAndRejects) {
 
 TEST(CryptoHashTest, Base64Rfc4648Vectors) {
   const std::pair<std::string, std::string> vectors[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},       {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [raw, enc] : vectors) {
     EXPECT_EQ(Base64Encode(raw), enc);
@@ -104,11 +111,11 @@ TEST(CryptoHashTest, Base64RoundTripAllLengths) {
 }
 
 TEST(CryptoHashTest, Base64RejectsGarbage) {
-  EXPECT_FALSE(Base64Decode("Zg").has_value());      // standard requires padding
-  EXPECT_FALSE(Base64Decode("Zg=").has_value());     // wrong padding length
-  EXPECT_FALSE(Base64Decode("Z===").has_value());    // too much padding
+  EXPECT_FALSE(Base64Decode("Zg").has_value());        // standard requires padding
+  EXPECT_FALSE(Base64Decode("Zg=").has_value());       // wrong padding length
+  EXPECT_FALSE(Base64Decode("Z===").has_value());      // too much padding
   EXPECT_FALSE(Base64Decode("Zg==Zg==").has_value());  // padding in the middle
-  EXPECT_FALSE(Base64Decode("Zm9v\n").has_value());  // whitespace
+  EXPECT_FALSE(Base64Decode("Zm9v\n").has_value());    // whitespace
   EXPECT_FALSE(Base64Decode("Zm9*").has_value());
   EXPECT_FALSE(Base64Decode("Zh==").has_value());    // non-zero unused bits: not canonical
   EXPECT_FALSE(Base64UrlDecode("Z").has_value());    // impossible length

@@ -1,10 +1,9 @@
-#include "crypto/jwt.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "crypto/hash.h"
+#include "crypto/jwt.h"
 
 namespace aw::crypto::jwt {
 namespace {
@@ -47,7 +46,8 @@ TEST(CryptoJwtTest, JwtIoKnownAnswer) {
   EXPECT_EQ((*r)["name"], "John Doe");
   // And the plain jwt.io token (no exp) has the well-known signature but is refused for lacking exp.
   const std::string jwt_io =
-      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5"
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+      "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5"
       "MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
   ExpectRejected(VerifyHs256(jwt_io, "your-256-bit-secret", kNow), "missing exp claim");
   ExpectRejected(VerifyHs256(jwt_io, "not-the-secret", kNow), "bad signature");

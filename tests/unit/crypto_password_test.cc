@@ -1,10 +1,10 @@
-#include "crypto/password.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "crypto/password.h"
 
 namespace aw::crypto {
 namespace {
@@ -99,7 +99,8 @@ TEST(CryptoPasswordTest, ConcurrentUseIsSafe) {
   std::vector<std::thread> threads;
   std::vector<int> ok(4, 0);
   for (int i = 0; i < 4; ++i) {
-    threads.emplace_back([&ok, i] { ok[i] = VerifyPassword("correct horse battery staple", Hashed()) ? 1 : 0; });
+    threads.emplace_back(
+        [&ok, i] { ok[i] = VerifyPassword("correct horse battery staple", Hashed()) ? 1 : 0; });
   }
   for (auto& t : threads) t.join();
   for (int v : ok) EXPECT_EQ(v, 1);

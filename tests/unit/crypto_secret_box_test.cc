@@ -1,10 +1,9 @@
-#include "crypto/secret_box.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "crypto/hash.h"
+#include "crypto/secret_box.h"
 
 namespace aw::crypto {
 namespace {
@@ -71,8 +70,9 @@ TEST(CryptoSecretBoxTest, WrongKeyRejected) {
 
 TEST(CryptoSecretBoxTest, GarbageRejectedWithoutCrash) {
   SecretBox box = MakeBox();
-  for (std::string_view s : {"", "v1.", "v1", "v2.AAAA", "v1.!!!!", "v1.AAAA", "secret",
-                             "v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "V1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
+  for (std::string_view s :
+       {"", "v1.", "v1", "v2.AAAA", "v1.!!!!", "v1.AAAA", "secret",
+        "v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "V1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
     auto r = box.Open(s);
     ASSERT_FALSE(r.ok()) << s;
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << s;

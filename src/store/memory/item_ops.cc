@@ -38,6 +38,10 @@ Status ItemTooLarge(const std::string& table, size_t bytes) {
                                  " bytes of compact JSON)");
 }
 
+Status ConditionFalse(const char* op, const std::string& table) {
+  return Status::ConditionFailed(std::string("the condition of ") + op + " on table " + table + " is false");
+}
+
 Status ValidateTableSpec(const TableSpec& spec) {
   if (!ValidName(spec.name)) {
     return Status::InvalidArgument("table name '" + spec.name + "' must be 1-255 characters of [A-Za-z0-9_.-]");

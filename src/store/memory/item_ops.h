@@ -21,6 +21,8 @@ namespace aw::store {
 // ---- Errors with one wording across backends.
 Status UnknownTable(const std::string& table);
 Status ItemTooLarge(const std::string& table, size_t bytes);
+// kConditionFailed for operation `op` ("PutItem") on `table`.
+Status ConditionFalse(const char* op, const std::string& table);
 
 // ---- Validation. Each returns kInvalidArgument naming what is wrong.
 // Names: 1..255 of [A-Za-z0-9_.-]; key attributes non-empty and distinct.

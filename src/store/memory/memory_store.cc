@@ -7,10 +7,6 @@ namespace {
 
 std::pair<std::string, std::string> RowKeyOf(const Key& key) { return {key.pk, key.sk.value_or("")}; }
 
-Status ConditionFailed(const char* op, const std::string& table) {
-  return Status::ConditionFailed(std::string("the condition of ") + op + " on table " + table + " is false");
-}
-
 }  // namespace
 
 MemoryStore::MemoryStore(const aw::Clock* clock) : clock_(clock) {}
@@ -113,7 +109,7 @@ Status MemoryStore::PutItem(const PutRequest& req) {
   if (!text.ok()) return text.status();
   RowKey rk = RowKeyOf(*key);
   const Row* old = LiveLocked(**t, rk);
-  if (!Evaluate(req.condition, old ? &old->item : nullptr)) return ConditionFailed("PutItem", req.table);
+  if (!Evaluate(req.condition, old ? &old->item : nullptr)) return ConditionFalse("PutItem", req.table);
   WriteLocked(**t, rk, req.item, text->size());
   return Status::OK();
 }
@@ -126,7 +122,7 @@ Status MemoryStore::DeleteItem(const DeleteRequest& req) {
   if (auto s = ValidateCondition(req.condition); !s.ok()) return s;
   RowKey rk = RowKeyOf(req.key);
   const Row* old = LiveLocked(**t, rk);
-  if (!Evaluate(req.condition, old ? &old->item : nullptr)) return ConditionFailed("DeleteItem", req.table);
+  if (!Evaluate(req.condition, old ? &old->item : nullptr)) return ConditionFalse("DeleteItem", req.table);
   EraseLocked(**t, rk);
   return Status::OK();
 }
@@ -140,7 +136,7 @@ Result<Item> MemoryStore::UpdateItem(const UpdateRequest& req) {
   if (auto s = ValidateUpdate(spec, req); !s.ok()) return s;
   RowKey rk = RowKeyOf(req.key);
   const Row* old = LiveLocked(**t, rk);
-  if (!Evaluate(req.condition, old ? &old->item : nullptr)) return ConditionFailed("UpdateItem", req.table);
+  if (!Evaluate(req.condition, old ? &old->item : nullptr)) return ConditionFalse("UpdateItem", req.table);
   auto item = ApplyUpdate(spec, req.key, old ? &old->item : nullptr, req.actions);
   if (!item.ok()) return item.status();
   auto text = SerializeItem(spec, *item);

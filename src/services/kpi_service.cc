@@ -1,0 +1,68 @@
+#include "services/kpi_service.h"
+
+#include <cmath>
+
+#include "base/errors.h"
+#include "store/tables.h"
+
+namespace aw::services {
+
+namespace t = store::tables;
+using nlohmann::json;
+
+void KpiService::Add(const std::string& company_id, Deltas deltas) {
+  combiner_.Submit(company_id, std::move(deltas), [this](const std::string& cid, std::vector<Deltas>& ops) {
+    Deltas sum;
+    for (const auto& d : ops) {
+      for (const auto& [k, v] : d) sum[k] += v;
+    }
+    store::UpdateRequest u;
+    u.table = t::kCompanyConfigs;
+    u.key = {cid, "kpi"};
+    for (const auto& [k, v] : sum) {
+      if (v != 0) u.Add(k, v);
+    }
+    if (!u.actions.empty()) ThrowIfError(ctx_->store->UpdateItem(u).status(), "KPI counters");
+    return std::vector<bool>(ops.size(), true);
+  });
+}
+
+json KpiService::Get(const std::string& company_id) {
+  auto r = ctx_->store->GetItem({t::kCompanyConfigs, {company_id, "kpi"}});
+  json c = json::object();
+  if (r.ok()) {
+    c = std::move(r).value();
+  } else if (!r.status().IsNotFound()) {
+    ThrowIfError(r.status(), "KPI counters");
+  }
+  auto n = [&](const char* k) { return c.value(k, int64_t{0}); };
+  const int64_t alerts = n("alerts_total");
+  const int64_t incidents = n("incidents_total");
+  double noise = alerts > 0 ? (1.0 - static_cast<double>(incidents) / static_cast<double>(alerts)) * 100.0 : 0.0;
+  noise = std::round(std::max(0.0, noise) * 10.0) / 10.0;
+  auto minutes = [&](const char* total, const char* count) -> json {
+    int64_t cnt = n(count);
+    if (cnt <= 0) return nullptr;
+    return std::round(static_cast<double>(n(total)) / static_cast<double>(cnt) / 60.0 * 10.0) / 10.0;
+  };
+  json open = json::object();
+  int64_t open_total = 0;
+  for (const char* sev : {"critical", "high", "medium", "low"}) {
+    int64_t v = std::max<int64_t>(0, n((std::string("open_") + sev).c_str()));
+    open[sev] = v;
+    open_total += v;
+  }
+  return {{"company_id", company_id},
+          {"total_alerts", alerts},
+          {"repeated_alerts", n("alerts_repeated")},
+          {"total_incidents", incidents},
+          {"noise_reduction_pct", noise},
+          {"open_incidents", open_total},
+          {"open_incidents_by_severity", open},
+          {"acknowledged_incidents", n("ack_count")},
+          {"resolved_incidents", n("resolve_count")},
+          {"mtta_minutes", minutes("ack_seconds_total", "ack_count")},
+          {"mttr_minutes", minutes("resolve_seconds_total", "resolve_count")}};
+}
+
+}  // namespace aw::services

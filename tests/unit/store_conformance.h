@@ -1,0 +1,52 @@
+#pragma once
+
+// The store conformance suite's fixture: every TEST_P(StoreConformance, ...)
+// runs unchanged on each backend of ConformanceBackends(). A behaviour a
+// backend cannot offer is skipped by name (GTEST_SKIP with the reason), never
+// silently.
+
+#include <memory>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "base/clock.h"
+#include "store/store.h"
+#include "store_test_util.h"
+
+namespace aw::store::testing {
+
+class StoreConformance : public ::testing::TestWithParam<StoreBackend> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam().make(&clock_);
+    ASSERT_NE(store_, nullptr);
+    ASSERT_TRUE(store_->CreateTable(ThingsSpec()).ok());
+    ASSERT_TRUE(store_->CreateTable(SinglesSpec()).ok());
+  }
+  void TearDown() override {
+    if (store_) {
+      EXPECT_TRUE(store_->Flush().ok());
+    }
+    store_.reset();
+  }
+
+  Store& store() { return *store_; }
+  void Put(const Item& item, const std::string& table = kThings) {
+    Status s = store_->PutItem({table, item, {}});
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  // The item at `key`, or null when it is not found.
+  Item Get(const Key& key, const std::string& table = kThings) {
+    auto r = store_->GetItem({table, key});
+    if (r.ok()) return *r;
+    EXPECT_TRUE(r.status().IsNotFound()) << r.status().ToString();
+    return nullptr;
+  }
+  int64_t Now() const { return clock_.NowSeconds(); }
+
+  FakeClock clock_;
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace aw::store::testing

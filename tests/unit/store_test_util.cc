@@ -1,0 +1,141 @@
+// Requests are written with designated initializers; GCC 12 warns about the
+// fields they leave to their defaults, which is the point of them.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+#include "store_test_util.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "store/memory/memory_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace aw::store::testing {
+namespace {
+
+// Forwards everything to `inner`; destroys `inner` before `keep_alive`.
+class OwningStore final : public Store {
+ public:
+  OwningStore(std::unique_ptr<Store> inner, std::shared_ptr<void> keep_alive)
+      : keep_alive_(std::move(keep_alive)), inner_(std::move(inner)) {}
+  Status CreateTable(const TableSpec& spec) override { return inner_->CreateTable(spec); }
+  const TableSpec* FindTable(const std::string& name) const override { return inner_->FindTable(name); }
+  Result<Item> GetItem(const GetRequest& req) override { return inner_->GetItem(req); }
+  Status PutItem(const PutRequest& req) override { return inner_->PutItem(req); }
+  Status DeleteItem(const DeleteRequest& req) override { return inner_->DeleteItem(req); }
+  Result<Item> UpdateItem(const UpdateRequest& req) override { return inner_->UpdateItem(req); }
+  Result<QueryResult> Query(const QueryRequest& req) override { return inner_->Query(req); }
+  Result<std::vector<Item>> BatchGetItem(const std::string& table, const std::vector<Key>& keys) override {
+    return inner_->BatchGetItem(table, keys);
+  }
+  Status BatchWriteItem(const WriteBatch& batch) override { return inner_->BatchWriteItem(batch); }
+  Result<QueryResult> Scan(const ScanRequest& req) override { return inner_->Scan(req); }
+  Status Flush() override { return inner_->Flush(); }
+
+ private:
+  std::shared_ptr<void> keep_alive_;  // declared first: destroyed last
+  std::unique_ptr<Store> inner_;
+};
+
+}  // namespace
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  const char* base = getenv("TMPDIR");
+  std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/aw-store-" +
+                     std::to_string(getpid()) + "-" + std::to_string(counter++) + "-XXXXXX";
+  char* made = mkdtemp(tmpl.data());
+  if (made == nullptr) throw std::runtime_error("mkdtemp failed for " + tmpl);
+  path_ = made;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::unique_ptr<Store> WithCleanup(std::unique_ptr<Store> store, std::shared_ptr<void> keep_alive) {
+  return std::make_unique<OwningStore>(std::move(store), std::move(keep_alive));
+}
+
+std::vector<StoreBackend> ConformanceBackends() {
+  return {
+      {"Memory", [](FakeClock* clock) -> std::unique_ptr<Store> { return std::make_unique<MemoryStore>(clock); }},
+      {"Sqlite",
+       [](FakeClock* clock) -> std::unique_ptr<Store> {
+         auto dir = std::make_shared<TempDir>();
+         SqliteOptions opts;
+         opts.path = dir->path() + "/store.db";
+         auto store = SqliteStore::Open(opts, clock);
+         if (!store.ok()) {
+           ADD_FAILURE() << store.status().ToString();
+           return nullptr;
+         }
+         return WithCleanup(std::move(*store), dir);
+       }},
+  };
+}
+
+std::vector<Item> QueryAll(Store& store, QueryRequest req, int* pages) {
+  std::vector<Item> out;
+  int n = 0;
+  while (true) {
+    auto r = store.Query(req);
+    if (!r.ok()) {
+      ADD_FAILURE() << "query page " << n << ": " << r.status().ToString();
+      break;
+    }
+    ++n;
+    if (req.limit > 0) {
+      EXPECT_LE(r->items.size(), static_cast<size_t>(req.limit));
+    }
+    out.insert(out.end(), r->items.begin(), r->items.end());
+    if (r->next_page_token.empty()) break;
+    if (n > 100000) {
+      ADD_FAILURE() << "query does not end";
+      break;
+    }
+    req.page_token = r->next_page_token;
+  }
+  if (pages != nullptr) *pages = n;
+  return out;
+}
+
+std::vector<Item> ScanAll(Store& store, ScanRequest req, int* pages) {
+  std::vector<Item> out;
+  int n = 0;
+  while (true) {
+    auto r = store.Scan(req);
+    if (!r.ok()) {
+      ADD_FAILURE() << "scan page " << n << ": " << r.status().ToString();
+      break;
+    }
+    ++n;
+    if (req.limit > 0) {
+      EXPECT_LE(r->items.size(), static_cast<size_t>(req.limit));
+    }
+    out.insert(out.end(), r->items.begin(), r->items.end());
+    if (r->next_page_token.empty() || n > 100000) break;
+    req.page_token = r->next_page_token;
+  }
+  if (pages != nullptr) *pages = n;
+  return out;
+}
+
+TableSpec ThingsSpec() {
+  return TableSpec{kThings, "p", "s", {{"by-owner", "owner", "rank"}, {"by-tag", "tag", std::nullopt}}, "ttl"};
+}
+
+TableSpec SinglesSpec() { return TableSpec{kSingles, "id", std::nullopt, {{"by-email", "email", std::nullopt}}, "ttl"}; }
+
+Item Thing(const std::string& p, const std::string& s, Item extra) {
+  Item item = std::move(extra);
+  item["p"] = p;
+  item["s"] = s;
+  return item;
+}
+
+}  // namespace aw::store::testing
