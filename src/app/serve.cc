@@ -61,7 +61,16 @@ int Serve(const Config& config) {
   }
 
   http::Router router;
-  http::Services services{app->auth(), app->users(), app->companies(), app->alerts(), config.store, kVersion};
+  http::Services services;
+  services.auth = app->auth();
+  services.users = app->users();
+  services.companies = app->companies();
+  services.alerts = app->alerts();
+  services.incidents = app->incidents();
+  services.assets = app->assets();
+  services.kpis = app->kpis();
+  services.store_kind = config.store;
+  services.version = kVersion;
   http::RegisterRoutes(router, services);
 
   http::ServerOptions opts;

@@ -7,8 +7,11 @@
 
 #include "http/router.h"
 #include "services/alert_service.h"
+#include "services/asset_service.h"
 #include "services/auth_service.h"
 #include "services/company_service.h"
+#include "services/incident_service.h"
+#include "services/kpi_service.h"
 #include "services/user_service.h"
 
 namespace aw::http {
@@ -18,6 +21,9 @@ struct Services {
   services::UserService* users = nullptr;
   services::CompanyService* companies = nullptr;
   services::AlertService* alerts = nullptr;
+  services::IncidentService* incidents = nullptr;
+  services::AssetService* assets = nullptr;
+  services::KpiService* kpis = nullptr;
   std::string store_kind;  // "sqlite" | "dynamodb", shown by /api/health
   std::string version;
 };
@@ -30,5 +36,10 @@ void RegisterAuthRoutes(Router& router, const Services& s);
 void RegisterUserRoutes(Router& router, const Services& s);
 void RegisterCompanyRoutes(Router& router, const Services& s);
 void RegisterAlertRoutes(Router& router, const Services& s);
+void RegisterIncidentRoutes(Router& router, const Services& s);
+void RegisterAssetRoutes(Router& router, const Services& s);
+
+// Every company id the caller may see (all of them for MSP admins).
+std::vector<std::string> VisibleCompanyIds(services::CompanyService* companies, const services::Principal& p);
 
 }  // namespace aw::http

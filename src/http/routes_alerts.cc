@@ -29,7 +29,10 @@ services::AlertInput ParseAlert(const json& body) {
   return in;
 }
 
-std::vector<std::string> AllCompanyIds(services::CompanyService* companies, const services::Principal& p) {
+}  // namespace
+
+std::vector<std::string> VisibleCompanyIds(services::CompanyService* companies, const services::Principal& p) {
+  if (!p.IsMspAdmin()) return p.company_ids;
   std::vector<std::string> ids;
   std::string cursor;
   do {
@@ -39,8 +42,6 @@ std::vector<std::string> AllCompanyIds(services::CompanyService* companies, cons
   } while (!cursor.empty());
   return ids;
 }
-
-}  // namespace
 
 void RegisterAlertRoutes(Router& router, const Services& s) {
   auto* auth = s.auth;
@@ -61,12 +62,16 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
     std::string delivery_id(req.Header("X-Delivery-ID"));
     if (delivery_id.size() > 256) ThrowInvalidField("X-Delivery-ID", "must be at most 256 characters long");
     auto r = alerts->Ingest(company_id, in, delivery_id);
-    return Response::Json(202, {{"message", r.duplicate ? "Duplicate delivery; alert already received"
-                                                        : "Alert received"},
-                                {"alert_id", r.alert_id},
-                                {"company_id", r.company_id},
-                                {"duplicate", r.duplicate},
-                                {"delivery_attempts", r.delivery_attempts}});
+    json out = {{"message", r.duplicate ? "Duplicate delivery; alert already received" : "Alert received"},
+                {"alert_id", r.alert_id},
+                {"company_id", r.company_id},
+                {"duplicate", r.duplicate},
+                {"delivery_attempts", r.delivery_attempts}};
+    if (!r.incident_id.empty()) {
+      out["incident_id"] = r.incident_id;
+      out["incident_created"] = r.incident_created;
+    }
+    return Response::Json(202, out);
   });
   router.Add("GET", "/api/alerts", [auth, companies, alerts](Request& req) {
     auto p = RequireUser(req, *auth);
@@ -80,7 +85,7 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
     f.limit = pp.limit;
     f.cursor = pp.cursor;
     std::vector<std::string> all;
-    if (f.company_id.empty() && p.IsMspAdmin()) all = AllCompanyIds(companies, p);
+    if (f.company_id.empty() && p.IsMspAdmin()) all = VisibleCompanyIds(companies, p);
     return ListResponse(alerts->List(p, f, all));
   });
 }
@@ -96,6 +101,8 @@ void RegisterRoutes(Router& router, const Services& s) {
   RegisterUserRoutes(router, s);
   RegisterCompanyRoutes(router, s);
   RegisterAlertRoutes(router, s);
+  RegisterIncidentRoutes(router, s);
+  RegisterAssetRoutes(router, s);
 }
 
 }  // namespace aw::http

@@ -102,7 +102,7 @@ def test_limit_bounds_are_accepted(server, paged_company, limit):
     assert len(r.json()) == min(int(limit), 25)
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "!!!", "eyJwayI6ICJ4In0"])
+@pytest.mark.parametrize("cursor", ["garbage", "!!!", "x" * 3000])
 def test_bad_cursor_is_a_client_error(server, cursor):
     r = server.admin().get("/api/alerts", params={"company_id": "comp-acme", "cursor": cursor})
     assert_error(r, (400, 422))

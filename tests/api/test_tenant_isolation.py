@@ -83,6 +83,37 @@ def test_acme_key_only_writes_into_acme(server, where):
             assert a["company_id"] == "comp-acme"
 
 
+def _cursor_of(session, **params):
+    r = session.get("/api/alerts", params=dict(params, limit=1))
+    assert r.status_code == 200, r.text
+    cursor = r.headers.get("X-Next-Cursor")
+    assert cursor, "expected more than one page"
+    return cursor
+
+
+def _assert_only_acme(r):
+    if r.status_code == 200:
+        foreign = [a for a in r.json() if a["company_id"] != "comp-acme"]
+        assert not foreign, f"a replayed cursor leaked other companies' alerts: {foreign[:2]}"
+    else:
+        assert_error(r, (400, 403, 404, 422))
+
+
+def test_foreign_cursor_does_not_leak_alerts(server, acme_admin):
+    tech_key = server.api_key_for("comp-techstart")
+    for _ in range(3):
+        assert server.send_alert(tech_key).status_code == 202
+    admin = server.admin()
+    cursor = _cursor_of(admin, company_id="comp-techstart")
+    _assert_only_acme(acme_admin.get("/api/alerts", params={"company_id": "comp-acme",
+                                                            "cursor": cursor}))
+    _assert_only_acme(acme_admin.get("/api/alerts", params={"cursor": cursor}))
+    cursor_all = _cursor_of(admin)
+    _assert_only_acme(acme_admin.get("/api/alerts", params={"cursor": cursor_all}))
+    _assert_only_acme(acme_admin.get("/api/alerts", params={"company_id": "comp-acme",
+                                                            "cursor": cursor_all}))
+
+
 # Routes named by the contract: every one must be 401 without a token.
 PROTECTED_ROUTES = [
     ("GET", "/api/profile"),

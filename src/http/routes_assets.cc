@@ -1,0 +1,61 @@
+#include "base/errors.h"
+#include "http/api.h"
+#include "http/api_util.h"
+#include "http/json_body.h"
+
+namespace aw::http {
+
+using nlohmann::json;
+
+namespace {
+
+json AssetFields(const json& body, bool create) {
+  json f = json::object();
+  if (create) f["name"] = RequiredString(body, "name", 256);
+  if (auto v = OptionalString(body, "type", 64)) f["type"] = *v;
+  if (auto v = OptionalString(body, "os", 128)) f["os"] = *v;
+  if (auto v = OptionalBool(body, "is_critical")) f["is_critical"] = *v;
+  f["tags"] = StringList(body, "tags", 50);
+  if (!body.contains("tags")) f.erase("tags");
+  if (!create && body.contains("name")) ThrowInvalidField("name", "cannot be changed: it is what senders use");
+  return f;
+}
+
+}  // namespace
+
+void RegisterAssetRoutes(Router& router, const Services& s) {
+  auto* auth = s.auth;
+  auto* assets = s.assets;
+  auto* companies = s.companies;
+  auto visible = [companies](const services::Principal& p, const std::string& cid) {
+    if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
+  };
+  router.Add("GET", "/api/companies/{id}/assets", [auth, assets, visible](Request& req) {
+    auto p = RequireUser(req, *auth);
+    visible(p, req.PathParam("id"));
+    auto pp = ReadPageParams(req);
+    return ListResponse(assets->List(req.PathParam("id"), pp.limit, pp.cursor));
+  });
+  router.Add("POST", "/api/companies/{id}/assets", [auth, assets, visible](Request& req) {
+    auto p = RequireUser(req, *auth);
+    visible(p, req.PathParam("id"));
+    services::RequireCompanyAdmin(p, req.PathParam("id"));
+    return Response::Json(201, assets->Create(req.PathParam("id"), AssetFields(ParseJsonObject(req), true)));
+  });
+  router.Add("PUT", "/api/companies/{id}/assets/{asset_id}", [auth, assets, visible](Request& req) {
+    auto p = RequireUser(req, *auth);
+    visible(p, req.PathParam("id"));
+    services::RequireCompanyAdmin(p, req.PathParam("id"));
+    return Response::Json(
+        200, assets->Update(req.PathParam("id"), req.PathParam("asset_id"), AssetFields(ParseJsonObject(req), false)));
+  });
+  router.Add("DELETE", "/api/companies/{id}/assets/{asset_id}", [auth, assets, visible](Request& req) {
+    auto p = RequireUser(req, *auth);
+    visible(p, req.PathParam("id"));
+    services::RequireCompanyAdmin(p, req.PathParam("id"));
+    assets->Delete(req.PathParam("id"), req.PathParam("asset_id"));
+    return Response::NoContent();
+  });
+}
+
+}  // namespace aw::http
