@@ -115,6 +115,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->incidents_ = std::make_unique<services::IncidentService>(&ctx, app->configs_.get(), app->kpis_.get());
   app->alerts_ = std::make_unique<services::AlertService>(&ctx, app->assets_.get(), app->incidents_.get(),
                                                           app->kpis_.get());
+  app->webhook_security_ = std::make_unique<services::WebhookSecurityService>(&ctx, app->configs_.get());
+  app->rate_limiter_ = std::make_unique<services::RateLimiter>(&ctx, app->configs_.get());
   return app;
 }
 

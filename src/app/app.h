@@ -18,6 +18,7 @@
 #include "services/incident_service.h"
 #include "services/kpi_service.h"
 #include "services/user_service.h"
+#include "services/webhook_guard.h"
 #include "store/store.h"
 
 namespace aw::app {
@@ -39,6 +40,8 @@ class App {
   services::KpiService* kpis() { return kpis_.get(); }
   services::AssetService* assets() { return assets_.get(); }
   services::IncidentService* incidents() { return incidents_.get(); }
+  services::WebhookSecurityService* webhook_security() { return webhook_security_.get(); }
+  services::RateLimiter* rate_limiter() { return rate_limiter_.get(); }
 
   // Creates the 11 tables (idempotent).
   Status CreateTables();
@@ -59,6 +62,8 @@ class App {
   std::unique_ptr<services::AssetService> assets_;
   std::unique_ptr<services::IncidentService> incidents_;
   std::unique_ptr<services::AlertService> alerts_;
+  std::unique_ptr<services::WebhookSecurityService> webhook_security_;
+  std::unique_ptr<services::RateLimiter> rate_limiter_;
 };
 
 // Reads `path` or, when it does not exist, creates it with `n` random bytes

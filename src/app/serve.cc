@@ -69,6 +69,8 @@ int Serve(const Config& config) {
   services.incidents = app->incidents();
   services.assets = app->assets();
   services.kpis = app->kpis();
+  services.webhook_security = app->webhook_security();
+  services.rate_limiter = app->rate_limiter();
   services.store_kind = config.store;
   services.version = kVersion;
   http::RegisterRoutes(router, services);

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 
@@ -37,11 +39,18 @@ class ApiError : public std::runtime_error {
   // Human sentence; never contains a secret.
   std::string detail() const { return what(); }
   int retry_after_seconds() const { return retry_after_; }
+  // Extra response headers (e.g. X-RateLimit-*); never secrets.
+  const std::vector<std::pair<std::string, std::string>>& headers() const { return headers_; }
+  ApiError& WithHeader(std::string name, std::string value) {
+    headers_.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
 
  private:
   ErrorKind kind_;
   std::string code_;
   int retry_after_;
+  std::vector<std::pair<std::string, std::string>> headers_;
 };
 
 [[noreturn]] inline void Throw(ErrorKind kind, std::string code, std::string detail, int retry_after = 0) {

@@ -13,6 +13,7 @@
 #include "services/incident_service.h"
 #include "services/kpi_service.h"
 #include "services/user_service.h"
+#include "services/webhook_guard.h"
 
 namespace aw::http {
 
@@ -24,6 +25,8 @@ struct Services {
   services::IncidentService* incidents = nullptr;
   services::AssetService* assets = nullptr;
   services::KpiService* kpis = nullptr;
+  services::WebhookSecurityService* webhook_security = nullptr;
+  services::RateLimiter* rate_limiter = nullptr;
   std::string store_kind;  // "sqlite" | "dynamodb", shown by /api/health
   std::string version;
 };
@@ -38,6 +41,7 @@ void RegisterCompanyRoutes(Router& router, const Services& s);
 void RegisterAlertRoutes(Router& router, const Services& s);
 void RegisterIncidentRoutes(Router& router, const Services& s);
 void RegisterAssetRoutes(Router& router, const Services& s);
+void RegisterWebhookConfigRoutes(Router& router, const Services& s);
 
 // Every company id the caller may see (all of them for MSP admins).
 std::vector<std::string> VisibleCompanyIds(services::CompanyService* companies, const services::Principal& p);

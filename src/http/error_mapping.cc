@@ -46,6 +46,7 @@ Response ResponseForApiError(const ApiError& e, std::string_view request_id) {
     return ErrorResponse(500, e.code().empty() ? "internal_error" : e.code(), "internal error");
   }
   Response r = ErrorResponse(status, e.code(), e.what());
+  for (const auto& h : e.headers()) r.headers.push_back(h);
   if ((status == 429 || status == 503) && e.retry_after_seconds() > 0) {
     r.headers.emplace_back("Retry-After", std::to_string(e.retry_after_seconds()));
   }

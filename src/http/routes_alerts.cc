@@ -47,7 +47,9 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
   auto* auth = s.auth;
   auto* companies = s.companies;
   auto* alerts = s.alerts;
-  router.Add("POST", "/api/webhooks/alerts", [companies, alerts](Request& req) {
+  auto* security = s.webhook_security;
+  auto* limiter = s.rate_limiter;
+  router.Add("POST", "/api/webhooks/alerts", [companies, alerts, security, limiter](Request& req) {
     std::string key(req.Header("X-API-Key"));
     if (key.empty()) key = req.QueryParam("api_key").value_or("");
     if (key.empty()) {
@@ -57,6 +59,9 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
     auto company = companies->FindByApiKey(key);
     if (!company) Throw(ErrorKind::kUnauthenticated, "invalid_api_key", "the API key is not valid");
     const std::string company_id = company->value("id", "");
+    // Signature first: nothing below answers an unauthenticated request.
+    security->Verify(company_id, req.Header("X-Signature"), req.Header("X-Timestamp"), req.body);
+    auto limit_headers = limiter->Take(company_id);
     json body = ParseJsonObject(req);
     services::AlertInput in = ParseAlert(body);
     std::string delivery_id(req.Header("X-Delivery-ID"));
@@ -71,7 +76,9 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
       out["incident_id"] = r.incident_id;
       out["incident_created"] = r.incident_created;
     }
-    return Response::Json(202, out);
+    Response resp = Response::Json(202, out);
+    for (auto& h : limit_headers) resp.headers.push_back(std::move(h));
+    return resp;
   });
   router.Add("GET", "/api/alerts", [auth, companies, alerts](Request& req) {
     auto p = RequireUser(req, *auth);
@@ -103,6 +110,7 @@ void RegisterRoutes(Router& router, const Services& s) {
   RegisterAlertRoutes(router, s);
   RegisterIncidentRoutes(router, s);
   RegisterAssetRoutes(router, s);
+  RegisterWebhookConfigRoutes(router, s);
 }
 
 }  // namespace aw::http

@@ -80,6 +80,7 @@ std::string EncodePageToken(const PageToken& token) {
   if (token.key.sk) j["sk"] = *token.key.sk;
   if (token.index_pk) j["ipk"] = *token.index_pk;
   if (token.index_sk) j["isk"] = *token.index_sk;
+  if (token.scan) j["scan"] = true;
   // Keys come from stored items, which are valid UTF-8; replace is a safety net.
   return Base64UrlEncode(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
@@ -112,7 +113,12 @@ Result<PageToken> DecodePageToken(std::string_view text) {
     if (s == nullptr) return Malformed();
     *o.out = *s;
   }
+  if (j.contains("scan")) {
+    if (j["scan"] != true) return Malformed();
+    token.scan = true;
+  }
   if (token.index.empty() != !token.index_pk.has_value()) return Malformed();
+  if (token.scan && !token.index.empty()) return Malformed();
   if (token.index.empty() && token.index_sk) return Malformed();
   return token;
 }

@@ -26,6 +26,7 @@ struct PageToken {
   Key key;            // table key of the last evaluated item
   std::optional<std::string> index_pk;  // set iff `index` is not empty
   std::optional<std::string> index_sk;  // set iff the index has a sort key
+  bool scan = false;                    // a Scan's token, not a Query's
 
   bool operator==(const PageToken&) const = default;
 };

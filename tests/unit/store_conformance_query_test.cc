@@ -129,6 +129,9 @@ TEST_P(StoreConformance, ForeignOrMalformedPageTokensAreInvalidArgument) {
   invalid({.table = kThings, .index = "by-owner", .pk = "a", .page_token = page->next_page_token});  // another index
   auto scan = store().Scan({.table = kThings, .page_token = page->next_page_token});
   EXPECT_EQ(scan.status().code(), Code::kInvalidArgument);
+  auto scan_page = store().Scan({.table = kThings, .limit = 1});
+  ASSERT_TRUE(scan_page.ok());
+  invalid({.table = kThings, .pk = "a", .page_token = scan_page->next_page_token});
   auto ok = store().Query({.table = kThings, .pk = "a", .limit = 1, .page_token = page->next_page_token});
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(Strings(ok->items, "s"), std::vector<std::string>{"1"});

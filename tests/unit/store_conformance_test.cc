@@ -15,7 +15,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(ConformanceBackends()),
+// No prefix: test names start with StoreConformance, for --gtest_filter.
+INSTANTIATE_TEST_SUITE_P(, StoreConformance, ::testing::ValuesIn(ConformanceBackends()),
                          [](const ::testing::TestParamInfo<StoreBackend>& info) { return info.param.name; });
 
 TEST_P(StoreConformance, CreateTableIsIdempotent) {

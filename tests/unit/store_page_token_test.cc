@@ -30,7 +30,8 @@ TEST(StorePageTokenTest, TokensRoundTrip) {
   PageToken table{"Alerts", "", Key{"c1", "id\"9"}, std::nullopt, std::nullopt};
   PageToken index{"Alerts", "by-time", Key{"c1", "a1"}, "c1", "2024-01-01T00:00:00.000000Z"};
   PageToken no_sk{"Users", "email-index", Key{"u1", std::nullopt}, "a@b.c", std::nullopt};
-  for (const auto& t : {table, index, no_sk}) {
+  PageToken scan{"Users", "", Key{"u1", std::nullopt}, std::nullopt, std::nullopt, true};
+  for (const auto& t : {table, index, no_sk, scan}) {
     std::string text = EncodePageToken(t);
     EXPECT_EQ(text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
               std::string::npos);

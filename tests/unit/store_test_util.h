@@ -7,6 +7,7 @@
 // ConformanceBackends() in store_test_util.cc.
 
 #include <functional>
+#include <ostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct StoreBackend {
   // whatever it needs to live (a temp dir is removed when it is destroyed).
   std::function<std::unique_ptr<Store>(FakeClock* clock)> make;
 };
+
+// gtest prints the parameter by name.
+inline void PrintTo(const StoreBackend& b, std::ostream* os) { *os << b.name; }
 
 // memory, sqlite (a real file in a temp dir).
 std::vector<StoreBackend> ConformanceBackends();

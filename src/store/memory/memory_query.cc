@@ -145,7 +145,7 @@ Result<QueryResult> MemoryStore::Scan(const ScanRequest& req) {
     if (Expired(t, row.item)) continue;
     if (!page.Fits(row.bytes)) {
       PageToken pos{spec.name, "", Key{last_seen->first, spec.sk ? std::optional(last_seen->second) : std::nullopt},
-                    std::nullopt, std::nullopt};
+                    std::nullopt, std::nullopt, /*scan=*/true};
       result.next_page_token = EncodePageToken(pos);
       break;
     }

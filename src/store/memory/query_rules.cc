@@ -82,7 +82,7 @@ Result<ResolvedQuery> ResolveQuery(const TableSpec& spec, const QueryRequest& re
   auto token = DecodePageToken(req.page_token);
   if (!token.ok()) return token.status();
   const PageToken& t = *token;
-  if (t.table != spec.name || t.index != req.index || t.key.sk.has_value() != spec.sk.has_value()) {
+  if (t.scan || t.table != spec.name || t.index != req.index || t.key.sk.has_value() != spec.sk.has_value()) {
     return ForeignToken();
   }
   if (q.index == nullptr) {
@@ -100,7 +100,7 @@ Result<std::optional<PageToken>> ResolveScan(const TableSpec& spec, const ScanRe
   if (req.page_token.empty()) return std::optional<PageToken>();
   auto token = DecodePageToken(req.page_token);
   if (!token.ok()) return token.status();
-  if (token->table != spec.name || !token->index.empty() || token->key.sk.has_value() != spec.sk.has_value()) {
+  if (!token->scan || token->table != spec.name || token->key.sk.has_value() != spec.sk.has_value()) {
     return ForeignToken();
   }
   return std::optional<PageToken>(*token);

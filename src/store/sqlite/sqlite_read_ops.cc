@@ -118,9 +118,10 @@ Result<Item> ParseItem(std::string_view text, const std::string& table) {
 
 // Steps `s` into a page. `index` is the queried index or nullptr.
 Result<QueryResult> ReadPage(sqlite::Db& db, sqlite::Stmt& s, const TableSpec& spec, const IndexSpec* index,
-                             const std::string& index_name, int limit, const Condition& filter) {
+                             const std::string& index_name, bool scan, int limit, const Condition& filter) {
   PageBuilder page(limit, filter);
   PageToken last;
+  last.scan = scan;
   bool more = false;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) {
@@ -209,7 +210,8 @@ Result<QueryResult> SqliteStore::Query(const QueryRequest& req) {
   auto s = lease->db().Prepare(q.sql);
   if (!s.ok()) return s.status();
   q.Bind(*s);
-  return ReadPage(lease->db(), *s, (*t)->spec, rq->index, req.index, req.limit, req.filter);
+  return ReadPage(lease->db(), *s, (*t)->spec, rq->index, req.index, /*scan=*/false, req.limit,
+                  req.filter);
 }
 
 Result<std::vector<std::string>> SqliteStore::ExplainQuery(const QueryRequest& req) {
@@ -245,7 +247,7 @@ Result<QueryResult> SqliteStore::Scan(const ScanRequest& req) {
   auto s = lease->db().Prepare(q.sql);
   if (!s.ok()) return s.status();
   q.Bind(*s);
-  return ReadPage(lease->db(), *s, (*t)->spec, nullptr, "", req.limit, req.filter);
+  return ReadPage(lease->db(), *s, (*t)->spec, nullptr, "", /*scan=*/true, req.limit, req.filter);
 }
 
 }  // namespace aw::store
