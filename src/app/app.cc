@@ -117,6 +117,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                           app->kpis_.get());
   app->webhook_security_ = std::make_unique<services::WebhookSecurityService>(&ctx, app->configs_.get());
   app->rate_limiter_ = std::make_unique<services::RateLimiter>(&ctx, app->configs_.get());
+  app->audit_ = std::make_unique<services::AuditService>(&ctx);
   return app;
 }
 

@@ -11,6 +11,7 @@
 #include "crypto/secret_box.h"
 #include "services/alert_service.h"
 #include "services/asset_service.h"
+#include "services/audit_service.h"
 #include "services/auth_service.h"
 #include "services/company_service.h"
 #include "services/config_service.h"
@@ -42,6 +43,7 @@ class App {
   services::IncidentService* incidents() { return incidents_.get(); }
   services::WebhookSecurityService* webhook_security() { return webhook_security_.get(); }
   services::RateLimiter* rate_limiter() { return rate_limiter_.get(); }
+  services::AuditService* audit() { return audit_.get(); }
 
   // Creates the 11 tables (idempotent).
   Status CreateTables();
@@ -64,6 +66,7 @@ class App {
   std::unique_ptr<services::AlertService> alerts_;
   std::unique_ptr<services::WebhookSecurityService> webhook_security_;
   std::unique_ptr<services::RateLimiter> rate_limiter_;
+  std::unique_ptr<services::AuditService> audit_;
 };
 
 // Reads `path` or, when it does not exist, creates it with `n` random bytes

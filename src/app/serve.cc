@@ -71,6 +71,7 @@ int Serve(const Config& config) {
   services.kpis = app->kpis();
   services.webhook_security = app->webhook_security();
   services.rate_limiter = app->rate_limiter();
+  services.audit = app->audit();
   services.store_kind = config.store;
   services.version = kVersion;
   http::RegisterRoutes(router, services);

@@ -8,6 +8,7 @@
 #include "http/router.h"
 #include "services/alert_service.h"
 #include "services/asset_service.h"
+#include "services/audit_service.h"
 #include "services/auth_service.h"
 #include "services/company_service.h"
 #include "services/incident_service.h"
@@ -27,6 +28,7 @@ struct Services {
   services::KpiService* kpis = nullptr;
   services::WebhookSecurityService* webhook_security = nullptr;
   services::RateLimiter* rate_limiter = nullptr;
+  services::AuditService* audit = nullptr;
   std::string store_kind;  // "sqlite" | "dynamodb", shown by /api/health
   std::string version;
 };
@@ -42,6 +44,7 @@ void RegisterAlertRoutes(Router& router, const Services& s);
 void RegisterIncidentRoutes(Router& router, const Services& s);
 void RegisterAssetRoutes(Router& router, const Services& s);
 void RegisterWebhookConfigRoutes(Router& router, const Services& s);
+void RegisterAuditRoutes(Router& router, const Services& s);
 
 // Every company id the caller may see (all of them for MSP admins).
 std::vector<std::string> VisibleCompanyIds(services::CompanyService* companies, const services::Principal& p);

@@ -1,6 +1,7 @@
 #include "http/api_util.h"
 
 #include "base/errors.h"
+#include "http/audit_hook.h"
 #include "http/json_body.h"
 
 namespace aw::http {
@@ -15,7 +16,9 @@ services::Principal RequireUser(const Request& req, services::AuthService& auth)
       Throw(ErrorKind::kUnauthenticated, "invalid_token", "Authorization must use the Bearer scheme");
     }
   }
-  return auth.Authenticate(h.substr(kBearer.size()));
+  services::Principal p = auth.Authenticate(h.substr(kBearer.size()));
+  NoteAuditPrincipal(p);
+  return p;
 }
 
 PageParams ReadPageParams(const Request& req) {

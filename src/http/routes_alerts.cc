@@ -1,6 +1,7 @@
 #include "base/errors.h"
 #include "base/time_format.h"
 #include "http/api.h"
+#include "http/audit_hook.h"
 #include "http/api_util.h"
 #include "http/json_body.h"
 
@@ -49,7 +50,7 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
   auto* alerts = s.alerts;
   auto* security = s.webhook_security;
   auto* limiter = s.rate_limiter;
-  router.Add("POST", "/api/webhooks/alerts", [companies, alerts, security, limiter](Request& req) {
+  AddRoute(router, s, "POST", "/api/webhooks/alerts", [companies, alerts, security, limiter](Request& req) {
     std::string key(req.Header("X-API-Key"));
     if (key.empty()) key = req.QueryParam("api_key").value_or("");
     if (key.empty()) {
@@ -80,7 +81,7 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
     for (auto& h : limit_headers) resp.headers.push_back(std::move(h));
     return resp;
   });
-  router.Add("GET", "/api/alerts", [auth, companies, alerts](Request& req) {
+  AddRoute(router, s, "GET", "/api/alerts", [auth, companies, alerts](Request& req) {
     auto p = RequireUser(req, *auth);
     auto pp = ReadPageParams(req);
     services::AlertFilter f;
@@ -99,7 +100,7 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
 
 void RegisterHealthRoutes(Router& router, const Services& s) {
   json body = {{"status", "ok"}, {"store", s.store_kind}, {"version", s.version}};
-  router.Add("GET", "/api/health", [body](Request&) { return Response::Json(200, body); });
+  AddRoute(router, s, "GET", "/api/health", [body](Request&) { return Response::Json(200, body); });
 }
 
 void RegisterRoutes(Router& router, const Services& s) {
@@ -111,6 +112,7 @@ void RegisterRoutes(Router& router, const Services& s) {
   RegisterIncidentRoutes(router, s);
   RegisterAssetRoutes(router, s);
   RegisterWebhookConfigRoutes(router, s);
+  RegisterAuditRoutes(router, s);
 }
 
 }  // namespace aw::http

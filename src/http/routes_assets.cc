@@ -1,5 +1,6 @@
 #include "base/errors.h"
 #include "http/api.h"
+#include "http/audit_hook.h"
 #include "http/api_util.h"
 #include "http/json_body.h"
 
@@ -30,26 +31,26 @@ void RegisterAssetRoutes(Router& router, const Services& s) {
   auto visible = [companies](const services::Principal& p, const std::string& cid) {
     if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
   };
-  router.Add("GET", "/api/companies/{id}/assets", [auth, assets, visible](Request& req) {
+  AddRoute(router, s, "GET", "/api/companies/{id}/assets", [auth, assets, visible](Request& req) {
     auto p = RequireUser(req, *auth);
     visible(p, req.PathParam("id"));
     auto pp = ReadPageParams(req);
     return ListResponse(assets->List(req.PathParam("id"), pp.limit, pp.cursor));
   });
-  router.Add("POST", "/api/companies/{id}/assets", [auth, assets, visible](Request& req) {
+  AddRoute(router, s, "POST", "/api/companies/{id}/assets", [auth, assets, visible](Request& req) {
     auto p = RequireUser(req, *auth);
     visible(p, req.PathParam("id"));
     services::RequireCompanyAdmin(p, req.PathParam("id"));
     return Response::Json(201, assets->Create(req.PathParam("id"), AssetFields(ParseJsonObject(req), true)));
   });
-  router.Add("PUT", "/api/companies/{id}/assets/{asset_id}", [auth, assets, visible](Request& req) {
+  AddRoute(router, s, "PUT", "/api/companies/{id}/assets/{asset_id}", [auth, assets, visible](Request& req) {
     auto p = RequireUser(req, *auth);
     visible(p, req.PathParam("id"));
     services::RequireCompanyAdmin(p, req.PathParam("id"));
     return Response::Json(
         200, assets->Update(req.PathParam("id"), req.PathParam("asset_id"), AssetFields(ParseJsonObject(req), false)));
   });
-  router.Add("DELETE", "/api/companies/{id}/assets/{asset_id}", [auth, assets, visible](Request& req) {
+  AddRoute(router, s, "DELETE", "/api/companies/{id}/assets/{asset_id}", [auth, assets, visible](Request& req) {
     auto p = RequireUser(req, *auth);
     visible(p, req.PathParam("id"));
     services::RequireCompanyAdmin(p, req.PathParam("id"));

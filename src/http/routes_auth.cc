@@ -1,5 +1,6 @@
 #include "base/errors.h"
 #include "http/api.h"
+#include "http/audit_hook.h"
 #include "http/api_util.h"
 #include "http/json_body.h"
 
@@ -22,34 +23,57 @@ Response Tokens(const services::TokenPair& t) {
 void RegisterAuthRoutes(Router& router, const Services& s) {
   auto* auth = s.auth;
   auto* users = s.users;
-  router.Add("POST", "/api/auth/login", [auth](Request& req) {
+  auto* audit = s.audit;
+  AddRoute(router, s, "POST", "/api/auth/login", [auth, audit](Request& req) {
     json body = ParseJsonObject(req);
     std::string email = RequiredString(body, "email", 254);
     std::string password = RequiredString(body, "password", 256);
-    return Tokens(auth->Login(email, password));
+    services::AuditEntry e;
+    e.user_email = services::UserService::NormalizeEmail(email);
+    e.resource_type = "session";
+    e.ip = req.remote_ip;
+    e.user_agent = std::string(req.Header("User-Agent"));
+    e.request_id = req.request_id;
+    try {
+      auto tokens = auth->Login(email, password);
+      e.action = "login_success";
+      e.user_id = tokens.user.value("id", "");
+      e.user_role = tokens.user.value("role", "");
+      e.resource_id = e.user_id;
+      e.status = 200;
+      if (audit) audit->Record(e);
+      return Tokens(tokens);
+    } catch (const ApiError& err) {
+      e.action = err.code() == "too_many_attempts" ? "login_locked" : "login_failed";
+      e.outcome = "denied";
+      e.status = err.kind() == ErrorKind::kTooManyRequests ? 429 : 401;
+      e.details = {{"code", err.code()}};
+      if (audit) audit->Record(e);
+      throw;
+    }
   });
-  router.Add("POST", "/api/auth/refresh", [auth](Request& req) {
+  AddRoute(router, s, "POST", "/api/auth/refresh", [auth](Request& req) {
     json body = ParseJsonObject(req);
     return Tokens(auth->Refresh(RequiredString(body, "refresh_token", 256)));
   });
-  router.Add("POST", "/api/auth/logout-all", [auth](Request& req) {
+  AddRoute(router, s, "POST", "/api/auth/logout-all", [auth](Request& req) {
     auto p = RequireUser(req, *auth);
     auth->LogoutAll(p.user_id);
     return Response::Json(200, {{"message", "all sessions signed out"}});
   });
-  router.Add("GET", "/api/auth/me", [auth, users](Request& req) {
+  AddRoute(router, s, "GET", "/api/auth/me", [auth, users](Request& req) {
     auto p = RequireUser(req, *auth);
     auto u = users->FindById(p.user_id);
     if (!u) ThrowNotFound("user");
     return Response::Json(200, services::UserService::PublicView(*u));
   });
-  router.Add("GET", "/api/profile", [auth, users](Request& req) {
+  AddRoute(router, s, "GET", "/api/profile", [auth, users](Request& req) {
     auto p = RequireUser(req, *auth);
     auto u = users->FindById(p.user_id);
     if (!u) ThrowNotFound("user");
     return Response::Json(200, services::UserService::PublicView(*u));
   });
-  router.Add("PUT", "/api/profile", [auth, users](Request& req) {
+  AddRoute(router, s, "PUT", "/api/profile", [auth, users](Request& req) {
     auto p = RequireUser(req, *auth);
     json body = ParseJsonObject(req);
     services::UserPatch patch;
@@ -63,7 +87,7 @@ void RegisterAuthRoutes(Router& router, const Services& s) {
     }
     return Response::Json(200, services::UserService::PublicView(users->Update(p.user_id, patch)));
   });
-  router.Add("PUT", "/api/profile/password", [auth](Request& req) {
+  AddRoute(router, s, "PUT", "/api/profile/password", [auth](Request& req) {
     auto p = RequireUser(req, *auth);
     json body = ParseJsonObject(req);
     std::string current = RequiredString(body, "current_password", 256);

@@ -1,6 +1,7 @@
 #include "base/errors.h"
 #include "core/incident_status.h"
 #include "http/api.h"
+#include "http/audit_hook.h"
 #include "http/api_util.h"
 #include "http/json_body.h"
 
@@ -15,7 +16,7 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
   auto* users = s.users;
   auto* kpis = s.kpis;
 
-  router.Add("GET", "/api/incidents", [auth, companies, incidents](Request& req) {
+  AddRoute(router, s, "GET", "/api/incidents", [auth, companies, incidents](Request& req) {
     auto p = RequireUser(req, *auth);
     auto pp = ReadPageParams(req);
     services::IncidentFilter f;
@@ -28,26 +29,26 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
     if (f.company_id.empty()) all = VisibleCompanyIds(companies, p);
     return ListResponse(incidents->List(p, f, all));
   });
-  router.Add("GET", "/api/incidents/stats", [auth, companies, incidents](Request& req) {
+  AddRoute(router, s, "GET", "/api/incidents/stats", [auth, companies, incidents](Request& req) {
     auto p = RequireUser(req, *auth);
     std::string company_id = req.QueryParam("company_id").value_or("");
     std::vector<std::string> all;
     if (company_id.empty()) all = VisibleCompanyIds(companies, p);
     return Response::Json(200, incidents->Stats(p, company_id, all));
   });
-  router.Add("GET", "/api/incidents/{id}", [auth, incidents](Request& req) {
+  AddRoute(router, s, "GET", "/api/incidents/{id}", [auth, incidents](Request& req) {
     auto p = RequireUser(req, *auth);
     json inc = incidents->Get(p, req.PathParam("id"));
     auto page = incidents->Alerts(p, req.PathParam("id"), 50, "");
     inc["alerts"] = page.items;
     return Response::Json(200, inc);
   });
-  router.Add("GET", "/api/incidents/{id}/alerts", [auth, incidents](Request& req) {
+  AddRoute(router, s, "GET", "/api/incidents/{id}/alerts", [auth, incidents](Request& req) {
     auto p = RequireUser(req, *auth);
     auto pp = ReadPageParams(req);
     return ListResponse(incidents->Alerts(p, req.PathParam("id"), pp.limit, pp.cursor));
   });
-  router.Add("PUT", "/api/incidents/{id}", [auth, incidents, users](Request& req) {
+  AddRoute(router, s, "PUT", "/api/incidents/{id}", [auth, incidents, users](Request& req) {
     auto p = RequireUser(req, *auth);
     json body = ParseJsonObject(req);
     services::IncidentPatch patch;
@@ -69,11 +70,11 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
     }
     return Response::Json(200, incidents->Update(p, req.PathParam("id"), patch));
   });
-  router.Add("POST", "/api/incidents/{id}/acknowledge", [auth, incidents](Request& req) {
+  AddRoute(router, s, "POST", "/api/incidents/{id}/acknowledge", [auth, incidents](Request& req) {
     auto p = RequireUser(req, *auth);
     return Response::Json(200, incidents->Acknowledge(p, req.PathParam("id")));
   });
-  router.Add("POST", "/api/incidents/{id}/escalate", [auth, incidents](Request& req) {
+  AddRoute(router, s, "POST", "/api/incidents/{id}/escalate", [auth, incidents](Request& req) {
     auto p = RequireUser(req, *auth);
     std::string reason;
     if (!req.body.empty()) {
@@ -83,20 +84,20 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
     return Response::Json(200, incidents->Escalate(p, req.PathParam("id"), reason));
   });
 
-  router.Add("GET", "/api/companies/{id}/correlation-config", [auth, incidents](Request& req) {
+  AddRoute(router, s, "GET", "/api/companies/{id}/correlation-config", [auth, incidents](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("id");
     if (!p.CanSeeCompany(cid)) ThrowNotFound("company");
     return Response::Json(200, incidents->CorrelationConfigView(cid));
   });
-  router.Add("PUT", "/api/companies/{id}/correlation-config", [auth, incidents, companies](Request& req) {
+  AddRoute(router, s, "PUT", "/api/companies/{id}/correlation-config", [auth, incidents, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("id");
     if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
     services::RequireCompanyAdmin(p, cid);
     return Response::Json(200, incidents->PutCorrelationConfig(cid, ParseJsonObject(req)));
   });
-  router.Add("GET", "/api/correlation/dedup-keys", [auth](Request& req) {
+  AddRoute(router, s, "GET", "/api/correlation/dedup-keys", [auth](Request& req) {
     RequireUser(req, *auth);
     return Response::Json(
         200,
@@ -122,7 +123,7 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
           "An alert joins the open incident of its key when that incident's last alert is at most "
           "time_window_minutes old; otherwise it opens a new incident."}});
   });
-  router.Add("GET", "/api/kpis/{company_id}", [auth, kpis](Request& req) {
+  AddRoute(router, s, "GET", "/api/kpis/{company_id}", [auth, kpis](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("company_id");
     if (!p.CanSeeCompany(cid)) ThrowNotFound("company");

@@ -1,5 +1,6 @@
 #include "base/errors.h"
 #include "http/api.h"
+#include "http/audit_hook.h"
 #include "http/api_util.h"
 #include "http/json_body.h"
 
@@ -26,12 +27,12 @@ void RegisterUserRoutes(Router& router, const Services& s) {
   auto* auth = s.auth;
   auto* users = s.users;
   auto* companies = s.companies;
-  router.Add("GET", "/api/users", [auth, users](Request& req) {
+  AddRoute(router, s, "GET", "/api/users", [auth, users](Request& req) {
     auto p = RequireUser(req, *auth);
     auto pp = ReadPageParams(req);
     return ListResponse(users->List(p, pp.limit, pp.cursor));
   });
-  router.Add("GET", "/api/users/{id}", [auth, users](Request& req) {
+  AddRoute(router, s, "GET", "/api/users/{id}", [auth, users](Request& req) {
     auto p = RequireUser(req, *auth);
     auto u = users->FindById(req.PathParam("id"));
     if (!u) ThrowNotFound("user");
@@ -44,7 +45,7 @@ void RegisterUserRoutes(Router& router, const Services& s) {
     if (!visible) ThrowNotFound("user");
     return Response::Json(200, services::UserService::PublicView(*u));
   });
-  router.Add("POST", "/api/users", [auth, users, companies](Request& req) {
+  AddRoute(router, s, "POST", "/api/users", [auth, users, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     services::RequireMspAdmin(p);
     json body = ParseJsonObject(req);
@@ -62,7 +63,7 @@ void RegisterUserRoutes(Router& router, const Services& s) {
     }
     return Response::Json(201, services::UserService::PublicView(users->Create(nu)));
   });
-  router.Add("PUT", "/api/users/{id}", [auth, users, companies](Request& req) {
+  AddRoute(router, s, "PUT", "/api/users/{id}", [auth, users, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     services::RequireMspAdmin(p);
     json body = ParseJsonObject(req);
@@ -81,7 +82,7 @@ void RegisterUserRoutes(Router& router, const Services& s) {
     if (body.contains("email")) ThrowInvalidField("email", "cannot be changed; create a new user instead");
     return Response::Json(200, services::UserService::PublicView(users->Update(req.PathParam("id"), patch)));
   });
-  router.Add("DELETE", "/api/users/{id}", [auth, users](Request& req) {
+  AddRoute(router, s, "DELETE", "/api/users/{id}", [auth, users](Request& req) {
     auto p = RequireUser(req, *auth);
     services::RequireMspAdmin(p);
     if (req.PathParam("id") == p.user_id) {

@@ -1,5 +1,6 @@
 #include "base/errors.h"
 #include "http/api.h"
+#include "http/audit_hook.h"
 #include "http/api_util.h"
 #include "http/json_body.h"
 
@@ -18,29 +19,29 @@ void RegisterWebhookConfigRoutes(Router& router, const Services& s) {
     services::RequireCompanyAdmin(p, cid);
     return p;
   };
-  router.Add("GET", "/api/companies/{id}/webhook-security", [admin_of, security](Request& req) {
+  AddRoute(router, s, "GET", "/api/companies/{id}/webhook-security", [admin_of, security](Request& req) {
     admin_of(req);
     return Response::Json(200, security->View(req.PathParam("id"), true));
   });
-  router.Add("POST", "/api/companies/{id}/webhook-security/enable", [admin_of, security](Request& req) {
+  AddRoute(router, s, "POST", "/api/companies/{id}/webhook-security/enable", [admin_of, security](Request& req) {
     admin_of(req);
     return Response::Json(200, security->Enable(req.PathParam("id")));
   });
-  router.Add("POST", "/api/companies/{id}/webhook-security/disable", [admin_of, security](Request& req) {
+  AddRoute(router, s, "POST", "/api/companies/{id}/webhook-security/disable", [admin_of, security](Request& req) {
     admin_of(req);
     return Response::Json(200, security->Disable(req.PathParam("id")));
   });
-  router.Add("POST", "/api/companies/{id}/webhook-security/regenerate-secret", [admin_of, security](Request& req) {
+  AddRoute(router, s, "POST", "/api/companies/{id}/webhook-security/regenerate-secret", [admin_of, security](Request& req) {
     admin_of(req);
     return Response::Json(200, security->RegenerateSecret(req.PathParam("id")));
   });
 
   // Rate limits: readable by the company's admins, set by MSP admins.
-  router.Add("GET", "/api/companies/{id}/rate-limit", [admin_of, limiter](Request& req) {
+  AddRoute(router, s, "GET", "/api/companies/{id}/rate-limit", [admin_of, limiter](Request& req) {
     admin_of(req);
     return Response::Json(200, limiter->View(req.PathParam("id")));
   });
-  router.Add("PUT", "/api/companies/{id}/rate-limit", [auth, companies, limiter](Request& req) {
+  AddRoute(router, s, "PUT", "/api/companies/{id}/rate-limit", [auth, companies, limiter](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("id");
     if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
