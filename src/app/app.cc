@@ -131,6 +131,8 @@ Status App::CreateTables() {
 }
 
 App::~App() {
+  // Services that write in the background stop before the store does.
+  kpis_.reset();
   if (store_) (void)store_->Flush();
 }
 

@@ -6,6 +6,7 @@
 //   alertwhisperer user add --email E --name N --role R [--company ID]... < password
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -40,12 +41,12 @@ int main(int argc, char** argv) {
   CLI::App cli{"Alert Whisperer: alert intake, correlation and incident response for MSPs"};
   cli.require_subcommand(1);
   std::string data_dir;
-  int port = 0;
+  std::string port;
   std::string email, name, role;
   std::vector<std::string> companies;
 
   auto* serve = cli.add_subcommand("serve", "Run the HTTP server");
-  serve->add_option("--port", port, "Port to listen on (env PORT, default 8001)")->check(CLI::Range(1, 65535));
+  serve->add_option("--port", port, "Port to listen on, 1-65535 (env PORT, default 8001)");
   serve->add_option("--data-dir", data_dir, "Data directory (env AW_DATA_DIR, default ./data)");
   auto* seed = cli.add_subcommand("seed", "Create the demo data (idempotent)");
   seed->add_option("--data-dir", data_dir, "Data directory");
@@ -71,7 +72,14 @@ int main(int argc, char** argv) {
   }
 
   auto env = aw::app::ProcessEnv();
-  if (port != 0) env["PORT"] = std::to_string(port);
+  if (!port.empty()) {
+    char* end = nullptr;
+    long v = std::strtol(port.c_str(), &end, 10);
+    if (end == port.c_str() || *end != '\0' || v < 1 || v > 65535) {
+      return Fail("setting --port=\"" + port + "\" is invalid: expected a whole number from 1 to 65535");
+    }
+    env["PORT"] = port;
+  }
   if (!data_dir.empty()) env["AW_DATA_DIR"] = data_dir;
   auto config = aw::app::LoadConfig(env);
   if (!config.ok()) return Fail(config.status().message());

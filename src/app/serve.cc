@@ -105,6 +105,7 @@ int Serve(const Config& config) {
   spdlog::info("received {}, shutting down: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   server.Stop();
   if (warn_thread.joinable()) warn_thread.join();
+  app->kpis()->Flush();
   Status flushed = app->store()->Flush();
   if (!flushed.ok()) {
     spdlog::error("flushing the store failed: {}", flushed.message());

@@ -259,11 +259,17 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
         {"version", 1},
     };
     inc["priority_score"] = Priority(inc, now_us);
-    Status s = ctx_->store->PutItem({t::kIncidents, inc, store::Condition::ItemNotExists("company_id")});
-    if (s.IsConditionFailed()) continue;  // repaired concurrently: join it
-    ThrowIfError(s, "incident");
     json loc = {{"company_id", ii::LocatorKey(new_id).pk}, {"id", new_id}, {"owner", company_id}};
-    ThrowIfError(ctx_->store->PutItem({t::kIncidents, loc, {}}), "incident locator");
+    if (repair) {
+      Status s = ctx_->store->PutItem({t::kIncidents, inc, store::Condition::ItemNotExists("company_id")});
+      if (s.IsConditionFailed()) continue;  // repaired concurrently: join it
+      ThrowIfError(s, "incident");
+      ThrowIfError(ctx_->store->PutItem({t::kIncidents, loc, {}}), "incident locator");
+    } else {
+      // We own the pointer, so nobody else writes this id: both items go in
+      // one batch (one commit).
+      ThrowIfError(ctx_->store->BatchWriteItem({t::kIncidents, {inc, loc}, {}}), "incident");
+    }
     kpis_->Add(company_id, {{"incidents_total", 1}, {"open_" + severity, 1}});
     // Alerts that waited below the threshold now belong to the incident.
     for (const auto& pid : pending_ids) {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <spdlog/spdlog.h>
+
 #include "base/errors.h"
 #include "store/tables.h"
 
@@ -10,21 +12,67 @@ namespace aw::services {
 namespace t = store::tables;
 using nlohmann::json;
 
-void KpiService::Add(const std::string& company_id, Deltas deltas) {
-  combiner_.Submit(company_id, std::move(deltas), [this](const std::string& cid, std::vector<Deltas>& ops) {
-    Deltas sum;
-    for (const auto& d : ops) {
-      for (const auto& [k, v] : d) sum[k] += v;
-    }
+KpiService::KpiService(Context* ctx) : ctx_(ctx) { thread_ = std::thread([this] { Run(); }); }
+
+KpiService::~KpiService() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+  Flush();
+}
+
+void KpiService::Add(const std::string& company_id, const Deltas& deltas) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Deltas& d = pending_[company_id];
+  for (const auto& [k, v] : deltas) d[k] += v;
+}
+
+void KpiService::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, kFlushInterval, [this] { return stop_; });
+    if (stop_) break;
+    lock.unlock();
+    Flush();
+    lock.lock();
+  }
+}
+
+bool KpiService::Flush() {
+  std::lock_guard<std::mutex> flush_lock(flush_mu_);
+  std::map<std::string, Deltas> batch;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    batch.swap(pending_);
+  }
+  bool ok = true;
+  for (auto& [cid, deltas] : batch) {
     store::UpdateRequest u;
     u.table = t::kCompanyConfigs;
     u.key = {cid, "kpi"};
-    for (const auto& [k, v] : sum) {
+    for (const auto& [k, v] : deltas) {
       if (v != 0) u.Add(k, v);
     }
-    if (!u.actions.empty()) ThrowIfError(ctx_->store->UpdateItem(u).status(), "KPI counters");
-    return std::vector<bool>(ops.size(), true);
-  });
+    if (u.actions.empty()) continue;
+    Status s = ctx_->store->UpdateItem(u).status();
+    if (!s.ok()) {
+      spdlog::warn("KPI counters of company {} not written yet ({}); will retry", cid, s.ToString());
+      Add(cid, deltas);
+      ok = false;
+      continue;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    ++writes_;
+  }
+  return ok;
+}
+
+uint64_t KpiService::writes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return writes_;
 }
 
 json KpiService::Get(const std::string& company_id) {
@@ -34,6 +82,13 @@ json KpiService::Get(const std::string& company_id) {
     c = std::move(r).value();
   } else if (!r.status().IsNotFound()) {
     ThrowIfError(r.status(), "KPI counters");
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pending_.find(company_id);
+    if (it != pending_.end()) {
+      for (const auto& [k, v] : it->second) c[k] = c.value(k, int64_t{0}) + v;
+    }
   }
   auto n = [&](const char* k) { return c.value(k, int64_t{0}); };
   const int64_t alerts = n("alerts_total");

@@ -1,20 +1,30 @@
 #pragma once
 
 // KPI counters per company, kept with atomic ADD as events happen (never
-// computed by scanning): CompanyConfigs item config_type "kpi". Concurrent
-// increments for one company are coalesced into one write (Combiner).
+// computed by scanning): CompanyConfigs item config_type "kpi".
+//
+// Add() only records the deltas in memory; a background thread writes the
+// sum per company with one UpdateItem every kFlushInterval (and Flush()
+// writes what is pending, e.g. at shutdown). So a flood of alerts costs one
+// counter write per company per interval instead of one per alert, and
+// intake never waits for a counter. Get() adds what is still pending, so a
+// reader in this process sees its own events at once. A crash loses at most
+// one interval of counts (the alerts themselves are durable).
 //
 // Counters: alerts_total, alerts_repeated, incidents_total,
 // open_<severity> (open incidents by severity), ack_count,
 // ack_seconds_total, resolve_count, resolve_seconds_total.
 // Thread-safe.
 
+#include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
-#include "services/combiner.h"
 #include "services/context.h"
 
 namespace aw::services {
@@ -23,18 +33,31 @@ using Deltas = std::map<std::string, int64_t>;
 
 class KpiService {
  public:
-  explicit KpiService(Context* ctx) : ctx_(ctx) {}
+  static constexpr std::chrono::milliseconds kFlushInterval{100};
 
-  // Applies the deltas durably (coalesced with concurrent callers).
-  void Add(const std::string& company_id, Deltas deltas);
+  explicit KpiService(Context* ctx);
+  ~KpiService();  // flushes
+
+  void Add(const std::string& company_id, const Deltas& deltas);
+  // Writes every pending delta now. Returns false if a write failed (the
+  // deltas stay pending and are retried).
+  bool Flush();
   // The KPI view: totals, noise reduction %, open incidents by severity, MTTA
   // and MTTR in minutes.
   nlohmann::json Get(const std::string& company_id);
-  uint64_t writes() const { return combiner_.groups(); }
+  uint64_t writes() const;
 
  private:
+  void Run();
+
   Context* ctx_;
-  Combiner<Deltas, bool> combiner_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, Deltas> pending_;
+  std::mutex flush_mu_;  // one flush at a time
+  uint64_t writes_ = 0;
+  bool stop_ = false;
+  std::thread thread_;
 };
 
 }  // namespace aw::services

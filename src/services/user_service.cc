@@ -16,6 +16,9 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kUsersDirectory = "users";
+// A claim whose user item is still missing after this long was left by a
+// crash between the two writes (or a deleted user) and may be taken over.
+constexpr int64_t kClaimRepairAfterUs = 30'000'000;
 
 std::string ClaimId(const std::string& email) { return "email#" + email; }
 
@@ -58,7 +61,8 @@ json UserService::Create(const NewUser& u) {
 
   // 1. Claim the email. A claim whose user is gone (a crash between steps,
   //    or a deleted user) is taken over with a conditional overwrite.
-  json claim = {{"id", ClaimId(email)}, {"user_id", id}, {"kind", "email_claim"}};
+  json claim = {{"id", ClaimId(email)}, {"user_id", id}, {"kind", "email_claim"},
+               {"created_us", ctx_->clock->NowMicros()}};
   Status s = ctx_->store->PutItem({t::kUsers, claim, store::Condition::ItemNotExists("id")});
   if (s.IsConditionFailed()) {
     auto existing = ctx_->store->GetItem({t::kUsers, {ClaimId(email), std::nullopt}});
@@ -66,7 +70,9 @@ json UserService::Create(const NewUser& u) {
       std::string owner = existing->value("user_id", "");
       if (owner == id) {
         // Re-run of our own creation (seed): fall through and write the user.
-      } else if (FindById(owner)) {
+      } else if (FindById(owner) ||
+                 ctx_->clock->NowMicros() - existing->value("created_us", int64_t{0}) < kClaimRepairAfterUs) {
+        // Taken, or being taken right now by a concurrent sign-up.
         Throw(ErrorKind::kConflict, "email_taken", "a user with this email already exists");
       } else {
         store::Condition c;

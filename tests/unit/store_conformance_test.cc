@@ -62,6 +62,18 @@ TEST_P(StoreConformance, CreateTableAddsAnIndexOverExistingItems) {
   EXPECT_EQ(QueryAll(store(), {.table = kThings, .index = "by-owner", .pk = "o"}).size(), 1u);
 }
 
+TEST_P(StoreConformance, CreateTableCanAddATtlAttributeLater) {
+  TableSpec spec{"Later", "id", std::nullopt, {}, std::nullopt};
+  ASSERT_TRUE(store().CreateTable(spec).ok());
+  Put({{"id", "old"}, {"expires", Now() - 1}}, "Later");
+  Put({{"id", "new"}, {"expires", Now() + 100}}, "Later");
+  EXPECT_FALSE(Get(K1("old"), "Later").is_null());  // no TTL attribute yet
+  spec.ttl_attribute = "expires";
+  ASSERT_TRUE(store().CreateTable(spec).ok());
+  EXPECT_TRUE(Get(K1("old"), "Later").is_null());
+  EXPECT_EQ(ScanAll(store(), {.table = "Later"}).size(), 1u);
+}
+
 TEST_P(StoreConformance, PutGetDelete) {
   Item item = Thing("p1", "s1", {{"n", 1}, {"tags", {"x", "y"}}, {"m", {{"k", nullptr}}}, {"f", 2.5}, {"b", true}});
   Put(item);

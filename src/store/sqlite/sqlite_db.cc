@@ -31,7 +31,9 @@ Stmt::~Stmt() {
 }
 
 void Stmt::BindText(int i, std::string_view v) {
-  sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  // A default-constructed view has a null data(): SQLite would bind NULL,
+  // which never equals the '' stored for a missing sort key.
+  sqlite3_bind_text64(s_, i, v.data() != nullptr ? v.data() : "", v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 void Stmt::BindInt(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
 void Stmt::BindDouble(int i, double v) { sqlite3_bind_double(s_, i, v); }
