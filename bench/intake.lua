@@ -36,21 +36,27 @@ function init(args)
 end
 
 local severities = { "critical", "high", "medium", "low" }
+local hosts = tonumber(os.getenv("BENCH_HOSTS") or "1000")
 
 function request()
   counter = counter + 1
   local tag = string.format("r%s-t%d-n%d", run_id, thread_id, counter)
   local body
+  -- Hosts: a fleet of BENCH_HOSTS machines (default 1000) shared by both
+  -- servers, so alerts repeat per host and signature as in real traffic;
+  -- every message is distinct, so nothing is a repeat.
+  local host = string.format("host-%d", (counter * 7919 + thread_id * 104729) % hosts)
+  local sig = counter % 50
   if mode == "aw" then
     body = string.format(
-      '{"asset_name":"host-%s","signature":"bench_sig_%d","severity":"%s",' ..
+      '{"asset_name":"%s","signature":"bench_sig_%d","severity":"%s",' ..
       '"message":"bench alert %s","tool_source":"wrk"}',
-      tag, counter % 50, severities[counter % 4 + 1], tag)
+      host, sig, severities[counter % 4 + 1], tag)
   else
     body = string.format(
-      '[{"labels":{"alertname":"BenchAlert","instance":"host-%s","severity":"%s"},' ..
+      '[{"labels":{"alertname":"bench_sig_%d","instance":"%s","severity":"%s"},' ..
       '"annotations":{"summary":"bench alert %s"}}]',
-      tag, severities[counter % 4 + 1], tag)
+      sig, host, severities[counter % 4 + 1], tag)
   end
   return wrk.format(nil, nil, nil, body)
 end

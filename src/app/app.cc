@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -91,6 +92,12 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
 
   store::SqliteOptions opts;
   opts.path = app->config_.data_dir + "/alertwhisperer.db";
+  // Benchmarks only: AW_SQLITE_UNSAFE_NO_FSYNC=1 measures the server without
+  // fsync (an acknowledged alert may then be lost on power failure).
+  if (const char* v = std::getenv("AW_SQLITE_UNSAFE_NO_FSYNC"); v != nullptr && std::string(v) == "1") {
+    opts.synchronous_full = false;
+    spdlog::warn("AW_SQLITE_UNSAFE_NO_FSYNC=1: commits are not fsynced; acknowledged alerts may be lost");
+  }
   auto st = store::SqliteStore::Open(opts, SystemClock::Default());
   if (!st.ok()) return Status(st.status().code(), "cannot open the SQLite store " + opts.path + ": " +
                                                        st.status().message());

@@ -315,8 +315,12 @@ void Connection::LogAccess(unsigned status, size_t bytes) const {
   if (!core_->opts.access_log) return;
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - request_start_).count();
   std::string_view path = PathOf(req_.target);
+  // Log patterns may show CurrentRequestId(); make it this request's here too.
+  std::string_view saved = t_request_id;
+  t_request_id = req_.request_id;
   spdlog::info("{} {} {} {} {} {}B {:.2f}ms", req_.request_id, remote_ip_.empty() ? "-" : remote_ip_,
                req_.method.empty() ? "-" : req_.method, path.empty() ? "-" : path, status, bytes, ms);
+  t_request_id = saved;
 }
 
 void Connection::LingeringClose() {

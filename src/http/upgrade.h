@@ -8,6 +8,11 @@
 // (method, target, headers) and call websocket::stream::async_accept on a
 // stream built from `socket`. `buffered` holds bytes the client sent after
 // the upgrade request (usually empty, since the client waits for 101).
+//
+// The socket stays bound to the server's io thread: its owner must close it
+// (and let its pending operations finish) before the Server is destroyed,
+// since the io_context is destroyed with the Server. Server::Stop() does not
+// wait for upgraded connections.
 
 #include <string>
 
