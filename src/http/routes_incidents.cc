@@ -68,14 +68,17 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
     if (!patch.status && !patch.assigned_to && !patch.resolution_notes) {
       ThrowInvalidField("body", "nothing to change: give status, assigned_to or resolution_notes");
     }
+    NoteAuditTarget(incidents->CompanyOf(req.PathParam("id")), req.PathParam("id"));
     return Response::Json(200, incidents->Update(p, req.PathParam("id"), patch));
   });
   AddRoute(router, s, "POST", "/api/incidents/{id}/acknowledge", [auth, incidents](Request& req) {
     auto p = RequireUser(req, *auth);
+    NoteAuditTarget(incidents->CompanyOf(req.PathParam("id")), req.PathParam("id"));
     return Response::Json(200, incidents->Acknowledge(p, req.PathParam("id")));
   });
   AddRoute(router, s, "POST", "/api/incidents/{id}/escalate", [auth, incidents](Request& req) {
     auto p = RequireUser(req, *auth);
+    NoteAuditTarget(incidents->CompanyOf(req.PathParam("id")), req.PathParam("id"));
     std::string reason;
     if (!req.body.empty()) {
       json body = ParseJsonObject(req);
@@ -84,10 +87,10 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
     return Response::Json(200, incidents->Escalate(p, req.PathParam("id"), reason));
   });
 
-  AddRoute(router, s, "GET", "/api/companies/{id}/correlation-config", [auth, incidents](Request& req) {
+  AddRoute(router, s, "GET", "/api/companies/{id}/correlation-config", [auth, incidents, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("id");
-    if (!p.CanSeeCompany(cid)) ThrowNotFound("company");
+    if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
     return Response::Json(200, incidents->CorrelationConfigView(cid));
   });
   AddRoute(router, s, "PUT", "/api/companies/{id}/correlation-config", [auth, incidents, companies](Request& req) {
@@ -123,10 +126,10 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
           "An alert joins the open incident of its key when that incident's last alert is at most "
           "time_window_minutes old; otherwise it opens a new incident."}});
   });
-  AddRoute(router, s, "GET", "/api/kpis/{company_id}", [auth, kpis](Request& req) {
+  AddRoute(router, s, "GET", "/api/kpis/{company_id}", [auth, kpis, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("company_id");
-    if (!p.CanSeeCompany(cid)) ThrowNotFound("company");
+    if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
     return Response::Json(200, kpis->Get(cid));
   });
 }

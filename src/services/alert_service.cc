@@ -28,6 +28,15 @@ std::string ClaimId(const AlertInput& in, const std::string& delivery_id) {
 
 IngestResult AlertService::Ingest(const std::string& company_id, const AlertInput& in,
                                   const std::string& delivery_id) {
+  // Every write below is deferred (applied and visible, not yet fsynced);
+  // one Sync() makes all of them durable before the sender hears back.
+  IngestResult r = IngestDeferred(company_id, in, delivery_id);
+  ThrowIfError(ctx_->store->Sync(), "alert");
+  return r;
+}
+
+IngestResult AlertService::IngestDeferred(const std::string& company_id, const AlertInput& in,
+                                          const std::string& delivery_id) {
   const int64_t now_us = ctx_->clock->NowMicros();
   const std::string now = FormatIso8601Micros(now_us);
   const std::string ts = in.timestamp_micros ? FormatIso8601Micros(*in.timestamp_micros) : now;
@@ -67,7 +76,7 @@ IngestResult AlertService::Ingest(const std::string& company_id, const AlertInpu
           c.Equals("alert_id", first_id);
           json fresh = {{"company_id", company_id}, {"id", claim_id}, {"alert_id", alert["id"]},
                         {"created_us", now_us}, {"ttl", now_us / 1'000'000 + 24 * 3600}};
-          Status s = ctx_->store->PutItem({t::kAlerts, fresh, c});
+          Status s = ctx_->store->PutItem({t::kAlerts, fresh, c, /*defer_sync=*/true});
           if (s.IsConditionFailed()) continue;
           ThrowIfError(s, "delivery record");
           return Store(company_id, std::move(alert), in);
@@ -125,7 +134,7 @@ IngestResult AlertService::Ingest(const std::string& company_id, const AlertInpu
       } land{this, flight_key, done};
       json fresh = {{"company_id", company_id}, {"id", claim_id}, {"alert_id", alert["id"]},
                     {"created_us", now_us}, {"ttl", now_us / 1'000'000 + 24 * 3600}};
-      Status s = ctx_->store->PutItem({t::kAlerts, fresh, store::Condition::ItemNotExists("company_id")});
+      Status s = ctx_->store->PutItem({t::kAlerts, fresh, store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
       if (s.IsConditionFailed()) continue;  // a concurrent delivery won: it is a repeat
       ThrowIfError(s, "delivery record");
       return Store(company_id, std::move(alert), in);
@@ -159,8 +168,13 @@ IngestResult AlertService::Store(const std::string& company_id, json alert, cons
   if (!r.incident_id.empty()) alert["correlated_incident_id"] = r.incident_id;
   // A repeat that raced us may have written this very alert already (crash
   // repair); that is the same alert, not an error.
-  Status s = ctx_->store->PutItem({t::kAlerts, alert, store::Condition::ItemNotExists("company_id")});
+  Status s = ctx_->store->PutItem({t::kAlerts, alert, store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
   if (!s.IsConditionFailed()) ThrowIfError(s, "alert");
+  if (r.incident_id.empty() && in.status == "active") {
+    // Left waiting below the threshold: an incident may have opened with
+    // it while this alert was being written.
+    r.incident_id = incidents_->LinkIfOpened(company_id, ci);
+  }
   kpis_->Add(company_id, {{"alerts_total", 1}});
   r.alert_id = ci.alert_id;
   r.company_id = company_id;
@@ -177,6 +191,7 @@ IngestResult AlertService::Repeat(const std::string& company_id, const std::stri
         u.key = {company_id, id};
         u.condition = store::Condition::ItemExists("company_id");
         u.Add("delivery_attempts", static_cast<int64_t>(ops.size())).Set("last_seen", ctx_->Now());
+        u.defer_sync = true;
         auto r = ctx_->store->UpdateItem(u);
         ThrowIfError(r.status(), "alert");
         // Each caller of the group gets its own attempt number.

@@ -31,7 +31,9 @@ AssetInfo AssetService::Touch(const std::string& company_id, const std::string& 
     json item = {{"company_id", company_id}, {"config_type", Sk(name)}, {"id", name}, {"name", name},
                  {"type", "unknown"}, {"os", ""}, {"is_critical", false}, {"tags", json::array()},
                  {"auto_registered", true}, {"created_at", ctx_->Now()}, {"updated_at", ctx_->Now()}};
-    Status s = ctx_->store->PutItem({t::kCompanyConfigs, item, store::Condition::ItemNotExists("company_id")});
+    // Deferred: the intake that registers it syncs before it answers.
+    Status s = ctx_->store->PutItem(
+        {t::kCompanyConfigs, item, store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
     if (!s.ok() && !s.IsConditionFailed()) ThrowIfError(s, "asset");
   } else {
     ThrowIfError(r.status(), "asset");

@@ -149,6 +149,7 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
               .Set("updated_at", now)
               .Set("priority_score", Priority(inc, now_us))
               .Set("version", version + 1);
+          u.defer_sync = true;  // the intake syncs once at the end
           auto r = ctx_->store->UpdateItem(u);
           if (r.status().IsConditionFailed()) continue;  // changed meanwhile: read again
           ThrowIfError(r.status(), "incident");
@@ -194,7 +195,7 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
                  {"pending_ids", pending_ids}, {"pending_severity", pending_severity},
                  {"pending_tools", pending_tools}, {"last_at_us", now_us}, {"version", ptr_version + 1},
                  {"ttl", now_us / 1'000'000 + int64_t{cfg.time_window_minutes} * 60 + 86400}};
-      Status s = ctx_->store->PutItem({t::kIncidents, np, ptr_cond});
+      Status s = ctx_->store->PutItem({t::kIncidents, np, ptr_cond, /*defer_sync=*/true});
       if (s.IsConditionFailed()) continue;
       ThrowIfError(s, "correlation pointer");
       return std::vector<CorrelationResult>(ops.size(), CorrelationResult{});
@@ -206,7 +207,7 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     if (!repair) {
       json np = {{"company_id", ptr_key.pk}, {"id", *ptr_key.sk}, {"incident_id", new_id},
                  {"version", ptr_version + 1}, {"last_at_us", now_us}};
-      Status s = ctx_->store->PutItem({t::kIncidents, np, ptr_cond});
+      Status s = ctx_->store->PutItem({t::kIncidents, np, ptr_cond, /*defer_sync=*/true});
       if (s.IsConditionFailed()) continue;  // another request opened it: join that one
       ThrowIfError(s, "correlation pointer");
     }
@@ -261,14 +262,14 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     inc["priority_score"] = Priority(inc, now_us);
     json loc = {{"company_id", ii::LocatorKey(new_id).pk}, {"id", new_id}, {"owner", company_id}};
     if (repair) {
-      Status s = ctx_->store->PutItem({t::kIncidents, inc, store::Condition::ItemNotExists("company_id")});
+      Status s = ctx_->store->PutItem({t::kIncidents, inc, store::Condition::ItemNotExists("company_id"), true});
       if (s.IsConditionFailed()) continue;  // repaired concurrently: join it
       ThrowIfError(s, "incident");
-      ThrowIfError(ctx_->store->PutItem({t::kIncidents, loc, {}}), "incident locator");
+      ThrowIfError(ctx_->store->PutItem({t::kIncidents, loc, {}, true}), "incident locator");
     } else {
       // We own the pointer, so nobody else writes this id: both items go in
       // one batch (one commit).
-      ThrowIfError(ctx_->store->BatchWriteItem({t::kIncidents, {inc, loc}, {}}), "incident");
+      ThrowIfError(ctx_->store->BatchWriteItem({t::kIncidents, {inc, loc}, {}, true}), "incident");
     }
     kpis_->Add(company_id, {{"incidents_total", 1}, {"open_" + severity, 1}});
     // Alerts that waited below the threshold now belong to the incident.
@@ -278,10 +279,13 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
       au.key = {company_id, pid.get<std::string>()};
       au.condition = store::Condition::ItemExists("company_id");
       au.Set("correlated_incident_id", new_id);
+      au.defer_sync = true;
       (void)ctx_->store->UpdateItem(au);
     }
     Notify("incident_created", inc);
-    std::vector<CorrelationResult> out(ops.size(), {new_id, true});
+    // Only the first alert of the group opened it; the others joined.
+    std::vector<CorrelationResult> out(ops.size(), {new_id, false});
+    out.front().created = true;
     return out;
   }
   Throw(ErrorKind::kUnavailable, "correlation_contention",

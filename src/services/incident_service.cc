@@ -367,18 +367,44 @@ json IncidentService::Stats(const Principal& p, const std::string& company_id, c
           {"counts_capped", capped}};
 }
 
-std::string IncidentService::ResolveByKey(const std::string& company_id, const CorrelationInput& in) {
+std::string IncidentService::LinkIfOpened(const std::string& company_id, const CorrelationInput& in) {
   core::CorrelationConfig cfg = CorrelationConfigFor(company_id);
+  if (!cfg.auto_correlate || cfg.min_alerts_for_incident <= 1) return "";
   std::string key = core::CorrelationKey(cfg.aggregation_key, in.asset_name, in.signature, in.tool_source);
   auto ptr = ctx_->store->GetItem({t::kIncidents, ii::PointerKey(company_id, key)});
   if (!ptr.ok()) return "";
   const std::string incident_id = ptr->value("incident_id", "");
   if (incident_id.empty()) return "";
-  // Resolve the matching active alerts of the incident (bounded).
+  auto inc = ctx_->store->GetItem({t::kIncidents, {company_id, incident_id}});
+  if (!inc.ok()) return "";
+  bool member = false;
+  for (const auto& id : inc->value("alert_ids", json::array())) member = member || id == in.alert_id;
+  if (!member) return "";
+  store::UpdateRequest u;
+  u.table = t::kAlerts;
+  u.key = {company_id, in.alert_id};
+  u.condition = store::Condition::ItemExists("company_id");
+  u.Set("correlated_incident_id", incident_id);
+  ThrowIfError(ctx_->store->UpdateItem(u).status(), "alert");
+  return incident_id;
+}
+
+std::string IncidentService::ResolveByKey(const std::string& company_id, const CorrelationInput& in) {
+  core::CorrelationConfig cfg = CorrelationConfigFor(company_id);
+  std::string key = core::CorrelationKey(cfg.aggregation_key, in.asset_name, in.signature, in.tool_source);
+  auto ptr = ctx_->store->GetItem({t::kIncidents, ii::PointerKey(company_id, key)});
+  const std::string incident_id = ptr.ok() ? ptr->value("incident_id", "") : "";
+  // Resolve the matching active alerts: those of the open incident, or, for
+  // alerts in no incident, the company's newest ones (bounded either way).
   store::QueryRequest q;
   q.table = t::kAlerts;
-  q.index = t::kAlertsByIncidentIndex;
-  q.pk = incident_id;
+  if (incident_id.empty()) {
+    q.index = t::kAlertsByTimeIndex;
+    q.pk = company_id;
+  } else {
+    q.index = t::kAlertsByIncidentIndex;
+    q.pk = incident_id;
+  }
   q.forward = false;
   q.limit = 1000;
   auto alerts = ctx_->store->Query(q);
@@ -397,6 +423,7 @@ std::string IncidentService::ResolveByKey(const std::string& company_id, const C
     u.Set("status", "resolved").Set("resolved_at", now);
     if (ctx_->store->UpdateItem(u).ok()) ++resolved;
   }
+  if (incident_id.empty()) return "";
   for (int attempt = 0; attempt < 8; ++attempt) {
     auto inc = ctx_->store->GetItem({t::kIncidents, {company_id, incident_id}});
     if (!inc.ok()) return "";

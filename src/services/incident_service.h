@@ -84,6 +84,9 @@ class IncidentService {
   // open incident, and the incident itself when none is left and the
   // company's config says so. Returns the incident id touched, if any.
   std::string ResolveByKey(const std::string& company_id, const CorrelationInput& in);
+  // For an alert that was left waiting below min_alerts_for_incident: the
+  // incident that took it in meanwhile (linking the alert to it), or "".
+  std::string LinkIfOpened(const std::string& company_id, const CorrelationInput& in);
 
   // The company of an incident id, or "" (uses a locator item).
   std::string CompanyOf(const std::string& incident_id);

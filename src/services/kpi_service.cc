@@ -76,6 +76,9 @@ uint64_t KpiService::writes() const {
 }
 
 json KpiService::Get(const std::string& company_id) {
+  // No flush in progress while we read: each delta is either still pending
+  // (added below) or in the stored item, never neither or both.
+  std::lock_guard<std::mutex> flush_lock(flush_mu_);
   auto r = ctx_->store->GetItem({t::kCompanyConfigs, {company_id, "kpi"}});
   json c = json::object();
   if (r.ok()) {

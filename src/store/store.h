@@ -126,16 +126,23 @@ struct GetRequest {
   bool consistent = true;
 };
 
+// `defer_sync`: the write is applied and visible to every reader when the
+// call returns, but is made durable only by the next Sync() (or by any later
+// write without defer_sync). A request that makes several writes defers
+// all but waits for one Sync() at the end: one fsync instead of several.
+// Backends whose every write is durable ignore it.
 struct PutRequest {
   std::string table;
   Item item;  // must contain the key attributes
   Condition condition;
+  bool defer_sync = false;
 };
 
 struct DeleteRequest {
   std::string table;
   Key key;
   Condition condition;
+  bool defer_sync = false;
 };
 
 // UpdateItem creates the item when it does not exist (as DynamoDB does);
@@ -145,6 +152,7 @@ struct UpdateRequest {
   Key key;
   std::vector<UpdateAction> actions;
   Condition condition;
+  bool defer_sync = false;
 
   UpdateRequest& Set(std::string a, Item v) { actions.push_back({UpdateAction::Kind::kSet, std::move(a), std::move(v)}); return *this; }
   UpdateRequest& SetIfNotExists(std::string a, Item v) { actions.push_back({UpdateAction::Kind::kSetIfNotExists, std::move(a), std::move(v)}); return *this; }
@@ -190,6 +198,7 @@ struct WriteBatch {
   std::string table;
   std::vector<Item> puts;
   std::vector<Key> deletes;
+  bool defer_sync = false;
 };
 
 class Store {
@@ -216,6 +225,10 @@ class Store {
   virtual Status BatchWriteItem(const WriteBatch& batch) = 0;
   // Admin tools and migrations only: never on a request path.
   virtual Result<QueryResult> Scan(const ScanRequest& req) = 0;
+
+  // Makes every write that returned before this call durable (see
+  // defer_sync). Default: nothing to do, every write is durable already.
+  virtual Status Sync() { return Status::OK(); }
 
   // Makes everything acknowledged so far durable and stops background work
   // that would touch the store (used at shutdown). Idempotent.

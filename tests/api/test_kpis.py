@@ -116,3 +116,17 @@ def test_no_token_is_401(server):
 
 def test_unknown_company_is_404(server):
     assert_error(server.admin().get("/api/kpis/comp-nope"), 404)
+
+
+def test_counts_include_every_accepted_alert_at_once(server):
+    """Read-after-write: once the webhook answered 202, GET /api/kpis counts that alert (the
+    counters may be flushed in the background, but a reader must never see fewer)."""
+    cid, key = new_company(server)
+    admin = server.admin()
+    low = []
+    for i in range(1, 81):
+        send(server, key, asset_name=unique("raw"))
+        k = admin.get(f"/api/kpis/{cid}").json()
+        if k["total_alerts"] < i or k["total_incidents"] < i:
+            low.append((i, k["total_alerts"], k["total_incidents"]))
+    assert not low, f"(sent, total_alerts, total_incidents) read too low: {low}"

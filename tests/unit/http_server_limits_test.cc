@@ -183,6 +183,7 @@ TEST_F(HttpServerLimitsTest, StopLetsInFlightRequestFinishAndClosesIdle) {
   EXPECT_EQ(json::parse(r->body)["slow"], "done");
   EXPECT_EQ(r->Header("connection"), "close");
   EXPECT_TRUE(busy.ReadsEof());
+  busy.Close();  // ends the server's lingering close at once
   stopped.get();
   server_->Wait();  // returns at once: stopped
 }

@@ -50,6 +50,11 @@ class TestClient {
 
   bool connected() const { return connected_; }
 
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
   bool Send(const std::string& data) {
     size_t off = 0;
     while (off < data.size()) {

@@ -74,6 +74,7 @@ class SqliteStore final : public Store {
   Result<std::vector<Item>> BatchGetItem(const std::string& table, const std::vector<Key>& keys) override;
   Status BatchWriteItem(const WriteBatch& batch) override;
   Result<QueryResult> Scan(const ScanRequest& req) override;
+  Status Sync() override;
   Status Flush() override;
 
   // Deletes up to `max_rows` expired items (oldest TTL first within each

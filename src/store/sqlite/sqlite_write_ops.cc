@@ -66,6 +66,7 @@ Status SqliteStore::PutItem(const PutRequest& req) {
   auto text = SerializeItem(spec, req.item);
   if (!text.ok()) return text.status();
   auto op = std::make_unique<WriteOp>();
+  op->durable = !req.defer_sync;
   op->run = [t = *t, key = *key, row = sqlite::ComputeRow(**t, req.item, std::move(*text)),
              cond = req.condition](WriterContext& ctx) mutable -> Result<Item> {
     const SqlTable* cur = Current(ctx, t->spec.name, row);
@@ -86,6 +87,7 @@ Status SqliteStore::DeleteItem(const DeleteRequest& req) {
   if (auto s = ValidateKey((*t)->spec, req.key); !s.ok()) return s;
   if (auto s = ValidateCondition(req.condition); !s.ok()) return s;
   auto op = std::make_unique<WriteOp>();
+  op->durable = !req.defer_sync;
   op->run = [name = req.table, key = req.key, cond = req.condition](WriterContext& ctx) -> Result<Item> {
     const SqlTable* cur = ctx.Table(name);
     if (!cond.empty()) {
@@ -105,6 +107,7 @@ Result<Item> SqliteStore::UpdateItem(const UpdateRequest& req) {
   if (auto s = ValidateKey((*t)->spec, req.key); !s.ok()) return s;
   if (auto s = ValidateUpdate((*t)->spec, req); !s.ok()) return s;
   auto op = std::make_unique<WriteOp>();
+  op->durable = !req.defer_sync;
   op->run = [req](WriterContext& ctx) -> Result<Item> {
     const SqlTable* cur = ctx.Table(req.table);
     auto old = ReadLive(ctx, *cur, req.key);
@@ -143,6 +146,7 @@ Status SqliteStore::BatchWriteItem(const WriteBatch& batch) {
   }
   if (puts.empty() && batch.deletes.empty()) return Status::OK();
   auto op = std::make_unique<WriteOp>();
+  op->durable = !batch.defer_sync;
   op->savepoint = true;
   op->run = [name = batch.table, puts = std::move(puts), deletes = batch.deletes](WriterContext& ctx) mutable
       -> Result<Item> {

@@ -1,9 +1,27 @@
 #include "store/sqlite/sqlite_writer.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <exception>
 
 namespace aw::store::sqlite {
+
+namespace {
+
+// fsyncs the WAL file: every transaction committed so far becomes durable.
+Status SyncWal(sqlite3* db) {
+  sqlite3_file* wal = nullptr;
+  int rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+  if (rc != SQLITE_OK || wal == nullptr || wal->pMethods == nullptr) {
+    return Status::Unavailable("cannot reach the SQLite WAL file to sync it (rc " + std::to_string(rc) + ")");
+  }
+  rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
+  if (rc != SQLITE_OK) return Status::Unavailable("fsync of the SQLite WAL failed (rc " + std::to_string(rc) + ")");
+  return Status::OK();
+}
+
+}  // namespace
 
 const SqlTable* WriterContext::Table(const std::string& name) const {
   auto it = tables_.find(name);
@@ -11,10 +29,11 @@ const SqlTable* WriterContext::Table(const std::string& name) const {
 }
 
 Writer::Writer(std::unique_ptr<Db> db, const std::vector<SqlTablePtr>& tables, const aw::Clock* clock,
-               int max_batch, std::chrono::seconds sweep_every, MakeOp make_sweep)
+               int max_batch, std::chrono::seconds sweep_every, MakeOp make_sweep, bool fsync_wal)
     : db_(std::move(db)),
       ctx_(db_.get(), clock),
       max_batch_(static_cast<size_t>(std::max(1, max_batch))),
+      fsync_wal_(fsync_wal),
       sweep_every_(sweep_every),
       make_sweep_(std::move(make_sweep)) {
   for (const auto& t : tables) ctx_.Install(t);
@@ -140,6 +159,15 @@ void Writer::RunGroup(std::vector<std::unique_ptr<WriteOp>>& group) {
     } else {
       groups_.fetch_add(1, std::memory_order_relaxed);
       ops_.fetch_add(group.size(), std::memory_order_relaxed);
+      bool need_sync = false;
+      for (const auto& op : group) need_sync = need_sync || op->durable;
+      if (need_sync && fsync_wal_) {
+        if (Status synced = SyncWal(db_->get()); !synced.ok()) {
+          for (size_t i = 0; i < group.size(); ++i) {
+            if (results[i].ok() && group[i]->durable) results[i] = synced;
+          }
+        }
+      }
       for (size_t i = 0; i < group.size(); ++i) {
         if (results[i].ok() && group[i]->on_commit) group[i]->on_commit(ctx_);
       }

@@ -60,6 +60,9 @@ struct WriteOp {
   };
   Mode mode = Mode::kGrouped;
   bool savepoint = false;  // several statements: undo them all if the op fails
+  // The caller waits until the op is on disk (the WAL is fsynced after the
+  // commit). false: it waits for the commit only (visible, not yet durable).
+  bool durable = true;
   std::function<Result<Item>(WriterContext&)> run;
   // Runs on the writer thread once the op's transaction has committed (only
   // when `run` succeeded).
@@ -77,8 +80,11 @@ class Writer {
   using MakeOp = std::function<std::unique_ptr<WriteOp>()>;
   // `make_sweep` builds the periodic TTL sweep, queued every `sweep_every`
   // (zero: never).
+  // `fsync_wal`: after committing a group holding a durable op, fsync the
+  // WAL (the connection runs with synchronous=NORMAL, which does not).
+  // false only for benchmarks (AW_SQLITE_UNSAFE_NO_FSYNC).
   Writer(std::unique_ptr<Db> db, const std::vector<SqlTablePtr>& tables, const aw::Clock* clock, int max_batch,
-         std::chrono::seconds sweep_every, MakeOp make_sweep);
+         std::chrono::seconds sweep_every, MakeOp make_sweep, bool fsync_wal = true);
   ~Writer();
 
   // Blocks until the op's group has committed (or failed).
@@ -95,6 +101,7 @@ class Writer {
   std::unique_ptr<Db> db_;
   WriterContext ctx_;
   const size_t max_batch_;
+  const bool fsync_wal_;
   const std::chrono::seconds sweep_every_;
   MakeOp make_sweep_;
 
