@@ -22,7 +22,7 @@ Response Map(ErrorKind kind, int retry_after = 0) {
                               "rid");
 }
 
-TEST(ErrorMappingTest, EachKindHasItsStatus) {
+TEST(HttpErrorMappingTest, EachKindHasItsStatus) {
   struct Case {
     ErrorKind kind;
     unsigned status;
@@ -42,13 +42,13 @@ TEST(ErrorMappingTest, EachKindHasItsStatus) {
   }
 }
 
-TEST(ErrorMappingTest, RetryAfterOnlyFor429And503WhenSet) {
+TEST(HttpErrorMappingTest, RetryAfterOnlyFor429And503WhenSet) {
   EXPECT_EQ(RetryAfter(Map(ErrorKind::kTooManyRequests, 7)), "7");
   EXPECT_EQ(RetryAfter(Map(ErrorKind::kUnavailable, 2)), "2");
   EXPECT_EQ(RetryAfter(Map(ErrorKind::kConflict, 5)), "");
 }
 
-TEST(ErrorMappingTest, InternalErrorsHideTheirText) {
+TEST(HttpErrorMappingTest, InternalErrorsHideTheirText) {
   Response api = ResponseForException(
       std::make_exception_ptr(ApiError(ErrorKind::kInternal, "internal_error", "sqlite: disk I/O at /secret")), "r");
   EXPECT_EQ(api.status, 500u);
@@ -62,7 +62,7 @@ TEST(ErrorMappingTest, InternalErrorsHideTheirText) {
   EXPECT_EQ(weird.status, 500u);
 }
 
-TEST(ErrorMappingTest, StoreStatusesGoThroughThrowIfError) {
+TEST(HttpErrorMappingTest, StoreStatusesGoThroughThrowIfError) {
   auto map = [](const Status& s) {
     try {
       ThrowIfError(s, "company");
@@ -81,7 +81,7 @@ TEST(ErrorMappingTest, StoreStatusesGoThroughThrowIfError) {
   EXPECT_EQ(internal.body.find("secret"), std::string::npos);
 }
 
-TEST(ErrorMappingTest, JsonExceptionsAreBadRequests) {
+TEST(HttpErrorMappingTest, JsonExceptionsAreBadRequests) {
   try {
     json(1).get<std::string>();
     FAIL() << "expected a type_error";
@@ -94,7 +94,7 @@ TEST(ErrorMappingTest, JsonExceptionsAreBadRequests) {
   }
 }
 
-TEST(ErrorMappingTest, ErrorResponseShape) {
+TEST(HttpErrorMappingTest, ErrorResponseShape) {
   Response r = ErrorResponse(418, "teapot", "short and \"stout\"");
   EXPECT_EQ(r.status, 418u);
   EXPECT_EQ(json::parse(r.body), json({{"detail", "short and \"stout\""}, {"code", "teapot"}}));

@@ -27,18 +27,18 @@ Request WithBody(std::string body) {
   return r;
 }
 
-TEST(ParseJsonObjectTest, AcceptsObject) {
+TEST(HttpParseJsonObjectTest, AcceptsObject) {
   json j = ParseJsonObject(WithBody(R"({"a": 1, "b": [true]})"));
   EXPECT_EQ(j["a"], 1);
 }
 
-TEST(ParseJsonObjectTest, EmptyBodyIsInvalidJson) {
+TEST(HttpParseJsonObjectTest, EmptyBodyIsInvalidJson) {
   ApiError e = Catch([] { ParseJsonObject(WithBody("")); });
   EXPECT_EQ(e.kind(), ErrorKind::kBadRequest);
   EXPECT_EQ(e.code(), "invalid_json");
 }
 
-TEST(ParseJsonObjectTest, MalformedJsonNamesThePosition) {
+TEST(HttpParseJsonObjectTest, MalformedJsonNamesThePosition) {
   ApiError e = Catch([] { ParseJsonObject(WithBody(R"({"a": 1,, "b": 2})")); });
   EXPECT_EQ(e.kind(), ErrorKind::kBadRequest);
   EXPECT_EQ(e.code(), "invalid_json");
@@ -46,7 +46,7 @@ TEST(ParseJsonObjectTest, MalformedJsonNamesThePosition) {
   EXPECT_EQ(e.detail().find("[json.exception"), std::string::npos) << e.detail();
 }
 
-TEST(ParseJsonObjectTest, NonObjectIs422NamingBody) {
+TEST(HttpParseJsonObjectTest, NonObjectIs422NamingBody) {
   for (const char* body : {"[1,2]", "\"text\"", "42", "null"}) {
     ApiError e = Catch([&] { ParseJsonObject(WithBody(body)); });
     EXPECT_EQ(e.kind(), ErrorKind::kUnprocessable) << body;
@@ -55,7 +55,7 @@ TEST(ParseJsonObjectTest, NonObjectIs422NamingBody) {
   }
 }
 
-TEST(ParseJsonObjectTest, RejectsDeepNestingCheaply) {
+TEST(HttpParseJsonObjectTest, RejectsDeepNestingCheaply) {
   std::string deep(100000, '[');
   ApiError e = Catch([&] { ParseJsonObject(WithBody("{\"a\":" + deep)); });
   EXPECT_EQ(e.code(), "invalid_json");
@@ -65,7 +65,7 @@ TEST(ParseJsonObjectTest, RejectsDeepNestingCheaply) {
   EXPECT_EQ(ok["a"].get<std::string>().size(), 1002u);
 }
 
-TEST(RequiredStringTest, ValidatesPresenceTypeEmptinessAndLength) {
+TEST(HttpRequiredStringTest, ValidatesPresenceTypeEmptinessAndLength) {
   json obj = {{"name", "Acme"}, {"num", 5}, {"empty", ""}, {"nul", nullptr}, {"long", std::string(11, 'x')}};
   EXPECT_EQ(RequiredString(obj, "name"), "Acme");
 
@@ -82,7 +82,7 @@ TEST(RequiredStringTest, ValidatesPresenceTypeEmptinessAndLength) {
   EXPECT_NE(too_long.detail().find("10"), std::string::npos);
 }
 
-TEST(OptionalStringTest, AbsentNullEmptyAndWrongType) {
+TEST(HttpOptionalStringTest, AbsentNullEmptyAndWrongType) {
   json obj = {{"s", "v"}, {"e", ""}, {"n", nullptr}, {"b", true}};
   EXPECT_EQ(OptionalString(obj, "s"), "v");
   EXPECT_EQ(OptionalString(obj, "e"), "");
@@ -92,7 +92,7 @@ TEST(OptionalStringTest, AbsentNullEmptyAndWrongType) {
   EXPECT_EQ(Catch([&] { OptionalString(obj, "s", 0); }).kind(), ErrorKind::kUnprocessable);
 }
 
-TEST(OptionalIntTest, IntegersInRangeOnly) {
+TEST(HttpOptionalIntTest, IntegersInRangeOnly) {
   json obj = {{"i", 5}, {"neg", -3}, {"f", 1.5}, {"b", true}, {"s", "5"}, {"big", 18446744073709551615ull}};
   EXPECT_EQ(OptionalInt(obj, "i", 0, 10), 5);
   EXPECT_EQ(OptionalInt(obj, "neg", -5, 0), -3);
@@ -106,7 +106,7 @@ TEST(OptionalIntTest, IntegersInRangeOnly) {
   EXPECT_EQ(Catch([&] { OptionalInt(obj, "neg", 0, 10); }).kind(), ErrorKind::kUnprocessable);
 }
 
-TEST(OptionalBoolAndObjectTest, TypesChecked) {
+TEST(HttpOptionalBoolAndObjectTest, TypesChecked) {
   json obj = {{"t", true}, {"o", {{"k", 1}}}, {"n", 1}};
   EXPECT_EQ(OptionalBool(obj, "t"), true);
   EXPECT_EQ(OptionalBool(obj, "x"), std::nullopt);
@@ -116,7 +116,7 @@ TEST(OptionalBoolAndObjectTest, TypesChecked) {
   EXPECT_EQ(Catch([&] { OptionalObject(obj, "t"); }).detail(), "t: must be an object");
 }
 
-TEST(EnumTest, ListsAllowedValues) {
+TEST(HttpEnumTest, ListsAllowedValues) {
   json obj = {{"sev", "high"}, {"bad", "urgent"}, {"num", 3}};
   EXPECT_EQ(RequiredEnum(obj, "sev", {"low", "high"}), "high");
   ApiError e = Catch([&] { RequiredEnum(obj, "bad", {"low", "medium", "high"}); });
@@ -129,7 +129,7 @@ TEST(EnumTest, ListsAllowedValues) {
   EXPECT_EQ(OptionalEnum(obj, "sev", {"high"}), "high");
 }
 
-TEST(QueryIntTest, DefaultsParsesAndRejects) {
+TEST(HttpQueryIntTest, DefaultsParsesAndRejects) {
   Request r;
   r.query = {{"limit", "25"}, {"neg", "-2"}, {"bad", "12abc"}, {"empty", ""}, {"huge", "99999999999999"}};
   EXPECT_EQ(QueryInt(r, "limit", 100, 1, 500), 25);
@@ -143,7 +143,7 @@ TEST(QueryIntTest, DefaultsParsesAndRejects) {
   }
 }
 
-TEST(RequestTest, HeadersQueryAndPathParams) {
+TEST(HttpRequestTest, HeadersQueryAndPathParams) {
   Request r;
   r.headers = {{"Content-Type", "application/json"}, {"X-API-Key", "k1"}, {"x-api-key", "k2"}};
   r.query = {{"a", "1"}, {"a", "2"}};
@@ -158,7 +158,7 @@ TEST(RequestTest, HeadersQueryAndPathParams) {
   EXPECT_EQ(r.PathParam("nope"), "");
 }
 
-TEST(RequestTest, PercentDecodingAndQueryParsing) {
+TEST(HttpRequestTest, PercentDecodingAndQueryParsing) {
   EXPECT_EQ(PercentDecode("a%20b+c", false), "a b+c");
   EXPECT_EQ(PercentDecode("a%20b+c", true), "a b c");
   EXPECT_EQ(PercentDecode("%e2%82%AC", false), "\xe2\x82\xac");
@@ -175,7 +175,7 @@ TEST(RequestTest, PercentDecodingAndQueryParsing) {
   EXPECT_FALSE(ParseQueryString("a=%G1", &q));
 }
 
-TEST(ResponseTest, JsonNeverThrowsOnBadUtf8) {
+TEST(HttpResponseTest, JsonNeverThrowsOnBadUtf8) {
   Response r = Response::Json(201, {{"s", std::string("bad \xff byte")}});
   EXPECT_EQ(r.status, 201u);
   EXPECT_EQ(r.content_type, "application/json");

@@ -38,7 +38,7 @@ std::string HeaderOf(const Response& r, const std::string& name) {
   return "";
 }
 
-class RouterTest : public ::testing::Test {
+class HttpRouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     router_.Add("GET", "/api/companies", Named("list"));
@@ -56,39 +56,39 @@ class RouterTest : public ::testing::Test {
   Router router_;
 };
 
-TEST_F(RouterTest, MatchesLiteralRoutesByMethod) {
+TEST_F(HttpRouterTest, MatchesLiteralRoutesByMethod) {
   EXPECT_EQ(Body(Run("GET", "/api/companies"))["route"], "list");
   EXPECT_EQ(Body(Run("POST", "/api/companies"))["route"], "create");
   EXPECT_EQ(Body(Run("GET", "/"))["route"], "root");
 }
 
-TEST_F(RouterTest, ExtractsAndDecodesParameters) {
+TEST_F(HttpRouterTest, ExtractsAndDecodesParameters) {
   json b = Body(Run("GET", "/api/companies/c%201/assets/a%2Fb"));
   EXPECT_EQ(b["route"], "asset");
   EXPECT_EQ(b["params"]["id"], "c 1");
   EXPECT_EQ(b["params"]["asset_id"], "a/b");  // an encoded slash stays inside its segment
 }
 
-TEST_F(RouterTest, LiteralSegmentWinsOverParameter) {
+TEST_F(HttpRouterTest, LiteralSegmentWinsOverParameter) {
   EXPECT_EQ(Body(Run("GET", "/api/companies/special"))["route"], "special");
   json b = Body(Run("GET", "/api/companies/other"));
   EXPECT_EQ(b["route"], "get");
   EXPECT_EQ(b["params"]["id"], "other");
 }
 
-TEST_F(RouterTest, ParameterRouteServesMethodTheLiteralLacks) {
+TEST_F(HttpRouterTest, ParameterRouteServesMethodTheLiteralLacks) {
   json b = Body(Run("PUT", "/api/companies/special"));
   EXPECT_EQ(b["route"], "put");
   EXPECT_EQ(b["params"]["id"], "special");
 }
 
-TEST_F(RouterTest, ToleratesTrailingSlashAndIgnoresQuery) {
+TEST_F(HttpRouterTest, ToleratesTrailingSlashAndIgnoresQuery) {
   EXPECT_EQ(Body(Run("GET", "/api/companies/"))["route"], "list");
   EXPECT_EQ(Body(Run("GET", "/api/companies/x/?a=1"))["params"]["id"], "x");
   EXPECT_EQ(Body(Run("GET", "/api/companies?limit=5"))["route"], "list");
 }
 
-TEST_F(RouterTest, UnknownPathIs404WithDetail) {
+TEST_F(HttpRouterTest, UnknownPathIs404WithDetail) {
   Response r = Run("GET", "/api/nothing/here?x=1");
   EXPECT_EQ(r.status, 404u);
   EXPECT_EQ(r.content_type, "application/json");
@@ -98,7 +98,7 @@ TEST_F(RouterTest, UnknownPathIs404WithDetail) {
   EXPECT_EQ(Run("GET", "/api/companies/x/assets/y/z").status, 404u);
 }
 
-TEST_F(RouterTest, WrongMethodIs405WithAllow) {
+TEST_F(HttpRouterTest, WrongMethodIs405WithAllow) {
   Response r = Run("DELETE", "/api/companies");
   EXPECT_EQ(r.status, 405u);
   EXPECT_EQ(HeaderOf(r, "Allow"), "GET, POST");
@@ -108,24 +108,24 @@ TEST_F(RouterTest, WrongMethodIs405WithAllow) {
   EXPECT_EQ(HeaderOf(p, "Allow"), "GET, PUT");
 }
 
-TEST_F(RouterTest, HeadFallsBackToGet) {
+TEST_F(HttpRouterTest, HeadFallsBackToGet) {
   EXPECT_EQ(Body(Run("HEAD", "/api/companies"))["route"], "list");
 }
 
-TEST_F(RouterTest, UsesPathWhenTargetIsEmpty) {
+TEST_F(HttpRouterTest, UsesPathWhenTargetIsEmpty) {
   Request r;
   r.method = "GET";
   r.path = "/api/companies/zz";
   EXPECT_EQ(Body(router_.Dispatch(r))["params"]["id"], "zz");
 }
 
-TEST_F(RouterTest, MalformedPercentEncodingInParameterIs400) {
+TEST_F(HttpRouterTest, MalformedPercentEncodingInParameterIs400) {
   Response r = Run("GET", "/api/companies/%zz");
   EXPECT_EQ(r.status, 400u);
   EXPECT_EQ(Body(r)["code"], "bad_request");
 }
 
-TEST(RouterErrorsTest, HandlerErrorsAreMapped) {
+TEST(HttpRouterErrorsTest, HandlerErrorsAreMapped) {
   Router router;
   router.Add("GET", "/conflict", [](Request&) -> Response { Throw(ErrorKind::kConflict, "stale", "reload"); });
   router.Add("GET", "/boom", [](Request&) -> Response { throw std::runtime_error("db password is hunter2"); });
@@ -148,7 +148,7 @@ TEST(RouterErrorsTest, HandlerErrorsAreMapped) {
   EXPECT_EQ(Body(rc)["code"], "bad_request");
 }
 
-TEST(RouterAddTest, RejectsBadOrDuplicatePatterns) {
+TEST(HttpRouterAddTest, RejectsBadOrDuplicatePatterns) {
   Router router;
   router.Add("GET", "/a/{id}", Named("x"));
   EXPECT_THROW(router.Add("GET", "/a/{id}", Named("y")), std::logic_error);

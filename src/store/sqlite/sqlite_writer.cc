@@ -2,22 +2,26 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 
 namespace aw::store::sqlite {
 
 namespace {
 
-// fsyncs the WAL file: every transaction committed so far becomes durable.
-Status SyncWal(sqlite3* db) {
-  sqlite3_file* wal = nullptr;
-  int rc = sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
-  if (rc != SQLITE_OK || wal == nullptr || wal->pMethods == nullptr) {
-    return Status::Unavailable("cannot reach the SQLite WAL file to sync it (rc " + std::to_string(rc) + ")");
+// fdatasync of the WAL through a descriptor of our own: fsync applies to the
+// file, whichever descriptor names it, and it does not race SQLite's own use
+// of its descriptor. Every transaction committed before the call is durable
+// when it returns.
+Status SyncFile(int fd) {
+  if (::fdatasync(fd) != 0) {
+    return Status::Unavailable(std::string("fsync of the SQLite WAL failed: ") + std::strerror(errno));
   }
-  rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
-  if (rc != SQLITE_OK) return Status::Unavailable("fsync of the SQLite WAL failed (rc " + std::to_string(rc) + ")");
   return Status::OK();
 }
 
@@ -37,7 +41,34 @@ Writer::Writer(std::unique_ptr<Db> db, const std::vector<SqlTablePtr>& tables, c
       sweep_every_(sweep_every),
       make_sweep_(std::move(make_sweep)) {
   for (const auto& t : tables) ctx_.Install(t);
+  if (const char* f = sqlite3_db_filename(db_->get(), "main"); f != nullptr) wal_path_ = std::string(f) + "-wal";
   thread_ = std::thread([this] { Loop(); });
+  sync_thread_ = std::thread([this] { SyncLoop(); });
+}
+
+void Writer::SyncLoop() {
+  std::unique_lock lock(sync_mu_);
+  while (true) {
+    sync_cv_.wait(lock, [&] { return !sync_pending_.empty() || sync_stopping_; });
+    if (sync_pending_.empty()) return;  // stopping, nothing left
+    std::vector<Durable> batch;
+    batch.swap(sync_pending_);
+    lock.unlock();
+    // Everything in `batch` was committed before this point.
+    Status synced;
+    if (wal_fd_ < 0 && !wal_path_.empty()) wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (wal_fd_ >= 0) {
+      synced = SyncFile(wal_fd_);
+    } else if (errno != ENOENT) {
+      synced = Status::Unavailable("cannot open the SQLite WAL " + wal_path_ + " to sync it: " + std::strerror(errno));
+    }
+    syncs_.fetch_add(1, std::memory_order_relaxed);
+    for (auto& d : batch) {
+      if (d.result.ok() && !synced.ok()) d.result = synced;
+      d.op->done.set_value(std::move(d.result));
+    }
+    lock.lock();
+  }
 }
 
 Writer::~Writer() { Stop(); }
@@ -62,6 +93,14 @@ void Writer::Stop() {
   }
   cv_.notify_one();
   thread_.join();
+  {
+    std::lock_guard sync_lock(sync_mu_);
+    sync_stopping_ = true;
+  }
+  sync_cv_.notify_one();
+  sync_thread_.join();  // fulfils every durable op still waiting
+  if (wal_fd_ >= 0) ::close(wal_fd_);
+  wal_fd_ = -1;
   // Best effort: fold the WAL back into the database so a copy of the file
   // alone is complete. Readers still open may keep part of it.
   (void)db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -159,21 +198,28 @@ void Writer::RunGroup(std::vector<std::unique_ptr<WriteOp>>& group) {
     } else {
       groups_.fetch_add(1, std::memory_order_relaxed);
       ops_.fetch_add(group.size(), std::memory_order_relaxed);
-      bool need_sync = false;
-      for (const auto& op : group) need_sync = need_sync || op->durable;
-      if (need_sync && fsync_wal_) {
-        if (Status synced = SyncWal(db_->get()); !synced.ok()) {
-          for (size_t i = 0; i < group.size(); ++i) {
-            if (results[i].ok() && group[i]->durable) results[i] = synced;
-          }
-        }
-      }
       for (size_t i = 0; i < group.size(); ++i) {
         if (results[i].ok() && group[i]->on_commit) group[i]->on_commit(ctx_);
       }
+      // Durable ops wait for the syncer's next fsync of the WAL; the writer
+      // goes on with the next group meanwhile (pipelined group commit).
+      if (fsync_wal_) {
+        bool any = false;
+        {
+          std::lock_guard sync_lock(sync_mu_);
+          for (size_t i = 0; i < group.size(); ++i) {
+            if (!group[i]->durable || !results[i].ok()) continue;
+            sync_pending_.push_back({std::move(group[i]), std::move(results[i])});
+            any = true;
+          }
+        }
+        if (any) sync_cv_.notify_one();
+      }
     }
   }
-  for (size_t i = 0; i < group.size(); ++i) group[i]->done.set_value(std::move(results[i]));
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (group[i]) group[i]->done.set_value(std::move(results[i]));  // moved to the syncer otherwise
+  }
 }
 
 }  // namespace aw::store::sqlite

@@ -5,7 +5,10 @@
 // synchronous=FULL, one fsync) per group.
 //
 // Callers Submit() an operation and block until the group holding it has
-// committed, so OK means durable. Operations run in queue order on the writer
+// committed and, for a durable op, until a later fsync of the WAL (done by a
+// second thread, so the writer commits the next groups meanwhile): OK means
+// durable. A non-durable op (defer_sync) returns at commit: visible, and
+// durable after the next durable op's fsync. Operations run in queue order on the writer
 // thread; a conditional write's read-check-write is therefore atomic. An
 // operation that fails (condition false, bad input) fails alone: the others
 // in its group still commit. If SQLite rolls back the whole transaction (I/O
@@ -73,6 +76,7 @@ struct WriteOp {
 struct WriterStats {
   uint64_t groups = 0;  // committed transactions
   uint64_t ops = 0;     // operations in them
+  uint64_t syncs = 0;   // fsyncs of the WAL
 };
 
 class Writer {
@@ -91,10 +95,16 @@ class Writer {
   Result<Item> Submit(std::unique_ptr<WriteOp> op);
   // Idempotent.
   void Stop();
-  WriterStats Stats() const { return {groups_.load(), ops_.load()}; }
+  WriterStats Stats() const { return {groups_.load(), ops_.load(), syncs_.load()}; }
 
  private:
+  // A committed durable op waiting for the next fsync.
+  struct Durable {
+    std::unique_ptr<WriteOp> op;
+    Result<Item> result;
+  };
   void Loop();
+  void SyncLoop();
   void RunGroup(std::vector<std::unique_ptr<WriteOp>>& group);
   Result<Item> RunOne(WriteOp& op);
 
@@ -113,7 +123,17 @@ class Writer {
   std::mutex stop_mu_;
   bool stopped_ = false;
   std::thread thread_;
-  std::atomic<uint64_t> groups_{0}, ops_{0};
+  std::atomic<uint64_t> groups_{0}, ops_{0}, syncs_{0};
+
+  // The syncer: fsyncs the WAL for committed durable ops while the writer
+  // goes on committing the next groups.
+  std::string wal_path_;
+  int wal_fd_ = -1;  // used by the syncer thread only
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::vector<Durable> sync_pending_;
+  bool sync_stopping_ = false;
+  std::thread sync_thread_;
 };
 
 }  // namespace aw::store::sqlite
