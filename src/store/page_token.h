@@ -22,8 +22,8 @@ namespace aw::store {
 
 struct PageToken {
   std::string table;
-  std::string index;  // empty: the table itself (or a Scan)
-  Key key;            // table key of the last evaluated item
+  std::string index;                    // empty: the table itself (or a Scan)
+  Key key;                              // table key of the last evaluated item
   std::optional<std::string> index_pk;  // set iff `index` is not empty
   std::optional<std::string> index_sk;  // set iff the index has a sort key
   bool scan = false;                    // a Scan's token, not a Query's

@@ -15,10 +15,11 @@ TEST(StoreConditionTest, ClausesFollowDynamoDbSemantics) {
   EXPECT_FALSE(Evaluate(Condition::ItemExists("s"), nullptr));
   EXPECT_TRUE(Evaluate(Condition().Exists("nil").NotExists("zzz"), &item));
   EXPECT_TRUE(Evaluate(Condition().Equals("n", 5.0).Equals("f", 2.5).Equals("flag", true), &item));
-  EXPECT_TRUE(Evaluate(Condition().Less("s", "c").GreaterEq("s", "b").Greater("n", 4.5).LessEq("f", 3), &item));
-  EXPECT_FALSE(Evaluate(Condition().Less("n", "9"), &item));     // types differ
+  EXPECT_TRUE(
+      Evaluate(Condition().Less("s", "c").GreaterEq("s", "b").Greater("n", 4.5).LessEq("f", 3), &item));
+  EXPECT_FALSE(Evaluate(Condition().Less("n", "9"), &item));      // types differ
   EXPECT_FALSE(Evaluate(Condition().Less("flag", true), &item));  // bools do not order
-  EXPECT_FALSE(Evaluate(Condition().Less("zzz", 1), &item));     // missing
+  EXPECT_FALSE(Evaluate(Condition().Less("zzz", 1), &item));      // missing
   EXPECT_TRUE(Evaluate(Condition().NotEquals("zzz", 1).NotEquals("n", 6), &item));
 }
 

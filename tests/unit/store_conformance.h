@@ -5,10 +5,10 @@
 // backend cannot offer is skipped by name (GTEST_SKIP with the reason), never
 // silently.
 
-#include <memory>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <memory>
 
 #include "base/clock.h"
 #include "store/store.h"

@@ -41,13 +41,20 @@ class RandomOps {
 
   Condition RandomCondition() {
     switch (Below(7)) {
-      case 0: return Condition::ItemNotExists("p");
-      case 1: return Condition::ItemExists("p");
-      case 2: return Condition().Equals("version", Below(3));
-      case 3: return Condition().Greater("n", Below(6) - 3);
-      case 4: return Condition().NotEquals("owner", "o1");
-      case 5: return Condition().LessEq("rank", Pick({"r1", "r2"})).Exists("owner");
-      default: return Condition();
+      case 0:
+        return Condition::ItemNotExists("p");
+      case 1:
+        return Condition::ItemExists("p");
+      case 2:
+        return Condition().Equals("version", Below(3));
+      case 3:
+        return Condition().Greater("n", Below(6) - 3);
+      case 4:
+        return Condition().NotEquals("owner", "o1");
+      case 5:
+        return Condition().LessEq("rank", Pick({"r1", "r2"})).Exists("owner");
+      default:
+        return Condition();
     }
   }
 
@@ -81,7 +88,9 @@ class RandomOps {
       } else if (Chance(25)) {
         u.SetIfNotExists(a, Pick({"o1", "r2", "t"}));
       } else {
-        u.Set(a, a == "owner" ? Pick({"o1", "o2"}) : a == "rank" ? Pick({"r1", "r2", "r3"}) : Pick({"t", "u"}));
+        u.Set(a, a == "owner"  ? Pick({"o1", "o2"})
+                 : a == "rank" ? Pick({"r1", "r2", "r3"})
+                               : Pick({"t", "u"}));
       }
     }
     return u;
@@ -170,7 +179,8 @@ TEST_P(StoreConformance, RandomOperationsMatchTheMemoryModel) {
       case 0:
       case 1:
       case 2: {
-        PutRequest put{kThings, r.RandomItem(r.AKey(), now), r.Chance(40) ? r.RandomCondition() : Condition()};
+        PutRequest put{kThings, r.RandomItem(r.AKey(), now),
+                       r.Chance(40) ? r.RandomCondition() : Condition()};
         what += " put " + put.item.dump();
         ExpectSameStatus(store().PutItem(put), model.PutItem(put), what);
         break;

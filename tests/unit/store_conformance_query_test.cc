@@ -53,11 +53,16 @@ TEST_P(StoreConformance, QueryEverySortConditionBothDirections) {
     for (bool forward : {true, false}) {
       std::vector<std::string> want = c.expected;
       if (!forward) std::reverse(want.begin(), want.end());
-      SCOPED_TRACE("op " + std::to_string(int(c.cond.op)) + " " + c.cond.value + (forward ? " fwd" : " back"));
+      SCOPED_TRACE("op " + std::to_string(int(c.cond.op)) + " " + c.cond.value +
+                   (forward ? " fwd" : " back"));
       for (int limit : {0, 2}) {
         QueryRequest q{.table = kThings, .pk = "P", .sk = c.cond, .forward = forward, .limit = limit};
         EXPECT_EQ(Strings(QueryAll(store(), q), "s"), want);
-        QueryRequest g{.table = kThings, .index = "by-owner", .pk = "o", .sk = c.cond, .forward = forward,
+        QueryRequest g{.table = kThings,
+                       .index = "by-owner",
+                       .pk = "o",
+                       .sk = c.cond,
+                       .forward = forward,
                        .limit = limit};
         EXPECT_EQ(Strings(QueryAll(store(), g), "rank"), want);
       }
@@ -107,8 +112,9 @@ TEST_P(StoreConformance, PageTokensRoundTrip) {
   EXPECT_EQ(by_owner[0]["s"], "k00");
   EXPECT_EQ(by_owner[1]["s"], "k04");
   for (size_t i = 1; i < by_owner.size(); ++i) {
-    auto key = [](const Item& x) { return std::tuple(x["rank"].get<std::string>(), x["p"].get<std::string>(),
-                                                     x["s"].get<std::string>()); };
+    auto key = [](const Item& x) {
+      return std::tuple(x["rank"].get<std::string>(), x["p"].get<std::string>(), x["s"].get<std::string>());
+    };
     EXPECT_LT(key(by_owner[i - 1]), key(by_owner[i]));
   }
 }
@@ -125,8 +131,11 @@ TEST_P(StoreConformance, ForeignOrMalformedPageTokensAreInvalidArgument) {
   invalid({.table = kThings, .pk = "a", .page_token = "not a token!"});
   invalid({.table = kThings, .pk = "a", .page_token = Base64UrlEncode("{\"v\":1}")});
   invalid({.table = kThings, .pk = "a", .page_token = Base64UrlEncode("[1,2")});
-  invalid({.table = kThings, .pk = "b", .page_token = page->next_page_token});                 // another partition
-  invalid({.table = kThings, .index = "by-owner", .pk = "a", .page_token = page->next_page_token});  // another index
+  invalid({.table = kThings, .pk = "b", .page_token = page->next_page_token});  // another partition
+  invalid({.table = kThings,
+           .index = "by-owner",
+           .pk = "a",
+           .page_token = page->next_page_token});  // another index
   auto scan = store().Scan({.table = kThings, .page_token = page->next_page_token});
   EXPECT_EQ(scan.status().code(), Code::kInvalidArgument);
   auto scan_page = store().Scan({.table = kThings, .limit = 1});
@@ -186,10 +195,10 @@ TEST_P(StoreConformance, PagesStopAtOneMegabyte) {
 
 TEST_P(StoreConformance, GsiIsSparseAndFollowsUpdates) {
   Put(Thing("a", "1", {{"owner", "o"}, {"rank", "2"}, {"tag", "t"}}));
-  Put(Thing("a", "2", {{"owner", "o"}}));                        // no rank: not in by-owner
-  Put(Thing("a", "3", {{"owner", 7}, {"rank", "1"}}));           // owner not a string
+  Put(Thing("a", "2", {{"owner", "o"}}));                             // no rank: not in by-owner
+  Put(Thing("a", "3", {{"owner", 7}, {"rank", "1"}}));                // owner not a string
   Put(Thing("a", "4", {{"owner", "o"}, {"rank", 1}, {"tag", "t"}}));  // rank not a string
-  Put(Thing("a", "5", {{"owner", ""}, {"rank", "1"}}));          // empty
+  Put(Thing("a", "5", {{"owner", ""}, {"rank", "1"}}));               // empty
   Put(Thing("b", "1", {{"owner", "o"}, {"rank", "1"}, {"tag", "t"}}));
   QueryRequest q{.table = kThings, .index = "by-owner", .pk = "o"};
   EXPECT_EQ(Strings(QueryAll(store(), q), "rank"), (std::vector<std::string>{"1", "2"}));
@@ -213,7 +222,8 @@ TEST_P(StoreConformance, GsiIsSparseAndFollowsUpdates) {
   Put({{"id", "u3"}}, kSingles);
   EXPECT_EQ(Strings(QueryAll(store(), {.table = kSingles, .index = "by-email", .pk = "x@y"}), "id"),
             (std::vector<std::string>{"u1", "u2"}));
-  EXPECT_EQ(Strings(QueryAll(store(), {.table = kSingles, .pk = "u3"}), "id"), std::vector<std::string>{"u3"});
+  EXPECT_EQ(Strings(QueryAll(store(), {.table = kSingles, .pk = "u3"}), "id"),
+            std::vector<std::string>{"u3"});
 }
 
 TEST_P(StoreConformance, ScanPagesThroughEveryItemInKeyOrder) {

@@ -5,10 +5,10 @@
 // fields they leave to their defaults, which is the point of them.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
+#include "store_conformance.h"
+
 #include <set>
 #include <thread>
-
-#include "store_conformance.h"
 
 namespace aw::store::testing {
 namespace {
@@ -38,7 +38,8 @@ TEST_P(StoreConformance, CreateTableRejectsAnotherKeySchemaAndBadSpecs) {
   Status s = store().CreateTable(other);
   EXPECT_EQ(s.code(), Code::kAlreadyExists) << s.ToString();
   EXPECT_EQ(store().FindTable(kThings)->sk, "s");
-  EXPECT_EQ(store().CreateTable(TableSpec{"Bad", "", std::nullopt, {}, std::nullopt}).code(), Code::kInvalidArgument);
+  EXPECT_EQ(store().CreateTable(TableSpec{"Bad", "", std::nullopt, {}, std::nullopt}).code(),
+            Code::kInvalidArgument);
   EXPECT_EQ(store().CreateTable(TableSpec{"Bad name!", "id", std::nullopt, {}, std::nullopt}).code(),
             Code::kInvalidArgument);
 }
@@ -75,7 +76,8 @@ TEST_P(StoreConformance, CreateTableCanAddATtlAttributeLater) {
 }
 
 TEST_P(StoreConformance, PutGetDelete) {
-  Item item = Thing("p1", "s1", {{"n", 1}, {"tags", {"x", "y"}}, {"m", {{"k", nullptr}}}, {"f", 2.5}, {"b", true}});
+  Item item =
+      Thing("p1", "s1", {{"n", 1}, {"tags", {"x", "y"}}, {"m", {{"k", nullptr}}}, {"f", 2.5}, {"b", true}});
   Put(item);
   EXPECT_EQ(Get(K("p1", "s1")), item);
   EXPECT_TRUE(Get(K("p1", "s2")).is_null());
@@ -107,13 +109,13 @@ TEST_P(StoreConformance, UnknownTableIsNotFoundNamingTheTable) {
 
 TEST_P(StoreConformance, BadKeysAreInvalidArgument) {
   auto invalid = [](const Status& s) { EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString(); };
-  invalid(store().PutItem({kThings, {{"s", "x"}}, {}}));                      // no partition key
-  invalid(store().PutItem({kThings, {{"p", "x"}}, {}}));                      // no sort key
-  invalid(store().PutItem({kThings, {{"p", "x"}, {"s", 5}}, {}}));            // sort key not a string
-  invalid(store().PutItem({kThings, {{"p", ""}, {"s", "x"}}, {}}));           // empty
-  invalid(store().PutItem({kThings, Item::array({1, 2}), {}}));               // not an object
-  invalid(store().GetItem({kThings, K1("x")}).status());                      // sort key missing
-  invalid(store().GetItem({kSingles, K("x", "y")}).status());                 // sort key on a table without one
+  invalid(store().PutItem({kThings, {{"s", "x"}}, {}}));             // no partition key
+  invalid(store().PutItem({kThings, {{"p", "x"}}, {}}));             // no sort key
+  invalid(store().PutItem({kThings, {{"p", "x"}, {"s", 5}}, {}}));   // sort key not a string
+  invalid(store().PutItem({kThings, {{"p", ""}, {"s", "x"}}, {}}));  // empty
+  invalid(store().PutItem({kThings, Item::array({1, 2}), {}}));      // not an object
+  invalid(store().GetItem({kThings, K1("x")}).status());             // sort key missing
+  invalid(store().GetItem({kSingles, K("x", "y")}).status());        // sort key on a table without one
   invalid(store().DeleteItem({kThings, K("", "y"), {}}));
   invalid(store().BatchGetItem(kThings, {K("a", "b"), K1("c")}).status());
   invalid(store().PutItem({kThings, Thing("a", "b", {{"bad", "\xff\xfe"}}), {}}));  // not UTF-8
@@ -135,7 +137,8 @@ TEST_P(StoreConformance, ConditionalPutItemNotExists) {
 // once bound the missing sort key as NULL, so every condition saw "absent"
 // and conditional deletes removed nothing.)
 TEST_P(StoreConformance, ConditionsWorkOnTablesWithoutSortKey) {
-  PutRequest claim{kSingles, {{"id", "u1"}, {"email", "a@b"}, {"version", 1}}, Condition::ItemNotExists("id")};
+  PutRequest claim{
+      kSingles, {{"id", "u1"}, {"email", "a@b"}, {"version", 1}}, Condition::ItemNotExists("id")};
   ASSERT_TRUE(store().PutItem(claim).ok());
   EXPECT_TRUE(store().PutItem(claim).IsConditionFailed());
   auto r = store().UpdateItem(
@@ -155,7 +158,9 @@ TEST_P(StoreConformance, ConditionalDelete) {
   EXPECT_TRUE(s.IsConditionFailed()) << s.ToString();
   EXPECT_FALSE(Get(K("p", "s")).is_null());
   EXPECT_TRUE(store().DeleteItem({kThings, K("p", "s"), Condition().Less("n", 5)}).IsConditionFailed());
-  ASSERT_TRUE(store().DeleteItem({kThings, K("p", "s"), Condition().Equals("state", "closed").GreaterEq("n", 5)}).ok());
+  ASSERT_TRUE(store()
+                  .DeleteItem({kThings, K("p", "s"), Condition().Equals("state", "closed").GreaterEq("n", 5)})
+                  .ok());
   EXPECT_TRUE(Get(K("p", "s")).is_null());
   // A condition on a missing item sees no attributes.
   EXPECT_TRUE(store().DeleteItem({kThings, K("p", "s"), Condition::ItemExists("p")}).IsConditionFailed());
@@ -199,7 +204,11 @@ TEST_P(StoreConformance, UpdateUpsertsAndAppliesEveryAction) {
                              .Append("log", {"two", "three"})
                              .Add("ratio", 0.5));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(*r, Item({{"p", "p"}, {"s", "s"}, {"b", 1}, {"count", -2}, {"log", {"one", "two", "three"}},
+  EXPECT_EQ(*r, Item({{"p", "p"},
+                      {"s", "s"},
+                      {"b", 1},
+                      {"count", -2},
+                      {"log", {"one", "two", "three"}},
                       {"ratio", 0.5}}));
   EXPECT_EQ(Get(K("p", "s")), *r);
   // No actions at all still creates the item with its key.
@@ -216,11 +225,11 @@ TEST_P(StoreConformance, UpdateRejectsBadActions) {
     auto r = store().UpdateItem(req);
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << r.status().ToString();
   };
-  invalid(UpdateRequest{}.Add("n", "one"));       // ADD needs a number
-  invalid(UpdateRequest{}.Add("name", 1));        // ... onto a number
-  invalid(UpdateRequest{}.Append("n", {1}));      // Append onto a list
-  invalid(UpdateRequest{}.Append("new", 1));      // ... of a list
-  invalid(UpdateRequest{}.Set("p", "other"));     // key attributes are fixed
+  invalid(UpdateRequest{}.Add("n", "one"));    // ADD needs a number
+  invalid(UpdateRequest{}.Add("name", 1));     // ... onto a number
+  invalid(UpdateRequest{}.Append("n", {1}));   // Append onto a list
+  invalid(UpdateRequest{}.Append("new", 1));   // ... of a list
+  invalid(UpdateRequest{}.Set("p", "other"));  // key attributes are fixed
   invalid(UpdateRequest{}.Remove("s"));
   invalid(UpdateRequest{}.Set("n", 1).Add("n", 1));  // one action per attribute
   EXPECT_EQ(Get(K("p", "s")), Thing("p", "s", {{"name", "x"}, {"n", 1}}));
@@ -232,9 +241,8 @@ TEST_P(StoreConformance, ConcurrentAddAndAppendLoseNothing) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        auto r = store().UpdateItem(UpdateRequest{kThings, K("c", "c"), {}, {}}
-                                        .Add("count", 1)
-                                        .Append("seen", {t * 1000 + i}));
+        auto r = store().UpdateItem(
+            UpdateRequest{kThings, K("c", "c"), {}, {}}.Add("count", 1).Append("seen", {t * 1000 + i}));
         ASSERT_TRUE(r.ok()) << r.status().ToString();
         // Version-guarded writes: each success is exactly one increment.
         while (true) {
@@ -325,7 +333,8 @@ TEST_P(StoreConformance, ExpiredItemsAreInvisibleAndAbsent) {
   auto r = store().UpdateItem(UpdateRequest{kThings, K("t", "soon"), {}, {}}.Add("n", 1));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, Thing("t", "soon", {{"n", 1}}));
-  EXPECT_TRUE(store().DeleteItem({kThings, K("t", "late"), Condition::ItemNotExists("p")}).IsConditionFailed());
+  EXPECT_TRUE(
+      store().DeleteItem({kThings, K("t", "late"), Condition::ItemNotExists("p")}).IsConditionFailed());
 }
 
 }  // namespace

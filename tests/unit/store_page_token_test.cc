@@ -1,8 +1,8 @@
-#include "store/page_token.h"
-
 #include <gtest/gtest.h>
 
 #include <vector>
+
+#include "store/page_token.h"
 
 namespace aw::store {
 namespace {
@@ -42,10 +42,11 @@ TEST(StorePageTokenTest, TokensRoundTrip) {
 }
 
 TEST(StorePageTokenTest, MalformedTokensAreInvalidArgument) {
-  for (std::string bad : std::vector<std::string>{"", "%%%", Base64UrlEncode("null"), Base64UrlEncode("{\"v\":2,\"t\":\"A\",\"pk\":\"x\"}"),
-                          Base64UrlEncode("{\"v\":1,\"t\":\"A\"}"), Base64UrlEncode("{\"v\":1,\"t\":\"A\",\"pk\":5}"),
-                          Base64UrlEncode("{\"v\":1,\"t\":\"A\",\"pk\":\"x\",\"i\":\"idx\"}"),  // index without its key
-                          Base64UrlEncode("{\"v\":1,\"t\":\"A\",\"pk\":\"x\",\"isk\":\"y\"}")}) {
+  for (std::string bad : std::vector<std::string>{
+           "", "%%%", Base64UrlEncode("null"), Base64UrlEncode("{\"v\":2,\"t\":\"A\",\"pk\":\"x\"}"),
+           Base64UrlEncode("{\"v\":1,\"t\":\"A\"}"), Base64UrlEncode("{\"v\":1,\"t\":\"A\",\"pk\":5}"),
+           Base64UrlEncode("{\"v\":1,\"t\":\"A\",\"pk\":\"x\",\"i\":\"idx\"}"),  // index without its key
+           Base64UrlEncode("{\"v\":1,\"t\":\"A\",\"pk\":\"x\",\"isk\":\"y\"}")}) {
     auto r = DecodePageToken(bad);
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << bad;
   }

@@ -5,11 +5,11 @@
 // fields they leave to their defaults, which is the point of them.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
-#include <chrono>
-#include <thread>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
 
 #include "store/sqlite/sqlite_store.h"
 #include "store_test_util.h"
@@ -79,7 +79,8 @@ TEST_F(SqliteStoreTest, ConcurrentWritersAreAllDurable) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < kEach; ++i) {
           std::string sk = std::to_string(t) + "-" + std::to_string(i);
-          ASSERT_TRUE(store->PutItem({kThings, Thing("w", sk, {{"t", t}}), Condition::ItemNotExists("p")}).ok());
+          ASSERT_TRUE(
+              store->PutItem({kThings, Thing("w", sk, {{"t", t}}), Condition::ItemNotExists("p")}).ok());
           ASSERT_TRUE(store->UpdateItem(UpdateRequest{kThings, K("count", "c"), {}, {}}.Add("n", 1)).ok());
         }
       });
@@ -87,9 +88,11 @@ TEST_F(SqliteStoreTest, ConcurrentWritersAreAllDurable) {
     for (auto& th : threads) th.join();
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     SqliteStats stats = store->Stats();
-    std::printf("[ info ] %d writes from %d threads in %.3f s: %.0f writes/s, %llu commits (%.1f writes each)\n",
-                2 * kThreads * kEach, kThreads, secs, 2 * kThreads * kEach / secs,
-                static_cast<unsigned long long>(stats.groups), double(stats.ops) / double(std::max<uint64_t>(stats.groups, 1)));
+    std::printf(
+        "[ info ] %d writes from %d threads in %.3f s: %.0f writes/s, %llu commits (%.1f writes each)\n",
+        2 * kThreads * kEach, kThreads, secs, 2 * kThreads * kEach / secs,
+        static_cast<unsigned long long>(stats.groups),
+        double(stats.ops) / double(std::max<uint64_t>(stats.groups, 1)));
     EXPECT_LT(stats.groups, stats.ops);  // writes did share commits
   }
   auto store = Open(false);
@@ -108,7 +111,8 @@ TEST_F(SqliteStoreTest, GroupCommitSharesFsyncsAcross32Writers) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
         Item alert = Thing("company-" + std::to_string(t % 4), std::to_string(t) + "-" + std::to_string(i),
-                           {{"owner", "incident-" + std::to_string(i % 5)}, {"rank", "2024-01-01T00:00:00Z"},
+                           {{"owner", "incident-" + std::to_string(i % 5)},
+                            {"rank", "2024-01-01T00:00:00Z"},
                             {"message", std::string(300, 'm')}});
         ASSERT_TRUE(store->PutItem({kThings, alert, Condition::ItemNotExists("p")}).ok());
       }
@@ -117,23 +121,35 @@ TEST_F(SqliteStoreTest, GroupCommitSharesFsyncsAcross32Writers) {
   for (auto& th : threads) th.join();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   SqliteStats stats = store->Stats();
-  std::printf("[ info ] group commit: %d conditional puts from %d threads in %.3f s (%.0f/s), %llu commits, %.1f each\n",
-              kThreads * kEach, kThreads, secs, kThreads * kEach / secs, static_cast<unsigned long long>(stats.groups),
-              double(stats.ops) / double(std::max<uint64_t>(stats.groups, 1)));
+  std::printf(
+      "[ info ] group commit: %d conditional puts from %d threads in %.3f s (%.0f/s), %llu commits, %.1f "
+      "each\n",
+      kThreads * kEach, kThreads, secs, kThreads * kEach / secs,
+      static_cast<unsigned long long>(stats.groups),
+      double(stats.ops) / double(std::max<uint64_t>(stats.groups, 1)));
   EXPECT_EQ(stats.ops, uint64_t{kThreads * kEach + 2});  // + the two CreateTables
 }
 
 TEST_F(SqliteStoreTest, QueriesSeekOnTheirIndex) {
   auto store = Open();
   for (int i = 0; i < 50; ++i) {
-    ASSERT_TRUE(store->PutItem({kThings, Thing("p", std::to_string(i), {{"owner", "o"}, {"rank", "r"}}), {}}).ok());
+    ASSERT_TRUE(
+        store->PutItem({kThings, Thing("p", std::to_string(i), {{"owner", "o"}, {"rank", "r"}}), {}}).ok());
   }
   auto page = store->Query({.table = kThings, .index = "by-owner", .pk = "o", .limit = 5});
   ASSERT_TRUE(page.ok());
   std::vector<QueryRequest> queries = {
-      {.table = kThings, .pk = "p", .sk = {SortCondition::Op::kBetween, "1", "3"}, .forward = false, .limit = 5},
+      {.table = kThings,
+       .pk = "p",
+       .sk = {SortCondition::Op::kBetween, "1", "3"},
+       .forward = false,
+       .limit = 5},
       {.table = kThings, .pk = "p", .sk = {SortCondition::Op::kBeginsWith, "1"}},
-      {.table = kThings, .index = "by-owner", .pk = "o", .sk = {SortCondition::Op::kGreater, "a"}, .limit = 5},
+      {.table = kThings,
+       .index = "by-owner",
+       .pk = "o",
+       .sk = {SortCondition::Op::kGreater, "a"},
+       .limit = 5},
       {.table = kThings, .index = "by-owner", .pk = "o", .limit = 5, .page_token = page->next_page_token},
       {.table = kThings, .index = "by-tag", .pk = "t", .forward = false},
   };

@@ -63,7 +63,8 @@ std::unique_ptr<Store> WithCleanup(std::unique_ptr<Store> store, std::shared_ptr
 
 std::vector<StoreBackend> ConformanceBackends() {
   return {
-      {"Memory", [](FakeClock* clock) -> std::unique_ptr<Store> { return std::make_unique<MemoryStore>(clock); }},
+      {"Memory",
+       [](FakeClock* clock) -> std::unique_ptr<Store> { return std::make_unique<MemoryStore>(clock); }},
       {"Sqlite",
        [](FakeClock* clock) -> std::unique_ptr<Store> {
          auto dir = std::make_shared<TempDir>();
@@ -126,10 +127,13 @@ std::vector<Item> ScanAll(Store& store, ScanRequest req, int* pages) {
 }
 
 TableSpec ThingsSpec() {
-  return TableSpec{kThings, "p", "s", {{"by-owner", "owner", "rank"}, {"by-tag", "tag", std::nullopt}}, "ttl"};
+  return TableSpec{
+      kThings, "p", "s", {{"by-owner", "owner", "rank"}, {"by-tag", "tag", std::nullopt}}, "ttl"};
 }
 
-TableSpec SinglesSpec() { return TableSpec{kSingles, "id", std::nullopt, {{"by-email", "email", std::nullopt}}, "ttl"}; }
+TableSpec SinglesSpec() {
+  return TableSpec{kSingles, "id", std::nullopt, {{"by-email", "email", std::nullopt}}, "ttl"};
+}
 
 Item Thing(const std::string& p, const std::string& s, Item extra) {
   Item item = std::move(extra);

@@ -6,13 +6,13 @@
 // Adding a backend to the conformance suite = adding one StoreBackend to
 // ConformanceBackends() in store_test_util.cc.
 
+#include <gtest/gtest.h>
+
 #include <functional>
-#include <ostream>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "base/clock.h"
 #include "store/store.h"

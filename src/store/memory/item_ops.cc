@@ -44,12 +44,14 @@ Status ConditionFalse(const char* op, const std::string& table) {
 
 Status ValidateTableSpec(const TableSpec& spec) {
   if (!ValidName(spec.name)) {
-    return Status::InvalidArgument("table name '" + spec.name + "' must be 1-255 characters of [A-Za-z0-9_.-]");
+    return Status::InvalidArgument("table name '" + spec.name +
+                                   "' must be 1-255 characters of [A-Za-z0-9_.-]");
   }
   std::string where = " of table " + spec.name;
   if (spec.pk.empty()) return Status::InvalidArgument("partition key attribute" + where + " is empty");
   if (spec.sk && (spec.sk->empty() || *spec.sk == spec.pk)) {
-    return Status::InvalidArgument("sort key attribute" + where + " must be non-empty and differ from the partition key");
+    return Status::InvalidArgument("sort key attribute" + where +
+                                   " must be non-empty and differ from the partition key");
   }
   if (spec.ttl_attribute && spec.ttl_attribute->empty()) {
     return Status::InvalidArgument("TTL attribute" + where + " is empty");
@@ -57,11 +59,13 @@ Status ValidateTableSpec(const TableSpec& spec) {
   std::set<std::string> names;
   for (const auto& idx : spec.indexes) {
     if (!ValidName(idx.name)) {
-      return Status::InvalidArgument("index name '" + idx.name + "'" + where + " must be 1-255 characters of [A-Za-z0-9_.-]");
+      return Status::InvalidArgument("index name '" + idx.name + "'" + where +
+                                     " must be 1-255 characters of [A-Za-z0-9_.-]");
     }
     if (!names.insert(idx.name).second) return Status::InvalidArgument("duplicate index " + idx.name + where);
     if (idx.pk.empty() || (idx.sk && (idx.sk->empty() || *idx.sk == idx.pk))) {
-      return Status::InvalidArgument("index " + idx.name + where + " needs distinct, non-empty key attributes");
+      return Status::InvalidArgument("index " + idx.name + where +
+                                     " needs distinct, non-empty key attributes");
     }
   }
   return Status::OK();
@@ -98,7 +102,8 @@ Status ValidateKey(const TableSpec& spec, const Key& key) {
     return Status::InvalidArgument(spec.sk ? "table " + spec.name + " needs a sort key (" + *spec.sk + ")"
                                            : "table " + spec.name + " has no sort key, but the key has one");
   }
-  if (key.sk && key.sk->empty()) return Status::InvalidArgument("sort key of table " + spec.name + " is empty");
+  if (key.sk && key.sk->empty())
+    return Status::InvalidArgument("sort key of table " + spec.name + " is empty");
   return Status::OK();
 }
 
@@ -114,16 +119,19 @@ Status ValidateUpdate(const TableSpec& spec, const UpdateRequest& req) {
   for (const auto& a : req.actions) {
     if (a.attribute.empty()) return Status::InvalidArgument("an update names an empty attribute");
     if (a.attribute == spec.pk || (spec.sk && a.attribute == *spec.sk)) {
-      return Status::InvalidArgument("cannot update key attribute '" + a.attribute + "' of table " + spec.name);
+      return Status::InvalidArgument("cannot update key attribute '" + a.attribute + "' of table " +
+                                     spec.name);
     }
     if (!seen.insert(a.attribute).second) {
       return Status::InvalidArgument("attribute '" + a.attribute + "' appears in two update actions");
     }
     if (a.kind == UpdateAction::Kind::kAdd && !a.value.is_number()) {
-      return Status::InvalidArgument("ADD to '" + a.attribute + "' needs a number, got a " + TypeName(a.value));
+      return Status::InvalidArgument("ADD to '" + a.attribute + "' needs a number, got a " +
+                                     TypeName(a.value));
     }
     if (a.kind == UpdateAction::Kind::kAppend && !a.value.is_array()) {
-      return Status::InvalidArgument("Append to '" + a.attribute + "' needs a list, got a " + TypeName(a.value));
+      return Status::InvalidArgument("Append to '" + a.attribute + "' needs a list, got a " +
+                                     TypeName(a.value));
     }
   }
   return ValidateCondition(req.condition);
@@ -135,7 +143,8 @@ Result<std::string> SerializeItem(const TableSpec& spec, const Item& item) {
   try {
     text = item.dump();
   } catch (const nlohmann::json::exception&) {
-    return Status::InvalidArgument("an item of table " + spec.name + " holds a string that is not valid UTF-8");
+    return Status::InvalidArgument("an item of table " + spec.name +
+                                   " holds a string that is not valid UTF-8");
   }
   if (text.size() > kMaxItemBytes) return ItemTooLarge(spec.name, text.size());
   return text;
@@ -197,19 +206,23 @@ Result<Item> ApplyUpdate(const TableSpec& spec, const Key& key, const Item* exis
     auto it = item.find(a.attribute);
     bool present = it != item.end();
     switch (a.kind) {
-      case Kind::kSet: item[a.attribute] = a.value; break;
+      case Kind::kSet:
+        item[a.attribute] = a.value;
+        break;
       case Kind::kSetIfNotExists:
         if (!present) item[a.attribute] = a.value;
         break;
-      case Kind::kRemove: item.erase(a.attribute); break;
+      case Kind::kRemove:
+        item.erase(a.attribute);
+        break;
       case Kind::kAdd:
         if (!present) {
           item[a.attribute] = a.value;
         } else if (it->is_number()) {
           *it = AddNumbers(*it, a.value);
         } else {
-          return Status::InvalidArgument("ADD to '" + a.attribute + "' needs a number attribute, but it holds a " +
-                                         TypeName(*it));
+          return Status::InvalidArgument("ADD to '" + a.attribute +
+                                         "' needs a number attribute, but it holds a " + TypeName(*it));
         }
         break;
       case Kind::kAppend:
@@ -218,8 +231,8 @@ Result<Item> ApplyUpdate(const TableSpec& spec, const Key& key, const Item* exis
         } else if (it->is_array()) {
           for (const auto& v : a.value) it->push_back(v);
         } else {
-          return Status::InvalidArgument("Append to '" + a.attribute + "' needs a list attribute, but it holds a " +
-                                         TypeName(*it));
+          return Status::InvalidArgument("Append to '" + a.attribute +
+                                         "' needs a list attribute, but it holds a " + TypeName(*it));
         }
         break;
     }

@@ -91,7 +91,8 @@ Result<QueryResult> MemoryStore::Query(const QueryRequest& req) {
     }
     more = Walk(t.rows, first, last, req.forward, [&](auto it) {
       if (Expired(t, it->second.item)) return true;
-      PageToken pos{spec.name, "", Key{it->first.first, spec.sk ? std::optional(it->first.second) : std::nullopt},
+      PageToken pos{spec.name, "",
+                    Key{it->first.first, spec.sk ? std::optional(it->first.second) : std::nullopt},
                     std::nullopt, std::nullopt};
       return take(it->second, std::move(pos));
     });
@@ -144,8 +145,12 @@ Result<QueryResult> MemoryStore::Scan(const ScanRequest& req) {
     const Row& row = it->second;
     if (Expired(t, row.item)) continue;
     if (!page.Fits(row.bytes)) {
-      PageToken pos{spec.name, "", Key{last_seen->first, spec.sk ? std::optional(last_seen->second) : std::nullopt},
-                    std::nullopt, std::nullopt, /*scan=*/true};
+      PageToken pos{spec.name,
+                    "",
+                    Key{last_seen->first, spec.sk ? std::optional(last_seen->second) : std::nullopt},
+                    std::nullopt,
+                    std::nullopt,
+                    /*scan=*/true};
       result.next_page_token = EncodePageToken(pos);
       break;
     }

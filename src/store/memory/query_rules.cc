@@ -33,12 +33,26 @@ Result<SkRange> RangeOf(const SortCondition& cond) {
   using Op = SortCondition::Op;
   SkRange r;
   switch (cond.op) {
-    case Op::kNone: break;
-    case Op::kEq: r.lo = cond.value; r.hi = cond.value; break;
-    case Op::kLess: r.hi = cond.value; r.hi_inclusive = false; break;
-    case Op::kLessEq: r.hi = cond.value; break;
-    case Op::kGreater: r.lo = cond.value; r.lo_inclusive = false; break;
-    case Op::kGreaterEq: r.lo = cond.value; break;
+    case Op::kNone:
+      break;
+    case Op::kEq:
+      r.lo = cond.value;
+      r.hi = cond.value;
+      break;
+    case Op::kLess:
+      r.hi = cond.value;
+      r.hi_inclusive = false;
+      break;
+    case Op::kLessEq:
+      r.hi = cond.value;
+      break;
+    case Op::kGreater:
+      r.lo = cond.value;
+      r.lo_inclusive = false;
+      break;
+    case Op::kGreaterEq:
+      r.lo = cond.value;
+      break;
     case Op::kBetween:
       if (cond.value > cond.value2) {
         return Status::InvalidArgument("BETWEEN needs a lower bound <= the upper bound ('" + cond.value +
@@ -60,12 +74,14 @@ Result<SkRange> RangeOf(const SortCondition& cond) {
 
 Result<ResolvedQuery> ResolveQuery(const TableSpec& spec, const QueryRequest& req) {
   ResolvedQuery q;
-  if (req.pk.empty()) return Status::InvalidArgument("a query of table " + spec.name + " needs a partition key");
+  if (req.pk.empty())
+    return Status::InvalidArgument("a query of table " + spec.name + " needs a partition key");
   if (req.limit < 0) return Status::InvalidArgument("query limit must not be negative");
   bool has_sk = spec.sk.has_value();
   if (!req.index.empty()) {
     q.index = spec.FindIndex(req.index);
-    if (q.index == nullptr) return Status::InvalidArgument("table " + spec.name + " has no index " + req.index);
+    if (q.index == nullptr)
+      return Status::InvalidArgument("table " + spec.name + " has no index " + req.index);
     if (req.consistent) return Status::InvalidArgument("consistent reads are not supported on a GSI");
     has_sk = q.index->sk.has_value();
   }

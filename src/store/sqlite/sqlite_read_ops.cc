@@ -79,8 +79,8 @@ SqlQuery BuildQuery(const SqlTable& t, const QueryRequest& req, const ResolvedQu
   size_t pos = rq.index - t.spec.indexes.data();
   int slot = t.slots[pos];
   std::string gpk = Col(slot, "pk"), gsk = Col(slot, "sk");
-  q.sql = "SELECT pk, sk, item, " + gpk + ", " + gsk + " FROM " + t.ident + " INDEXED BY " + t.IndexIdent(slot) +
-          " WHERE " + gpk + "=" + q.Param(req.pk);
+  q.sql = "SELECT pk, sk, item, " + gpk + ", " + gsk + " FROM " + t.ident + " INDEXED BY " +
+          t.IndexIdent(slot) + " WHERE " + gpk + "=" + q.Param(req.pk);
   std::string resume;
   if (rq.start) {
     std::string at = rq.start->index_sk.value_or("");
@@ -210,8 +210,7 @@ Result<QueryResult> SqliteStore::Query(const QueryRequest& req) {
   auto s = lease->db().Prepare(q.sql);
   if (!s.ok()) return s.status();
   q.Bind(*s);
-  return ReadPage(lease->db(), *s, (*t)->spec, rq->index, req.index, /*scan=*/false, req.limit,
-                  req.filter);
+  return ReadPage(lease->db(), *s, (*t)->spec, rq->index, req.index, /*scan=*/false, req.limit, req.filter);
 }
 
 Result<std::vector<std::string>> SqliteStore::ExplainQuery(const QueryRequest& req) {

@@ -21,7 +21,8 @@ Result<ReaderPool::Lease> ReaderPool::Acquire() {
   }
   auto db = Db::Open(path_, SQLITE_OPEN_READONLY);
   if (!db.ok()) return db.status();
-  if (auto s = (*db)->Exec("PRAGMA query_only=1; PRAGMA busy_timeout=5000; PRAGMA cache_size=-16384"); !s.ok()) {
+  if (auto s = (*db)->Exec("PRAGMA query_only=1; PRAGMA busy_timeout=5000; PRAGMA cache_size=-16384");
+      !s.ok()) {
     return s;
   }
   return Lease(this, std::move(*db));

@@ -25,8 +25,9 @@ nlohmann::json ToMetaJson(const SqlTable& t) {
     const auto& idx = t.spec.indexes[i];
     indexes.push_back({{"name", idx.name}, {"pk", idx.pk}, {"sk", OptString(idx.sk)}, {"slot", t.slots[i]}});
   }
-  return {{"name", t.spec.name}, {"pk", t.spec.pk}, {"sk", OptString(t.spec.sk)},
-          {"ttl", OptString(t.spec.ttl_attribute)}, {"indexes", indexes}, {"next_slot", t.next_slot}};
+  return {{"name", t.spec.name},        {"pk", t.spec.pk},
+          {"sk", OptString(t.spec.sk)}, {"ttl", OptString(t.spec.ttl_attribute)},
+          {"indexes", indexes},         {"next_slot", t.next_slot}};
 }
 
 SqlTablePtr MakeVersion(TableSpec spec, std::vector<int> slots, int next_slot) {
@@ -63,10 +64,12 @@ Result<SqlTablePtr> FromMetaJson(const std::string& text) {
   spec.ttl_attribute = ReadOptString(j, "ttl");
   std::vector<int> slots;
   for (const auto& idx : j["indexes"]) {
-    if (!idx.is_object() || !idx["name"].is_string() || !idx["pk"].is_string() || !idx["slot"].is_number_integer()) {
+    if (!idx.is_object() || !idx["name"].is_string() || !idx["pk"].is_string() ||
+        !idx["slot"].is_number_integer()) {
       return bad();
     }
-    spec.indexes.push_back({idx["name"].get<std::string>(), idx["pk"].get<std::string>(), ReadOptString(idx, "sk")});
+    spec.indexes.push_back(
+        {idx["name"].get<std::string>(), idx["pk"].get<std::string>(), ReadOptString(idx, "sk")});
     slots.push_back(idx["slot"].get<int>());
   }
   return MakeVersion(std::move(spec), std::move(slots), j["next_slot"].get<int>());
@@ -83,8 +86,9 @@ void BindNumber(Stmt& s, int i, const std::optional<SqlNumber>& n) {
 }
 
 Status CreateIndex(Db& db, const SqlTable& t, int slot) {
-  return db.Exec("CREATE INDEX IF NOT EXISTS " + t.IndexIdent(slot) + " ON " + t.ident + "(" + Col(slot, "pk") +
-                 "," + Col(slot, "sk") + ",pk,sk) WHERE " + Col(slot, "pk") + " IS NOT NULL");
+  return db.Exec("CREATE INDEX IF NOT EXISTS " + t.IndexIdent(slot) + " ON " + t.ident + "(" +
+                 Col(slot, "pk") + "," + Col(slot, "sk") + ",pk,sk) WHERE " + Col(slot, "pk") +
+                 " IS NOT NULL");
 }
 
 Status SaveMeta(Db& db, const SqlTable& t) {
@@ -105,8 +109,8 @@ Status Backfill(Db& db, const SqlTable& t, const std::vector<size_t>& index_posi
   }
   std::string update = "UPDATE " + t.ident + " SET " + set + " WHERE pk=?" + std::to_string(n + 1) +
                        " AND sk=?" + std::to_string(n + 2);
-  std::string select = "SELECT pk, sk, item FROM " + t.ident + " WHERE (pk,sk)>(?1,?2) ORDER BY pk, sk LIMIT " +
-                       std::to_string(kBackfillBatch);
+  std::string select = "SELECT pk, sk, item FROM " + t.ident +
+                       " WHERE (pk,sk)>(?1,?2) ORDER BY pk, sk LIMIT " + std::to_string(kBackfillBatch);
   std::string last_pk, last_sk;
   while (true) {
     struct Pending {
@@ -120,7 +124,8 @@ Status Backfill(Db& db, const SqlTable& t, const std::vector<size_t>& index_posi
       s->BindText(2, last_sk);
       int rc;
       while ((rc = s->Step()) == SQLITE_ROW) {
-        rows.push_back({std::string(s->ColumnText(0)), std::string(s->ColumnText(1)), std::string(s->ColumnText(2))});
+        rows.push_back(
+            {std::string(s->ColumnText(0)), std::string(s->ColumnText(1)), std::string(s->ColumnText(2))});
       }
       if (rc != SQLITE_DONE) return db.Error(rc, "cannot read rows to back-fill");
     }
@@ -202,7 +207,8 @@ Status WriteRow(Db& db, const SqlTable& t, const Key& key, const RowValues& row)
 }
 
 Status EnsureMetaTable(Db& db) {
-  return db.Exec("CREATE TABLE IF NOT EXISTS _aw_tables(name TEXT PRIMARY KEY, spec TEXT NOT NULL) WITHOUT ROWID");
+  return db.Exec(
+      "CREATE TABLE IF NOT EXISTS _aw_tables(name TEXT PRIMARY KEY, spec TEXT NOT NULL) WITHOUT ROWID");
 }
 
 Result<std::vector<SqlTablePtr>> LoadTables(Db& db) {
@@ -229,8 +235,8 @@ Result<SqlTablePtr> DefineTable(Db& db, const SqlTable* old, const TableSpec& sp
     for (int slot : t->slots) ddl += ", " + Col(slot, "pk") + " TEXT, " + Col(slot, "sk") + " TEXT";
     ddl += ", PRIMARY KEY(pk, sk)) WITHOUT ROWID";
     if (auto st = db.Exec(ddl); !st.ok()) return st;
-    if (auto st = db.Exec("CREATE INDEX IF NOT EXISTS " + QuoteIdent("i:" + spec.name + ":ttl") + " ON " + t->ident +
-                          "(ttl) WHERE ttl IS NOT NULL");
+    if (auto st = db.Exec("CREATE INDEX IF NOT EXISTS " + QuoteIdent("i:" + spec.name + ":ttl") + " ON " +
+                          t->ident + "(ttl) WHERE ttl IS NOT NULL");
         !st.ok()) {
       return st;
     }
@@ -267,7 +273,8 @@ Result<SqlTablePtr> DefineTable(Db& db, const SqlTable* old, const TableSpec& sp
   for (size_t pos : added) {
     int slot = t->slots[pos];
     for (const char* part : {"pk", "sk"}) {
-      if (auto st = db.Exec("ALTER TABLE " + t->ident + " ADD COLUMN " + Col(slot, part) + " TEXT"); !st.ok()) {
+      if (auto st = db.Exec("ALTER TABLE " + t->ident + " ADD COLUMN " + Col(slot, part) + " TEXT");
+          !st.ok()) {
         return st;
       }
     }
