@@ -207,5 +207,37 @@ TEST_F(SqliteStoreTest, OpenFailsClearlyOnABadPath) {
   EXPECT_EQ(SqliteStore::Open(opts, &clock_).status().code(), Code::kInvalidArgument);
 }
 
+// Deferred writes (defer_sync) are visible at once and durable after Sync();
+// durable writes wait for an fsync of the WAL done by the syncer thread.
+TEST_F(SqliteStoreTest, DeferredWritesAreVisibleAtOnceAndDurableAfterSync) {
+  {
+    auto store = Open();
+    PutRequest put{kThings, Thing("d", "1", {{"owner", "o"}, {"rank", "1"}}), {}};
+    put.defer_sync = true;
+    ASSERT_TRUE(store->PutItem(put).ok());
+    UpdateRequest up{kThings, K("d", "1"), {}, {}};
+    up.Add("n", 5);
+    up.defer_sync = true;
+    ASSERT_TRUE(store->UpdateItem(up).ok());
+    auto seen = store->GetItem({kThings, K("d", "1")});
+    ASSERT_TRUE(seen.ok());
+    EXPECT_EQ((*seen)["n"], 5);
+    // A deferred conditional write still sees the deferred state.
+    PutRequest again = put;
+    again.condition = Condition::ItemNotExists("p");
+    EXPECT_EQ(store->PutItem(again).code(), Code::kConditionFailed);
+    ASSERT_TRUE(store->Sync().ok());
+    const uint64_t syncs = store->Stats().syncs;
+    EXPECT_GE(syncs, 1u);
+    ASSERT_TRUE(store->PutItem({kThings, Thing("d", "2", {{"owner", "o"}, {"rank", "2"}}), {}}).ok());
+    EXPECT_GT(store->Stats().syncs, syncs);  // a durable write waited for its own fsync
+  }
+  auto store = Open(false);
+  auto item = store->GetItem({kThings, K("d", "1")});
+  ASSERT_TRUE(item.ok());
+  EXPECT_EQ((*item)["n"], 5);
+  EXPECT_TRUE(store->GetItem({kThings, K("d", "2")}).ok());
+}
+
 }  // namespace
 }  // namespace aw::store::testing

@@ -178,7 +178,7 @@ Status SqliteStore::Flush() {
 
 SqliteStats SqliteStore::Stats() const {
   auto s = writer_->Stats();
-  return {s.groups, s.ops};
+  return {s.groups, s.ops, s.syncs};
 }
 
 }  // namespace aw::store

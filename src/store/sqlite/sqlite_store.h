@@ -54,6 +54,7 @@ struct SqliteOptions {
 struct SqliteStats {
   uint64_t groups = 0;  // committed write transactions
   uint64_t ops = 0;     // write operations in them
+  uint64_t syncs = 0;   // fsyncs of the WAL
 };
 
 class SqliteStore final : public Store {
