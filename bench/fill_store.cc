@@ -81,7 +81,7 @@ struct IncidentAcc {
 };
 
 double Seconds(Steady::time_point since) {
-  return std::chrono::duration<double>(Steady::now() - since).count();
+  return std::max(std::chrono::duration<double>(Steady::now() - since).count(), 1e-9);
 }
 
 int StoreError(const std::string& what, const aw::Status& s) {

@@ -28,15 +28,10 @@ std::string ClaimId(const AlertInput& in, const std::string& delivery_id) {
 
 IngestResult AlertService::Ingest(const std::string& company_id, const AlertInput& in,
                                   const std::string& delivery_id) {
-  // Every write below is deferred (applied and visible, not yet fsynced);
-  // one Sync() makes all of them durable before the sender hears back.
-  IngestResult r = IngestDeferred(company_id, in, delivery_id);
-  ThrowIfError(ctx_->store->Sync(), "alert");
-  return r;
-}
-
-IngestResult AlertService::IngestDeferred(const std::string& company_id, const AlertInput& in,
-                                          const std::string& delivery_id) {
+  // Every write on the way is deferred (applied and visible, not yet
+  // fsynced) except the last one - the alert itself, or a repeat's
+  // increment - whose fsync makes all of them durable before the sender
+  // hears back: one fsync per alert, shared with concurrent alerts.
   const int64_t now_us = ctx_->clock->NowMicros();
   const std::string now = FormatIso8601Micros(now_us);
   const std::string ts = in.timestamp_micros ? FormatIso8601Micros(*in.timestamp_micros) : now;
@@ -168,8 +163,13 @@ IngestResult AlertService::Store(const std::string& company_id, json alert, cons
   if (!r.incident_id.empty()) alert["correlated_incident_id"] = r.incident_id;
   // A repeat that raced us may have written this very alert already (crash
   // repair); that is the same alert, not an error.
-  Status s = ctx_->store->PutItem({t::kAlerts, alert, store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
-  if (!s.IsConditionFailed()) ThrowIfError(s, "alert");
+  Status s = ctx_->store->PutItem({t::kAlerts, alert, store::Condition::ItemNotExists("company_id")});
+  if (s.IsConditionFailed()) {
+    // Written already (a racing repair): nothing of ours was fsynced yet.
+    ThrowIfError(ctx_->store->Sync(), "alert");
+  } else {
+    ThrowIfError(s, "alert");
+  }
   if (r.incident_id.empty() && in.status == "active") {
     // Left waiting below the threshold: an incident may have opened with
     // it while this alert was being written.
@@ -190,8 +190,8 @@ IngestResult AlertService::Repeat(const std::string& company_id, const std::stri
         u.table = t::kAlerts;
         u.key = {company_id, id};
         u.condition = store::Condition::ItemExists("company_id");
+        // Durable: the last write of every repeat in this group.
         u.Add("delivery_attempts", static_cast<int64_t>(ops.size())).Set("last_seen", ctx_->Now());
-        u.defer_sync = true;
         auto r = ctx_->store->UpdateItem(u);
         ThrowIfError(r.status(), "alert");
         // Each caller of the group gets its own attempt number.

@@ -70,7 +70,6 @@ class AlertService {
   Page List(const Principal& p, const AlertFilter& f, const std::vector<std::string>& all_company_ids);
 
  private:
-  IngestResult IngestDeferred(const std::string& company_id, const AlertInput& in, const std::string& delivery_id);
   IngestResult Repeat(const std::string& company_id, const std::string& alert_id);
   IngestResult Store(const std::string& company_id, nlohmann::json alert, const AlertInput& in);
 
