@@ -85,6 +85,12 @@ curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type
 curl -fsS -o /dev/null -X POST -H "X-API-Key: $API_KEY" -H 'Content-Type: application/json' \
   -d '{"asset_name":"bench-probe","signature":"probe","severity":"low","message":"probe"}' \
   "$AW_URL/api/webhooks/alerts" || { echo "the webhook refused the probe alert" >&2; exit 1; }
+# BENCH_HMAC=1: webhook signing on for Acme; every request is signed (pre-signed per run).
+if [ "${BENCH_HMAC:-0}" = "1" ]; then
+  HMAC_SECRET=$(curl -fsS -X POST -H "Authorization: Bearer $TOKEN" \
+    "$AW_URL/api/companies/comp-acme/webhook-security/enable" | json_field hmac_secret)
+  echo "webhook signing enabled for the run (HMAC-SHA256, X-Signature/X-Timestamp)"
+fi
 
 # --- Prometheus Alertmanager ------------------------------------------------------------
 mkdir -p "$WORK/am-data"
@@ -106,6 +112,13 @@ AM_VERSION=$("$AM_BINARY" --version 2>&1 | awk 'NR==1 {print $3}')
 # --- load ---------------------------------------------------------------------------------
 run_wrk() {  # run_wrk SIDE URL DURATION RUN_ID [KEY] -> appends "SIDE run BENCH_RESULT ..."
   local side=$1 url=$2 duration=$3 run=$4 key=${5:-} out
+  if [ "$side" = aw ] && [ "${BENCH_HMAC:-0}" = "1" ]; then
+    /usr/bin/python3 "$(dirname "$LUA")/sign_requests.py" "$HMAC_SECRET" "${BENCH_SIGNED_COUNT:-300000}" \
+      "$WORK/signed.txt" "$run"
+    export BENCH_SIGNED_FILE="$WORK/signed.txt"
+  else
+    unset BENCH_SIGNED_FILE
+  fi
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" -s "$LUA" "$url" -- "$side" "$run" "$key") \
     || { echo "wrk failed against $side:" >&2; echo "$out" >&2; exit 1; }
   local line

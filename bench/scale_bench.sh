@@ -4,8 +4,9 @@
 # See bench/README.md ("Scale benchmark").
 #
 # For each size: a fresh data dir, seeded (`alertwhisperer seed`) and filled (`aw_fill`), a server
-# on a free 127.0.0.1 port, Acme's rate limit lifted, optionally HMAC signing on, then the load of
-# bench/intake_bench.sh (wrk + bench/intake.lua): a warm-up and BENCH_RUNS measured runs.
+# on a free 127.0.0.1 port, Acme's rate limit lifted, optionally HMAC signing on. Then the load of
+# bench/intake_bench.sh (wrk + bench/intake.lua): a warm-up per server and BENCH_RUNS measured
+# rounds, each round one run per size in turn, so that drift of the machine hits every size alike.
 #
 # Settings (environment): SCALE_SIZES ("0 100000 1000000" stored alerts), SCALE_OPEN_INCIDENTS
 # (10000, for non-zero sizes, at most the size), SCALE_HMAC (0; 1 signs every request),
@@ -37,8 +38,8 @@ for n in $SIZES; do
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/aw-scale.XXXXXX")
-AW_PID=""
-BG_PID=""  # a fill or wrk run in progress
+declare -a AW_PIDS  # one server per size
+BG_PID=""  # a seed or fill in progress
 
 stop_pid() {  # stop_pid PID NAME: SIGTERM, up to 20 s, then SIGKILL; prints the exit code
   local pid=$1 name=$2 code
@@ -53,9 +54,15 @@ stop_pid() {  # stop_pid PID NAME: SIGTERM, up to 20 s, then SIGKILL; prints the
   echo "$name exit code after SIGTERM: $code"
 }
 
+stop_servers() {
+  local i
+  for i in "${!AW_PIDS[@]}"; do stop_pid "${AW_PIDS[i]}" "alertwhisperer ($i)"; done
+  AW_PIDS=()
+}
+
 cleanup() {
   stop_pid "$BG_PID" "background job"; BG_PID=""
-  stop_pid "$AW_PID" "alertwhisperer"; AW_PID=""
+  stop_servers
   if [ "${BENCH_KEEP:-0}" = "1" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -163,14 +170,17 @@ echo "Scale benchmark: sizes [$SIZES], $OPEN_INCIDENTS open incidents, wrk -t$TH
      "-d$DURATION, $RUNS runs per size, HMAC $([ "$HMAC" = 1 ] && echo on || echo off)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+awenv=(env -u JWT_SECRET -u PORT -u AW_DATA_DIR -u AW_STORE -u AW_SQLITE_UNSAFE_NO_FSYNC AW_DEMO=true)
+# --- prepare every store and start its server ----------------------------------------------
+declare -a S_SIZE S_INC S_FILL S_DB S_DIR S_URL S_KEY S_SECRET
+i=0
 for size in $SIZES; do
   incidents=0
   [ "$size" -gt 0 ] && incidents=$(( OPEN_INCIDENTS < size ? OPEN_INCIDENTS : size ))
-  dir="$WORK/store-$size"
+  dir="$WORK/store-$i"
   mkdir -p "$dir"
   echo
-  echo "== $size stored alerts, $incidents open incidents"
-  awenv=(env -u JWT_SECRET -u PORT -u AW_DATA_DIR -u AW_STORE -u AW_SQLITE_UNSAFE_NO_FSYNC AW_DEMO=true)
+  echo "== store $i: $size stored alerts, $incidents open incidents"
   run_bg timeout -k 10 120 "${awenv[@]}" "$AW_BINARY" seed --data-dir "$dir" >"$dir.seed.log" 2>&1 \
     || { echo "seeding failed:" >&2; tail -20 "$dir.seed.log" >&2; exit 1; }
   fill_s=0
@@ -179,18 +189,17 @@ for size in $SIZES; do
     run_bg timeout -k 10 "$FILL_TIMEOUT" "$AW_FILL" --data-dir "$dir" --alerts "$size" \
       --open-incidents "$incidents" >"$dir.fill.log" 2>&1 \
       || { echo "aw_fill failed:" >&2; tail -20 "$dir.fill.log" >&2; exit 1; }
-    fill_s=$(( ($(date +%s%N) - start_ns) / 1000000 ))
-    fill_s=$(awk -v ms="$fill_s" 'BEGIN { printf "%.1f", ms / 1000 }')
-    echo "filled in $fill_s s: $(tail -1 "$dir.fill.log")"
+    fill_s=$(awk -v ns="$(( $(date +%s%N) - start_ns ))" 'BEGIN { printf "%.1f", ns / 1e9 }')
+    echo "filled in $fill_s s"
   fi
-  db_before=$(db_bytes "$dir")
+  S_SIZE[i]=$size S_INC[i]=$incidents S_FILL[i]=$fill_s S_DB[i]=$(db_bytes "$dir") S_DIR[i]=$dir
 
   port=$(free_port)
   (cd "$dir" && exec "${awenv[@]}" "$AW_BINARY" serve --port "$port" --data-dir "$dir") \
     >"$dir.server.log" 2>&1 &
-  AW_PID=$!
+  AW_PIDS[i]=$!
   url="http://127.0.0.1:$port"
-  wait_http "$url/api/health" "$AW_PID" "$dir.server.log"
+  wait_http "$url/api/health" "${AW_PIDS[i]}" "$dir.server.log"
   token=$(curl -fsS -X POST -H 'Content-Type: application/json' \
     -d '{"email":"admin@alertwhisperer.com","password":"admin123"}' "$url/api/auth/login" \
     | json_field access_token)
@@ -213,21 +222,32 @@ for size in $SIZES; do
   curl -fsS -o /dev/null -X POST -H "X-API-Key: $api_key" -H 'Content-Type: application/json' \
     "${sig_headers[@]}" -d "$probe" "$url/api/webhooks/alerts" \
     || { echo "the webhook refused the probe alert" >&2; tail -5 "$dir.server.log" >&2; exit 1; }
-
-  if [ "$WARMUP" != "0" ]; then run_wrk "$url" "$WARMUP" "s$size-w" "$api_key" "$secret" >/dev/null; fi
-  for run in $(seq "$RUNS"); do
-    line=$(run_wrk "$url" "$DURATION" "s$size-$run" "$api_key" "$secret")
-    echo "run $run: ${line#BENCH_RESULT }"
-    echo "$size $incidents $fill_s $db_before $line" >>"$RESULTS"
-  done
-  kill -0 "$AW_PID" 2>/dev/null || { echo "alertwhisperer died under load" >&2; tail -20 "$dir.server.log" >&2; exit 1; }
-  rss=$(peak_rss_kib "$AW_PID")
-  stop_pid "$AW_PID" "alertwhisperer"; AW_PID=""
-  echo "$size rss=$rss db_after=$(db_bytes "$dir")" >>"$WORK/after.txt"
-  # A million alerts take more than a GiB: free the disk before the next size.
-  [ "${BENCH_KEEP:-0}" = "1" ] || rm -rf "$dir"
+  S_URL[i]=$url S_KEY[i]=$api_key S_SECRET[i]=$secret
+  i=$((i + 1))
 done
+COUNT=$i
+
+# --- load: one run per store in turn, so drift of the shared machine hits every size alike --
 echo
+if [ "$WARMUP" != "0" ]; then
+  for i in $(seq 0 $((COUNT - 1))); do
+    run_wrk "${S_URL[i]}" "$WARMUP" "s$i-w" "${S_KEY[i]}" "${S_SECRET[i]}" >/dev/null
+  done
+fi
+for run in $(seq "$RUNS"); do
+  for i in $(seq 0 $((COUNT - 1))); do
+    line=$(run_wrk "${S_URL[i]}" "$DURATION" "s$i-$run" "${S_KEY[i]}" "${S_SECRET[i]}")
+    echo "run $run, ${S_SIZE[i]} stored: ${line#BENCH_RESULT }"
+    echo "${S_SIZE[i]} ${S_INC[i]} ${S_FILL[i]} ${S_DB[i]} $line" >>"$RESULTS"
+  done
+done
+for i in $(seq 0 $((COUNT - 1))); do
+  pid=${AW_PIDS[i]}
+  kill -0 "$pid" 2>/dev/null \
+    || { echo "alertwhisperer died under load" >&2; tail -20 "${S_DIR[i]}.server.log" >&2; exit 1; }
+  echo "${S_SIZE[i]} rss=$(peak_rss_kib "$pid") db_after=$(db_bytes "${S_DIR[i]}")" >>"$WORK/after.txt"
+done
+stop_servers
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 "$PYTHON" - "$RESULTS" "$WORK/after.txt" "$RUNS" <<'PY'
