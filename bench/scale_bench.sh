@@ -68,8 +68,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-run_bg() {  # run_bg CMD...: runs in the background and waits, so INT/TERM reach the trap at once
-  "$@" &
+run_bg() {  # run_bg LOG CMD...: runs in the background and waits, so INT/TERM reach the trap at once
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 &
   BG_PID=$!
   local code=0
   wait "$BG_PID" || code=$?
@@ -157,7 +159,8 @@ fi
 WRK_TIMEOUT=$(( $(seconds_of "$DURATION") + 60 ))
 run_wrk() {  # run_wrk URL DURATION RUN_ID KEY SECRET -> the BENCH_RESULT line
   local out line
-  out=$(SCALE_INTAKE_LUA="$LUA" SCALE_HMAC_SECRET="$5" timeout -k 5 "$WRK_TIMEOUT" \
+  # BENCH_SIGNED_FILE (intake_bench.sh's pre-signed requests) stays off: this script signs live.
+  out=$(BENCH_SIGNED_FILE= SCALE_INTAKE_LUA="$LUA" SCALE_HMAC_SECRET="$5" timeout -k 5 "$WRK_TIMEOUT" \
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" -s "$SCRIPT" "$1" -- aw "$3" "$4") \
     || { echo "wrk failed:" >&2; echo "$out" >&2; exit 1; }
   line=$(grep '^BENCH_RESULT ' <<<"$out") || { echo "no result from wrk:" >&2; echo "$out" >&2; exit 1; }
@@ -181,13 +184,13 @@ for size in $SIZES; do
   mkdir -p "$dir"
   echo
   echo "== store $i: $size stored alerts, $incidents open incidents"
-  run_bg timeout -k 10 120 "${awenv[@]}" "$AW_BINARY" seed --data-dir "$dir" >"$dir.seed.log" 2>&1 \
+  run_bg "$dir.seed.log" timeout -k 10 120 "${awenv[@]}" "$AW_BINARY" seed --data-dir "$dir" \
     || { echo "seeding failed:" >&2; tail -20 "$dir.seed.log" >&2; exit 1; }
   fill_s=0
   if [ "$size" -gt 0 ]; then
     start_ns=$(date +%s%N)
-    run_bg timeout -k 10 "$FILL_TIMEOUT" "$AW_FILL" --data-dir "$dir" --alerts "$size" \
-      --open-incidents "$incidents" >"$dir.fill.log" 2>&1 \
+    run_bg "$dir.fill.log" timeout -k 10 "$FILL_TIMEOUT" "$AW_FILL" --data-dir "$dir" --alerts "$size" \
+      --open-incidents "$incidents" \
       || { echo "aw_fill failed:" >&2; tail -20 "$dir.fill.log" >&2; exit 1; }
     fill_s=$(awk -v ns="$(( $(date +%s%N) - start_ns ))" 'BEGIN { printf "%.1f", ns / 1e9 }')
     echo "filled in $fill_s s"

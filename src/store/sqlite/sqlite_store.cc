@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <spdlog/spdlog.h>
+
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -29,7 +31,9 @@ Status ConfigureWriter(Db& db, const SqliteOptions& opts) {
   // NORMAL: a commit does not fsync by itself; the writer fsyncs the WAL
   // after each group that holds a durable write (see Writer), so deferred
   // writes (defer_sync) cost no fsync of their own.
-  return db.Exec("PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; PRAGMA synchronous=NORMAL");
+  // wal_autocheckpoint=0: checkpoints run on the checkpointer thread.
+  return db.Exec(
+      "PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0");
 }
 
 }  // namespace
@@ -62,6 +66,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opts
   store->writer_ = std::make_unique<sqlite::Writer>(
       std::move(*db), *tables, clock, opts.max_batch, std::chrono::seconds(std::max(0, opts.sweep_interval_seconds)),
       [raw] { return raw->MakeSweepOp(kPeriodicSweepRows); }, opts.synchronous_full);
+  store->checkpointer_ = std::thread([raw] { raw->CheckpointLoop(); });
   return store;
 }
 
@@ -171,7 +176,42 @@ Status SqliteStore::Sync() {
   return Submit(std::move(op)).status();
 }
 
+void SqliteStore::CheckpointLoop() {
+  constexpr auto kPeriod = std::chrono::milliseconds(250);
+  constexpr uintmax_t kWalBytes = 16u << 20;  // checkpoint once the WAL holds 16 MiB
+  std::unique_ptr<Db> db;
+  const std::string wal = opts_.path + "-wal";
+  std::unique_lock lock(checkpoint_mu_);
+  while (!checkpoint_stop_) {
+    checkpoint_cv_.wait_for(lock, kPeriod, [this] { return checkpoint_stop_; });
+    if (checkpoint_stop_) break;
+    std::error_code ec;
+    uintmax_t size = std::filesystem::file_size(wal, ec);
+    if (ec || size < kWalBytes) continue;
+    lock.unlock();
+    if (db == nullptr) {
+      auto opened = Db::Open(opts_.path, SQLITE_OPEN_READWRITE);
+      if (opened.ok()) {
+        db = std::move(*opened);
+        (void)db->Exec("PRAGMA busy_timeout=1000; PRAGMA wal_autocheckpoint=0");
+      }
+    }
+    if (db != nullptr) {
+      if (Status s = db->Exec("PRAGMA wal_checkpoint(PASSIVE)"); !s.ok()) {
+        spdlog::warn("SQLite checkpoint of {} failed: {}", opts_.path, s.ToString());
+      }
+    }
+    lock.lock();
+  }
+}
+
 Status SqliteStore::Flush() {
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpoint_stop_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
   if (writer_) writer_->Stop();
   return Status::OK();
 }

@@ -26,7 +26,10 @@
 
 #include <chrono>
 #include <map>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -101,6 +104,15 @@ class SqliteStore final : public Store {
   const aw::Clock* clock_;
   std::unique_ptr<sqlite::Writer> writer_;
   std::unique_ptr<sqlite::ReaderPool> readers_;
+  // Checkpoints run here, on a connection of their own, instead of inside
+  // the writer's commits (where each one would stall every write behind two
+  // fsyncs): PASSIVE checkpoints copy the WAL into the database while the
+  // writer goes on.
+  void CheckpointLoop();
+  std::thread checkpointer_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_stop_ = false;
 
   // Table versions readers and callers see; the writer's copy is the truth.
   mutable std::shared_mutex tables_mu_;
