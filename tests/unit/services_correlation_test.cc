@@ -3,6 +3,9 @@
 // most time_window_minutes old, and opens a new incident just after.
 
 #include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -93,6 +96,38 @@ TEST_F(CorrelationWindowTest, ThresholdGathersAlertsWithinTheWindowOnly) {
   auto inc = store_->GetItem({store::tables::kIncidents, {"c1", d.incident_id}});
   ASSERT_TRUE(inc.ok());
   EXPECT_EQ(inc->value("alert_count", 0), 3);
+}
+
+}  // namespace
+}  // namespace aw::services
+
+namespace aw::services {
+namespace {
+
+// An alert storm into one incident: 100,000 alerts from 16 threads all join
+// one incident; its item keeps the 1,000 newest ids and stays far below the
+// 400 KB item limit, and the joins are coalesced into far fewer writes.
+TEST_F(CorrelationWindowTest, StormOf100kAlertsIntoOneIncident) {
+  constexpr int kThreads = 16, kPerThread = 6250;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::set<std::string> incidents;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::set<std::string> mine;
+      for (int i = 0; i < kPerThread; ++i) mine.insert(Send("a" + std::to_string(t) + "-" + std::to_string(i)).incident_id);
+      std::lock_guard<std::mutex> lock(mu);
+      incidents.insert(mine.begin(), mine.end());
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_EQ(incidents.size(), 1u);
+  auto inc = store_->GetItem({store::tables::kIncidents, {"c1", *incidents.begin()}});
+  ASSERT_TRUE(inc.ok());
+  EXPECT_EQ(inc->value("alert_count", 0), kThreads * kPerThread);
+  EXPECT_EQ(inc->at("alert_ids").size(), 1000u);
+  EXPECT_LT(store::ItemSize(*inc), store::kMaxItemBytes / 4);
+  EXPECT_LT(incidents_->join_writes(), static_cast<uint64_t>(kThreads * kPerThread));
 }
 
 }  // namespace
