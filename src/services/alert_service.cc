@@ -176,6 +176,12 @@ IngestResult AlertService::Store(const std::string& company_id, json alert, cons
     r.incident_id = incidents_->LinkIfOpened(company_id, ci);
   }
   kpis_->Add(company_id, {{"alerts_total", 1}});
+  {
+    json view = alert;
+    view.erase("ttl");
+    if (!r.incident_id.empty()) view["correlated_incident_id"] = r.incident_id;
+    ctx_->events->Publish({"alert_received", company_id, std::move(view), ""});
+  }
   r.alert_id = ci.alert_id;
   r.company_id = company_id;
   r.alert = std::move(alert);

@@ -6,4 +6,14 @@ namespace aw::services {
 
 std::string Context::Now() const { return FormatIso8601Micros(clock->NowMicros()); }
 
+NullEventSink* NullEventSink::Instance() {
+  static NullEventSink sink;
+  return &sink;
+}
+
+NullNotifier* NullNotifier::Instance() {
+  static NullNotifier n;
+  return &n;
+}
+
 }  // namespace aw::services

@@ -7,6 +7,8 @@
 
 #include "base/clock.h"
 #include "crypto/secret_box.h"
+#include "services/events.h"
+#include "services/notifier.h"
 #include "store/store.h"
 
 namespace aw::services {
@@ -26,6 +28,9 @@ struct Context {
   store::Store* store = nullptr;
   const Clock* clock = nullptr;
   const crypto::SecretBox* secrets = nullptr;  // secrets at rest
+  // Never null: no-op defaults until app/ wires the hub and the notifier.
+  EventSink* events = NullEventSink::Instance();
+  Notifier* notifier = NullNotifier::Instance();
   Settings settings;
 
   std::string Now() const;  // fixed-width ISO-8601 UTC with microseconds

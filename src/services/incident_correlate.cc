@@ -260,6 +260,7 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
         {"version", 1},
     };
     inc["priority_score"] = Priority(inc, now_us);
+    for (const auto& d : decorators_) d(company_id, inc);
     json loc = {{"company_id", ii::LocatorKey(new_id).pk}, {"id", new_id}, {"owner", company_id}};
     if (repair) {
       Status s = ctx_->store->PutItem({t::kIncidents, inc, store::Condition::ItemNotExists("company_id"), true});

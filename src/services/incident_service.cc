@@ -22,9 +22,11 @@ namespace ii = incident_items;
 using nlohmann::json;
 
 void IncidentService::Notify(const std::string& type, const json& incident) {
-  if (listener_) {
+  if (listeners_.empty()) return;
+  json view = View(incident);
+  for (const auto& l : listeners_) {
     try {
-      listener_(type, View(incident));
+      l(type, view);
     } catch (const std::exception& e) {
       spdlog::warn("incident listener failed for {}: {}", type, e.what());
     }

@@ -63,15 +63,23 @@ struct IncidentPatch {
   std::optional<int64_t> version;  // when set, a stale version is 409
 };
 
-// Called after an incident changed: (event type, incident item).
+// Called after an incident changed durably: (event type, the incident's API
+// view). Types: incident_created, incident_updated, incident_escalated.
+// Listeners run on the request's thread: they must be quick and must not
+// call back into IncidentService while holding their own locks.
 using IncidentListener = std::function<void(const std::string& type, const nlohmann::json& incident)>;
+// Called with a new incident item just before it is written, to add
+// attributes (e.g. SLA deadlines). Must not throw.
+using IncidentDecorator = std::function<void(const std::string& company_id, nlohmann::json& incident)>;
 
 class IncidentService {
  public:
   IncidentService(Context* ctx, ConfigService* configs, KpiService* kpis)
       : ctx_(ctx), configs_(configs), kpis_(kpis) {}
 
-  void SetListener(IncidentListener l) { listener_ = std::move(l); }
+  // Wiring, before the first request (not thread-safe against Correlate).
+  void AddListener(IncidentListener l) { listeners_.push_back(std::move(l)); }
+  void AddDecorator(IncidentDecorator d) { decorators_.push_back(std::move(d)); }
 
   core::CorrelationConfig CorrelationConfigFor(const std::string& company_id);
   nlohmann::json CorrelationConfigView(const std::string& company_id);
@@ -119,7 +127,8 @@ class IncidentService {
   Context* ctx_;
   ConfigService* configs_;
   KpiService* kpis_;
-  IncidentListener listener_;
+  std::vector<IncidentListener> listeners_;
+  std::vector<IncidentDecorator> decorators_;
   Combiner<JoinOp, CorrelationResult> joins_;
 };
 
