@@ -1,8 +1,13 @@
 #include "app/app.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -41,6 +46,28 @@ Result<std::string> ReadOrCreateKeyFile(const std::string& path, size_t n) {
   if (ec) return Status::InvalidArgument("cannot create key file " + path + ": " + ec.message());
   spdlog::info("created {}", path);
   return data;
+}
+
+Status App::LockDataDir() {
+  const std::string path = config_.data_dir + "/alertwhisperer.lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::InvalidArgument("cannot create " + path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    char buf[32] = {0};
+    ssize_t n = ::pread(fd, buf, sizeof(buf) - 1, 0);
+    std::string pid = n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("unknown");
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+    ::close(fd);
+    return Status::InvalidArgument("data directory " + config_.data_dir +
+                                   " is in use by another alertwhisperer process (pid " + pid +
+                                   "); stop it first, or use the API while it runs");
+  }
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    spdlog::warn("cannot write the pid into {}: {}", path, std::strerror(errno));
+  }
+  lock_.fd = fd;  // held until the App is destroyed (or the process exits)
+  return Status::OK();
 }
 
 Status App::LoadSecrets() {
@@ -88,6 +115,9 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   if (app->config_.store == "dynamodb") {
     return Status::InvalidArgument("setting AW_STORE=dynamodb is not available in this build yet; use sqlite");
   }
+  // One process per SQLite data directory: the store's writer, caches and
+  // in-flight maps assume they are the only writer.
+  if (Status s = app->LockDataDir(); !s.ok()) return s;
   if (Status s = app->LoadSecrets(); !s.ok()) return s;
 
   store::SqliteOptions opts;
@@ -141,6 +171,10 @@ App::~App() {
   // Services that write in the background stop before the store does.
   kpis_.reset();
   if (store_) (void)store_->Flush();
+}
+
+App::DirLock::~DirLock() {
+  if (fd >= 0) ::close(fd);  // releases the data directory
 }
 
 }  // namespace aw::app

@@ -51,8 +51,14 @@ class App {
  private:
   explicit App(Config config) : config_(std::move(config)) {}
   Status LoadSecrets();
+  Status LockDataDir();
 
   Config config_;
+  // Declared first, so released last: after every service and the store.
+  struct DirLock {
+    int fd = -1;
+    ~DirLock();
+  } lock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<crypto::SecretBox> secrets_;
   services::Context ctx_;

@@ -45,6 +45,8 @@ void RegisterIncidentRoutes(Router& router, const Services& s);
 void RegisterAssetRoutes(Router& router, const Services& s);
 void RegisterWebhookConfigRoutes(Router& router, const Services& s);
 void RegisterAuditRoutes(Router& router, const Services& s);
+// GET /api/openapi.json, built from the routes added before it: call last.
+void RegisterOpenApiRoute(Router& router, const Services& s);
 
 // Every company id the caller may see (all of them for MSP admins).
 std::vector<std::string> VisibleCompanyIds(services::CompanyService* companies, const services::Principal& p);

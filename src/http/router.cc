@@ -80,6 +80,7 @@ void Router::Add(std::string method, std::string pattern, Handler h) {
   if (!node->handlers.emplace(method, std::move(h)).second) {
     throw std::logic_error("route added twice: " + method + " " + pattern);
   }
+  routes_.push_back({std::move(method), std::move(pattern)});
 }
 
 // Depth-first, literal before parameter. Returns the first node matching all

@@ -20,6 +20,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/request.h"
 
@@ -40,11 +41,19 @@ class Router {
   // req.path_params and runs the handler. Never throws.
   Response Dispatch(Request& req) const;
 
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+  };
+  // Every route added, in the order added (for the OpenAPI document).
+  const std::vector<RouteInfo>& Routes() const { return routes_; }
+
  private:
   struct Node;
   struct MatchState;
   static const Node* Match(size_t i, const Node* node, MatchState* st);
   std::unique_ptr<Node> root_;
+  std::vector<RouteInfo> routes_;
 };
 
 }  // namespace aw::http

@@ -113,6 +113,7 @@ void RegisterRoutes(Router& router, const Services& s) {
   RegisterAssetRoutes(router, s);
   RegisterWebhookConfigRoutes(router, s);
   RegisterAuditRoutes(router, s);
+  RegisterOpenApiRoute(router, s);  // last: it documents every route above
 }
 
 }  // namespace aw::http

@@ -87,3 +87,16 @@ def test_bad_setting_stops_startup_with_one_line(tmp_path, args, env, setting):
     lines = [line for line in p.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, f"expected one line on stderr, got:\n{p.stderr}"
     assert setting.lower() in lines[0].lower(), lines[0]
+
+
+def test_second_process_on_one_data_dir_is_refused(server_factory):
+    srv = server_factory.start()
+    p = run_cli(["seed"], data_dir=srv.data_dir)
+    assert p.returncode != 0, p.stdout + p.stderr
+    assert "is in use by another alertwhisperer process" in p.stderr, p.stderr
+    assert "pid " in p.stderr
+    # The running server is unharmed.
+    assert srv.session().get("/api/health").status_code == 200
+    srv.stop_and_check()
+    # Once it has stopped, the directory is free again.
+    _ok(run_cli(["seed"], data_dir=srv.data_dir), "seed after stop")
