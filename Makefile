@@ -25,12 +25,16 @@ run: build
 	./build/alertwhisperer serve --port $(PORT) --data-dir $(DATA_DIR)
 
 # Unit and conformance tests (ASan+UBSan build) under ctest, then the black-box
-# API tests (pytest) against the real binary. Both always run; the exit code is
-# non-zero when either failed.
+# API tests (pytest) against the real binary, once on SQLite and once on
+# DynamoDB (dynalite, started here on a free port for ctest and pytest). All
+# always run; the exit code is non-zero when any failed.
 test: test-deps build build-asan
 	@status=0; \
+	  eval "$$(tests/dynalite/start.sh)" || exit 1; \
+	  trap 'kill $$DYNALITE_PID 2>/dev/null' EXIT; \
 	  ( cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 600 ) || status=1; \
 	  AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
+	  AW_TEST_STORE=dynamodb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
 	  exit $$status
 
 unit: build-asan

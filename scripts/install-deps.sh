@@ -6,10 +6,15 @@ PKGS=(
   g++ cmake ninja-build pkg-config ccache make
   libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libsodium-dev
   libcurl4-openssl-dev libspdlog-dev libcli11-dev
+  libcrypt-dev  # bcrypt verification of passwords imported from MongoDB (crypt_r)
 )
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest python3-requests
          python3-websocket python3-boto3 python3-aiosmtpd curl)
+  # dynalite (tests/dynalite) runs on Node.js; a node that is already there will do.
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    PKGS+=(nodejs npm)
+  fi
 fi
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(libbenchmark-dev wrk prometheus-alertmanager curl python3)
@@ -24,4 +29,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The DynamoDB API server for the tests, pinned by tests/dynalite/package-lock.json.
+if [ "${1:-}" = "--test" ]; then
+  here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  stamp="$here/tests/dynalite/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$here/tests/dynalite/package-lock.json" -nt "$stamp" ]; then
+    echo "Installing dynalite (npm ci in tests/dynalite)"
+    (cd "$here/tests/dynalite" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi

@@ -13,7 +13,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "clients/http_client.h"
 #include "crypto/hash.h"
+#include "services/test_clock.h"
+#include "app/dynamodb_setup.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/tables.h"
 
@@ -113,8 +116,13 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                    "\" is invalid: cannot create it (" + ec.message() + ")");
   }
   if (app->config_.store == "dynamodb") {
-    return Status::InvalidArgument("setting AW_STORE=dynamodb is not available in this build yet; use sqlite");
-  }
+    // Replicas share no disk: no data-directory lock, secrets from configuration.
+    if (Status s = app->LoadSecrets(); !s.ok()) return s;
+    auto st = OpenDynamoStore(app->config_, {.create_missing = app->config_.dynamodb_create_tables},
+                              SystemClock::Default());
+    if (!st.ok()) return st.status();
+    app->store_ = std::move(st).value();
+  } else {
   // One process per SQLite data directory: the store's writer, caches and
   // in-flight maps assume they are the only writer.
   if (Status s = app->LockDataDir(); !s.ok()) return s;
@@ -132,11 +140,18 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   if (!st.ok()) return Status(st.status().code(), "cannot open the SQLite store " + opts.path + ": " +
                                                        st.status().message());
   app->store_ = std::move(st).value();
+  }  // sqlite
   if (Status s = app->CreateTables(); !s.ok()) return s;
 
   auto& ctx = app->ctx_;
   ctx.store = app->store_.get();
   ctx.clock = SystemClock::Default();
+  if (app->config_.test_clock_offset_seconds != 0) {
+    app->test_clock_ = std::make_unique<services::OffsetClock>(app->config_.test_clock_offset_seconds);
+    ctx.clock = app->test_clock_.get();
+    spdlog::warn("AW_TEST_CLOCK_OFFSET_SECONDS={}: this server's clock is shifted for tests; never use it in production",
+                 app->config_.test_clock_offset_seconds);
+  }
   ctx.secrets = app->secrets_.get();
   ctx.settings.jwt_secret = app->config_.jwt_secret;
   ctx.settings.jwt_expiration_hours = app->config_.jwt_expiration_hours;
@@ -155,6 +170,34 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->webhook_security_ = std::make_unique<services::WebhookSecurityService>(&ctx, app->configs_.get());
   app->rate_limiter_ = std::make_unique<services::RateLimiter>(&ctx, app->configs_.get());
   app->audit_ = std::make_unique<services::AuditService>(&ctx);
+  if (Status s = app->OpenNotifications(); !s.ok()) return s;
+  app->oncall_ = std::make_unique<services::OnCallService>(&ctx, app->users_.get());
+  app->sla_ = std::make_unique<services::SlaService>(&ctx, app->configs_.get(), app->oncall_.get());
+  app->escalation_ = std::make_unique<services::EscalationService>(
+      &ctx, app->configs_.get(), app->incidents_.get(), app->oncall_.get(), app->sla_.get(), app->audit_.get());
+  app->incident_worker_ =
+      std::make_unique<services::IncidentResponseWorker>(&ctx, app->sla_.get(), app->escalation_.get());
+  app->incidents_->AddDecorator(
+      [sla = app->sla_.get()](const std::string& company_id, nlohmann::json& incident) { sla->Stamp(company_id, incident); });
+  app->analysis_ = std::make_unique<services::ai::AnalysisService>(&ctx, app->incidents_.get(), app->config_.ai,
+                                                                   clients::HttpClient::Default());
+  app->runbooks_ = std::make_unique<services::RunbookService>(&ctx);
+  app->approvals_ = std::make_unique<services::ApprovalService>(
+      &ctx, app->audit_.get(), int64_t{app->config_.approval_ttl_minutes} * 60);
+  services::AwsOptions aws;
+  aws.ssm_endpoint = app->config_.ssm_endpoint;
+  aws.sts_endpoint = app->config_.sts_endpoint;
+  aws.default_region = app->config_.aws_region;
+  app->aws_credentials_ = std::make_unique<services::AwsCredentialsService>(
+      &ctx, app->configs_.get(), clients::HttpClient::Default(), aws);
+  services::ExecutionOptions exec;
+  exec.poll_interval = std::chrono::milliseconds(app->config_.runbook_poll_ms);
+  app->executions_ = std::make_unique<services::ExecutionService>(
+      &ctx, app->incidents_.get(), app->runbooks_.get(), app->approvals_.get(), app->aws_credentials_.get(),
+      app->configs_.get(), app->audit_.get(), clients::HttpClient::Default(), exec);
+  app->incidents_->AddListener([ex = app->executions_.get()](const std::string& type, const nlohmann::json& inc) {
+    ex->OnIncidentEvent(type, inc);
+  });
   return app;
 }
 
@@ -169,6 +212,9 @@ Status App::CreateTables() {
 
 App::~App() {
   // Services that write in the background stop before the store does.
+  if (incident_worker_) incident_worker_->Stop();
+  if (executions_) executions_->Stop();
+  if (approvals_) approvals_->Stop();
   kpis_.reset();
   if (store_) (void)store_->Flush();
 }

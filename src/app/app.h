@@ -9,15 +9,25 @@
 #include "app/config.h"
 #include "base/clock.h"
 #include "crypto/secret_box.h"
+#include "services/ai/analysis_service.h"
 #include "services/alert_service.h"
+#include "services/approval_service.h"
 #include "services/asset_service.h"
 #include "services/audit_service.h"
 #include "services/auth_service.h"
+#include "services/aws_credentials_service.h"
+#include "services/execution_service.h"
+#include "services/runbook_service.h"
+#include "services/chat_service.h"
+#include "services/event_hub.h"
+#include "services/mailer.h"
+#include "services/notification_service.h"
 #include "services/company_service.h"
 #include "services/config_service.h"
 #include "services/context.h"
 #include "services/incident_service.h"
 #include "services/kpi_service.h"
+#include "services/sla_worker.h"
 #include "services/user_service.h"
 #include "services/webhook_guard.h"
 #include "store/store.h"
@@ -44,6 +54,19 @@ class App {
   services::WebhookSecurityService* webhook_security() { return webhook_security_.get(); }
   services::RateLimiter* rate_limiter() { return rate_limiter_.get(); }
   services::AuditService* audit() { return audit_.get(); }
+  services::EventHub* events() { return events_.get(); }
+  services::Mailer* mailer() { return mailer_.get(); }  // null: email not configured
+  services::NotificationService* notifications() { return notifications_.get(); }
+  services::ChatService* chat() { return chat_.get(); }
+  services::OnCallService* oncall() { return oncall_.get(); }
+  services::SlaService* sla() { return sla_.get(); }
+  services::EscalationService* escalation() { return escalation_.get(); }
+  services::IncidentResponseWorker* incident_worker() { return incident_worker_.get(); }
+  services::ai::AnalysisService* analysis() { return analysis_.get(); }
+  services::RunbookService* runbooks() { return runbooks_.get(); }
+  services::ApprovalService* approvals() { return approvals_.get(); }
+  services::AwsCredentialsService* aws_credentials() { return aws_credentials_.get(); }
+  services::ExecutionService* executions() { return executions_.get(); }
 
   // Creates the 11 tables (idempotent).
   Status CreateTables();
@@ -52,6 +75,7 @@ class App {
   explicit App(Config config) : config_(std::move(config)) {}
   Status LoadSecrets();
   Status LockDataDir();
+  Status OpenNotifications();  // app_notifications.cc
 
   Config config_;
   // Declared first, so released last: after every service and the store.
@@ -73,6 +97,24 @@ class App {
   std::unique_ptr<services::WebhookSecurityService> webhook_security_;
   std::unique_ptr<services::RateLimiter> rate_limiter_;
   std::unique_ptr<services::AuditService> audit_;
+  // Live events and notifications: before the incident-response services,
+  // so they outlive everything that publishes or notifies.
+  std::unique_ptr<services::EventHub> events_;
+  std::unique_ptr<services::Mailer> mailer_;
+  std::unique_ptr<services::NotificationService> notifications_;
+  std::unique_ptr<services::ChatService> chat_;
+  // Incident response (SLA, on-call, escalation); the worker last, so it stops first.
+  std::unique_ptr<Clock> test_clock_;  // AW_TEST_CLOCK_OFFSET_SECONDS (tests only)
+  std::unique_ptr<services::OnCallService> oncall_;
+  std::unique_ptr<services::SlaService> sla_;
+  std::unique_ptr<services::EscalationService> escalation_;
+  std::unique_ptr<services::IncidentResponseWorker> incident_worker_;
+  std::unique_ptr<services::ai::AnalysisService> analysis_;
+  // Runbooks; the executor and the expiry worker are stopped by serve and by ~App.
+  std::unique_ptr<services::RunbookService> runbooks_;
+  std::unique_ptr<services::ApprovalService> approvals_;
+  std::unique_ptr<services::AwsCredentialsService> aws_credentials_;
+  std::unique_ptr<services::ExecutionService> executions_;
 };
 
 // Reads `path` or, when it does not exist, creates it with `n` random bytes

@@ -95,6 +95,12 @@ Result<Config> LoadConfig(const EnvMap& env) {
   n = c.audit_ttl_days;
   if (auto s = ParseInt(env, "AW_AUDIT_TTL_DAYS", 1, 3650, &n); !s.ok()) return s;
   c.audit_ttl_days = static_cast<int>(n);
+  n = c.worker_interval_seconds;
+  if (auto s = ParseInt(env, "AW_WORKER_INTERVAL_SECONDS", 1, 3600, &n); !s.ok()) return s;
+  c.worker_interval_seconds = static_cast<int>(n);
+  n = 0;
+  if (auto s = ParseInt(env, "AW_TEST_CLOCK_OFFSET_SECONDS", -3650LL * 86400, 3650LL * 86400, &n); !s.ok()) return s;
+  c.test_clock_offset_seconds = n;
 
   if (auto v = get("AW_BIND_ADDRESS")) c.address = *v;
   if (auto v = get("AW_LOG_LEVEL")) {
@@ -111,6 +117,17 @@ Result<Config> LoadConfig(const EnvMap& env) {
   if (auto v = get("DYNAMODB_TABLE_PREFIX")) c.table_prefix = *v;
   if (auto v = get("AWS_REGION")) c.aws_region = *v;
   if (auto v = get("DYNAMODB_ENDPOINT")) c.dynamodb_endpoint = *v;
+  if (auto v = get("AWS_ACCESS_KEY_ID")) c.aws_access_key_id = *v;
+  if (auto v = get("AWS_SECRET_ACCESS_KEY")) c.aws_secret_access_key = *v;
+  if (auto v = get("AWS_SESSION_TOKEN")) c.aws_session_token = *v;
+  if (auto v = get("AW_DYNAMODB_CREATE_TABLES")) {
+    if (*v != "true" && *v != "false") return Bad("AW_DYNAMODB_CREATE_TABLES", *v, "expected true or false");
+    c.dynamodb_create_tables = *v == "true";
+  }
+  if (!c.dynamodb_endpoint.empty() && c.dynamodb_endpoint.rfind("http://", 0) != 0 &&
+      c.dynamodb_endpoint.rfind("https://", 0) != 0) {
+    return Bad("DYNAMODB_ENDPOINT", c.dynamodb_endpoint, "expected an http:// or https:// URL");
+  }
   if (auto v = get("AW_DEMO")) {
     if (*v == "true" || *v == "1" || *v == "yes" || *v == "on") {
       c.demo = true;
@@ -130,6 +147,57 @@ Result<Config> LoadConfig(const EnvMap& env) {
     if (*v != "HS256") return Bad("JWT_ALGORITHM", *v, "only HS256 is supported");
   }
   if (auto v = get("AW_MASTER_KEY")) c.master_key_b64 = *v;  // decoded and checked at start-up
+  if (c.test_clock_offset_seconds != 0) {
+    auto mode = get("AW_TEST_MODE");
+    if (!mode || *mode != "1") {
+      return Status::InvalidArgument(
+          "setting AW_TEST_CLOCK_OFFSET_SECONDS is only for tests: it needs AW_TEST_MODE=1 as well; unset it");
+    }
+  }
+  // Email (SMTP or SES)
+  n = c.smtp_port;
+  if (auto s = ParseInt(env, "AW_SMTP_PORT", 1, 65535, &n); !s.ok()) return s;
+  c.smtp_port = static_cast<int>(n);
+  if (auto v = get("AW_SMTP_HOST")) c.smtp_host = *v;
+  if (auto v = get("AW_SMTP_USERNAME")) c.smtp_username = *v;
+  if (auto v = get("AW_SMTP_PASSWORD")) c.smtp_password = *v;
+  if (auto v = get("AW_SMTP_FROM")) c.smtp_from = *v;
+  if (auto v = get("AW_SMTP_STARTTLS")) {
+    if (*v == "true" || *v == "1" || *v == "yes" || *v == "on") {
+      c.smtp_starttls = true;
+    } else if (*v == "false" || *v == "0" || *v == "no" || *v == "off") {
+      c.smtp_starttls = false;
+    } else {
+      return Bad("AW_SMTP_STARTTLS", *v, "expected true or false");
+    }
+  }
+  if (!c.smtp_host.empty() && c.smtp_from.empty()) {
+    return Status::InvalidArgument("setting AW_SMTP_FROM is missing: AW_SMTP_HOST is set, so email needs a sender address");
+  }
+  if (!c.smtp_username.empty() && c.smtp_password.empty()) {
+    return Status::InvalidArgument("setting AW_SMTP_PASSWORD is missing: AW_SMTP_USERNAME is set");
+  }
+  c.ses_region = get("AWS_SES_REGION").value_or(c.aws_region);
+  if (auto v = get("AWS_SES_FROM_EMAIL")) c.ses_from_email = *v;
+  if (auto v = get("AW_SES_ENDPOINT")) c.ses_endpoint = *v;
+  // Runbooks
+  n = c.approval_ttl_minutes;
+  if (auto s = ParseInt(env, "AW_APPROVAL_TTL_MINUTES", 1, 7 * 24 * 60, &n); !s.ok()) return s;
+  c.approval_ttl_minutes = static_cast<int>(n);
+  n = c.runbook_poll_ms;
+  if (auto s = ParseInt(env, "AW_RUNBOOK_POLL_MS", 50, 60000, &n); !s.ok()) return s;
+  c.runbook_poll_ms = static_cast<int>(n);
+  for (auto [name, field] : {std::pair{"AW_SSM_ENDPOINT", &c.ssm_endpoint}, std::pair{"AW_STS_ENDPOINT", &c.sts_endpoint}}) {
+    if (auto v = get(name)) {
+      if (v->rfind("http://", 0) != 0 && v->rfind("https://", 0) != 0) {
+        return Bad(name, *v, "expected an http:// or https:// URL");
+      }
+      *field = *v;
+    }
+  }
+  auto ai = services::ai::LoadAiSettings(env);
+  if (!ai.ok()) return ai.status();
+  c.ai = std::move(ai).value();
   return c;
 }
 

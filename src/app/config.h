@@ -11,6 +11,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "services/ai/ai_settings.h"
 
 namespace aw::app {
 
@@ -29,6 +30,13 @@ struct Config {
   std::string table_prefix = "AlertWhisperer_";
   std::string aws_region = "us-east-1";
   std::string dynamodb_endpoint;
+  // AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (DynamoDB store).
+  std::string aws_access_key_id;
+  std::string aws_secret_access_key;
+  std::string aws_session_token;
+  // AW_DYNAMODB_CREATE_TABLES=true: `serve` creates missing tables itself
+  // (development and tests); normally `alertwhisperer tables create` does.
+  bool dynamodb_create_tables = false;
 
   // Demo data: unset means "on for sqlite, off for dynamodb".
   std::optional<bool> demo;
@@ -43,6 +51,32 @@ struct Config {
   // Retention (days)
   int alert_ttl_days = 90;
   int audit_ttl_days = 365;
+
+  // Incident-response worker (SLA monitor, escalation): seconds between runs.
+  int worker_interval_seconds = 30;
+  // Tests only: shifts the server's clock (needs AW_TEST_MODE=1; refused on dynamodb).
+  int64_t test_clock_offset_seconds = 0;
+
+  // AI assistant (AW_AI_*, GEMINI_API_KEY, AWS_BEDROCK_REGION, ...; docs/ai.md)
+  services::ai::AiSettings ai;
+
+  // Email for notifications: SMTP when AW_SMTP_HOST is set, else Amazon SES
+  // when AWS_SES_FROM_EMAIL is set, else none.
+  std::string smtp_host;
+  int smtp_port = 587;
+  std::string smtp_username;
+  std::string smtp_password;
+  std::string smtp_from;
+  bool smtp_starttls = true;
+  std::string ses_region;      // AWS_SES_REGION, default AWS_REGION
+  std::string ses_from_email;  // AWS_SES_FROM_EMAIL
+  std::string ses_endpoint;    // AW_SES_ENDPOINT (tests, VPC endpoints)
+
+  // Runbooks (docs/runbooks.md)
+  int approval_ttl_minutes = 60;  // AW_APPROVAL_TTL_MINUTES
+  std::string ssm_endpoint;       // AW_SSM_ENDPOINT (tests, VPC endpoints)
+  std::string sts_endpoint;       // AW_STS_ENDPOINT
+  int runbook_poll_ms = 2000;     // AW_RUNBOOK_POLL_MS: SSM GetCommandInvocation polling
 
   bool DemoEnabled() const { return demo.value_or(store == "sqlite"); }
 };

@@ -2,8 +2,12 @@
 //
 //   alertwhisperer serve [--port N] [--data-dir DIR]
 //   alertwhisperer seed [--data-dir DIR]
-//   alertwhisperer tables create [--data-dir DIR]
+//   alertwhisperer tables create [--rcu N --wcu N] [--data-dir DIR]
+//   alertwhisperer tables check [--data-dir DIR]
 //   alertwhisperer user add --email E --name N --role R [--company ID]... < password
+//   alertwhisperer import-mongo DIR [--data-dir DIR]     (docs/migration.md)
+//   alertwhisperer export [--out DIR] [--data-dir DIR]
+//   alertwhisperer import DIR [--data-dir DIR]
 
 #include <csignal>
 #include <cstdlib>
@@ -16,7 +20,9 @@
 #include "app/app.h"
 #include "app/config.h"
 #include "app/logging.h"
+#include "app/migrate.h"
 #include "app/serve.h"
+#include "app/tables_cli.h"
 #include "base/errors.h"
 #include "services/seed.h"
 
@@ -54,6 +60,13 @@ int main(int argc, char** argv) {
   tables->require_subcommand(1);
   auto* tables_create = tables->add_subcommand("create", "Create the 11 tables (idempotent)");
   tables_create->add_option("--data-dir", data_dir, "Data directory");
+  aw::app::TablesCreateOptions tables_opts;
+  tables_create->add_option("--rcu", tables_opts.read_capacity, "DynamoDB: provisioned read capacity units (default on-demand)")
+      ->check(CLI::Range(1, 40000));
+  tables_create->add_option("--wcu", tables_opts.write_capacity, "DynamoDB: provisioned write capacity units (default on-demand)")
+      ->check(CLI::Range(1, 40000));
+  auto* tables_check = tables->add_subcommand("check", "List the tables and name anything missing or different");
+  tables_check->add_option("--data-dir", data_dir, "Data directory");
   auto* user = cli.add_subcommand("user", "Manage users");
   user->require_subcommand(1);
   auto* user_add = user->add_subcommand("add", "Add a user; the password is read from standard input");
@@ -64,6 +77,18 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"msp_admin", "admin", "company_admin", "technician", "client"}));
   user_add->add_option("--company", companies, "Company id (repeatable)");
   user_add->add_option("--data-dir", data_dir, "Data directory");
+
+  std::string migrate_dir;
+  std::string export_dir = "aw-export";
+  auto* import_mongo = cli.add_subcommand("import-mongo", "Import mongoexport JSON Lines of the original service");
+  import_mongo->add_option("dir", migrate_dir, "Directory of <collection>.json files")->required();
+  import_mongo->add_option("--data-dir", data_dir, "Data directory");
+  auto* export_cmd = cli.add_subcommand("export", "Write every table to DIR/<Table>.jsonl");
+  export_cmd->add_option("--out", export_dir, "Output directory (default ./aw-export)");
+  export_cmd->add_option("--data-dir", data_dir, "Data directory");
+  auto* import_cmd = cli.add_subcommand("import", "Read DIR/<Table>.jsonl into the store (idempotent)");
+  import_cmd->add_option("dir", migrate_dir, "Directory written by export")->required();
+  import_cmd->add_option("--data-dir", data_dir, "Data directory");
 
   try {
     cli.parse(argc, argv);
@@ -86,6 +111,8 @@ int main(int argc, char** argv) {
   aw::app::SetupLogging(config->log_level);
 
   if (serve->parsed()) return aw::app::Serve(*config);
+  if (tables_create->parsed()) return aw::app::RunTablesCreate(*config, tables_opts, std::cout, std::cerr);
+  if (tables_check->parsed()) return aw::app::RunTablesCheck(*config, std::cout, std::cerr);
 
   auto app = aw::app::App::Open(*config);
   if (!app.ok()) return Fail(app.status().message());
@@ -93,6 +120,10 @@ int main(int argc, char** argv) {
     if (seed->parsed()) {
       aw::services::SeedDemo((*app)->context(), (*app)->users(), (*app)->companies());
       std::cout << "Demo data is in place in " << config->data_dir << std::endl;
+    } else if (import_mongo->parsed() || export_cmd->parsed() || import_cmd->parsed()) {
+      return aw::app::RunMigrateVerb(import_mongo->parsed() ? "import-mongo" : export_cmd->parsed() ? "export" : "import",
+                                     import_mongo->parsed() || import_cmd->parsed() ? migrate_dir : export_dir,
+                                     app->get());
     } else if (tables_create->parsed()) {
       std::cout << "The 11 tables exist in " << config->data_dir << std::endl;
     } else if (user_add->parsed()) {

@@ -10,7 +10,9 @@
 #include "crypto/password.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "http/ws_endpoint.h"
 #include "services/seed.h"
+#include "store/dynamodb/dynamodb_store.h"
 
 namespace aw::app {
 
@@ -72,7 +74,20 @@ int Serve(const Config& config) {
   services.webhook_security = app->webhook_security();
   services.rate_limiter = app->rate_limiter();
   services.audit = app->audit();
+  services.notifications = app->notifications();
+  services.chat = app->chat();
+  services.sla = app->sla();
+  services.oncall = app->oncall();
+  services.escalation = app->escalation();
+  services.analysis = app->analysis();
+  services.runbooks = app->runbooks();
+  services.approvals = app->approvals();
+  services.executions = app->executions();
+  services.aws_credentials = app->aws_credentials();
   services.store_kind = config.store;
+  if (auto* dynamo = dynamic_cast<store::DynamoStore*>(app->store())) {
+    services.store_stats = [dynamo] { return store::dynamodb::StatsJson(dynamo->Stats()); };
+  }
   services.version = kVersion;
   http::RegisterRoutes(router, services);
 
@@ -83,6 +98,10 @@ int Serve(const Config& config) {
   opts.worker_threads = config.worker_threads;
   opts.max_body_bytes = config.max_body_bytes;
   http::Server server(opts, &router);
+  http::WsEndpoint live_updates(app->events(), app->auth());
+  live_updates.Install(server);
+  if (app->mailer() != nullptr) app->mailer()->Start();
+  app->executions()->Start();  // runbook executor: before requests can queue runs
   if (Status s = server.Start(); !s.ok()) {
     std::cerr << "alertwhisperer: cannot listen: " << s.message() << std::endl;
     return 2;
@@ -93,6 +112,8 @@ int Serve(const Config& config) {
     spdlog::info("first start: demo data created. Sign in with admin@alertwhisperer.com / admin123; each "
                  "company's webhook API key is shown by GET /api/companies (as the admin)");
   }
+  app->incident_worker()->Start(std::chrono::seconds(config.worker_interval_seconds));
+  app->approvals()->Start(std::chrono::seconds(config.worker_interval_seconds));  // approval expiry
   std::thread warn_thread;
   if (config.DemoEnabled()) warn_thread = std::thread([&app] { WarnAboutDemoPasswords(app.get()); });
 
@@ -103,7 +124,12 @@ int Serve(const Config& config) {
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  live_updates.CloseAll();  // WebSocket sockets belong to the server's io threads
   server.Stop();
+  app->incident_worker()->Stop();
+  app->approvals()->Stop();
+  app->executions()->Stop();  // runs still polling are recorded as cancelled
+  if (app->mailer() != nullptr) app->mailer()->Stop();
   if (warn_thread.joinable()) warn_thread.join();
   app->kpis()->Flush();
   Status flushed = app->store()->Flush();
@@ -111,6 +137,7 @@ int Serve(const Config& config) {
     spdlog::error("flushing the store failed: {}", flushed.message());
     return 1;
   }
+  if (services.store_stats) spdlog::info("store calls since start: {}", services.store_stats().dump());
   spdlog::info("shutdown complete");
   spdlog::shutdown();
   return 0;

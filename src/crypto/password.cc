@@ -1,9 +1,16 @@
 #include "crypto/password.h"
 
+#include <crypt.h>
 #include <sodium.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "crypto/hash.h"
 
 namespace aw::crypto {
 namespace {
@@ -28,6 +35,35 @@ bool FitsEncoded(std::string_view encoded) {
          encoded.find('\0') == std::string_view::npos;
 }
 
+bool IsBcrypt(std::string_view s) {
+  return StartsWith(s, "$2a$") || StartsWith(s, "$2b$") || StartsWith(s, "$2y$");
+}
+
+// "$2b$NN$" + 53 characters of the bcrypt base64 alphabet.
+bool WellFormedBcrypt(std::string_view s) {
+  if (s.size() != 60 || !IsBcrypt(s) || s[6] != '$') return false;
+  if (s[4] < '0' || s[4] > '3' || s[5] < '0' || s[5] > '9') return false;
+  const int cost = (s[4] - '0') * 10 + (s[5] - '0');
+  if (cost < 4 || cost > 31) return false;
+  for (char c : s.substr(7)) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/')) return false;
+  }
+  return true;
+}
+
+bool VerifyBcrypt(std::string_view password, std::string_view encoded) {
+  if (!WellFormedBcrypt(encoded)) return false;
+  // bcrypt reads a C string: a password with a NUL byte cannot match.
+  if (password.find('\0') != std::string_view::npos) return false;
+  const std::string pw(password);
+  const std::string setting(encoded);
+  auto data = std::make_unique<crypt_data>();  // ~32 KB: not on the stack
+  std::memset(data.get(), 0, sizeof(crypt_data));
+  const char* out = crypt_r(pw.c_str(), setting.c_str(), data.get());
+  if (out == nullptr || out[0] == '*') return false;  // "*0"/"*1": failure tokens
+  return ConstantTimeEquals(std::string_view(out), encoded);
+}
+
 }  // namespace
 
 std::string HashPassword(std::string_view password) {
@@ -43,8 +79,8 @@ std::string HashPassword(std::string_view password) {
 
 bool VerifyPassword(std::string_view password, std::string_view encoded) {
   EnsureSodium();
+  if (IsBcrypt(encoded)) return VerifyBcrypt(password, encoded);
   if (!FitsEncoded(encoded)) return false;
-  // Only the Argon2 schemes; bcrypt ("$2a$", "$2b$", "$2y$") is not supported yet.
   if (!StartsWith(encoded, "$argon2id$") && !StartsWith(encoded, "$argon2i$")) return false;
   char buf[crypto_pwhash_STRBYTES] = {};
   encoded.copy(buf, encoded.size());

@@ -3,16 +3,27 @@
 // The REST API: registers every /api route on a Router. Handlers are thin:
 // parse and validate, call one service method, serialise.
 
+#include <functional>
 #include <string>
 
 #include "http/router.h"
+#include "services/ai/analysis_service.h"
 #include "services/alert_service.h"
+#include "services/approval_service.h"
 #include "services/asset_service.h"
 #include "services/audit_service.h"
 #include "services/auth_service.h"
+#include "services/aws_credentials_service.h"
+#include "services/chat_service.h"
 #include "services/company_service.h"
+#include "services/escalation_service.h"
+#include "services/execution_service.h"
 #include "services/incident_service.h"
 #include "services/kpi_service.h"
+#include "services/notification_service.h"
+#include "services/oncall_service.h"
+#include "services/runbook_service.h"
+#include "services/sla_service.h"
 #include "services/user_service.h"
 #include "services/webhook_guard.h"
 
@@ -29,7 +40,20 @@ struct Services {
   services::WebhookSecurityService* webhook_security = nullptr;
   services::RateLimiter* rate_limiter = nullptr;
   services::AuditService* audit = nullptr;
+  services::NotificationService* notifications = nullptr;
+  services::ChatService* chat = nullptr;
+  services::SlaService* sla = nullptr;                // SLA config/status/report (routes_sla.cc)
+  services::OnCallService* oncall = nullptr;          // on-call schedules (routes_oncall.cc)
+  services::EscalationService* escalation = nullptr;  // escalation policy (routes_sla.cc)
+  services::ai::AnalysisService* analysis = nullptr;  // POST /api/incidents/{id}/analyze
+  services::RunbookService* runbooks = nullptr;             // routes_runbooks.cc
+  services::ApprovalService* approvals = nullptr;           // routes_approvals.cc
+  services::ExecutionService* executions = nullptr;         // routes_executions.cc
+  services::AwsCredentialsService* aws_credentials = nullptr;  // routes_runbooks.cc
   std::string store_kind;  // "sqlite" | "dynamodb", shown by /api/health
+  // Store call counters for GET /api/admin/store-stats (DynamoDB: calls by
+  // operation); empty function: the store keeps none.
+  std::function<nlohmann::json()> store_stats;
   std::string version;
 };
 
@@ -45,8 +69,17 @@ void RegisterIncidentRoutes(Router& router, const Services& s);
 void RegisterAssetRoutes(Router& router, const Services& s);
 void RegisterWebhookConfigRoutes(Router& router, const Services& s);
 void RegisterAuditRoutes(Router& router, const Services& s);
+void RegisterStoreStatsRoutes(Router& router, const Services& s);  // routes_store_stats.cc
 // GET /api/openapi.json, built from the routes added before it: call last.
 void RegisterOpenApiRoute(Router& router, const Services& s);
+void RegisterNotificationRoutes(Router& router, const Services& s);
+void RegisterChatRoutes(Router& router, const Services& s);
+void RegisterSlaRoutes(Router& router, const Services& s);
+void RegisterOnCallRoutes(Router& router, const Services& s);
+void RegisterAnalysisRoutes(Router& router, const Services& s);
+void RegisterRunbookRoutes(Router& router, const Services& s);
+void RegisterApprovalRoutes(Router& router, const Services& s);
+void RegisterExecutionRoutes(Router& router, const Services& s);
 
 // Every company id the caller may see (all of them for MSP admins).
 std::vector<std::string> VisibleCompanyIds(services::CompanyService* companies, const services::Principal& p);

@@ -113,6 +113,15 @@ void RegisterRoutes(Router& router, const Services& s) {
   RegisterAssetRoutes(router, s);
   RegisterWebhookConfigRoutes(router, s);
   RegisterAuditRoutes(router, s);
+  RegisterStoreStatsRoutes(router, s);
+  if (s.notifications != nullptr) RegisterNotificationRoutes(router, s);
+  if (s.chat != nullptr) RegisterChatRoutes(router, s);
+  RegisterSlaRoutes(router, s);
+  RegisterOnCallRoutes(router, s);
+  RegisterAnalysisRoutes(router, s);
+  if (s.runbooks != nullptr) RegisterRunbookRoutes(router, s);
+  if (s.approvals != nullptr) RegisterApprovalRoutes(router, s);
+  if (s.executions != nullptr) RegisterExecutionRoutes(router, s);
   RegisterOpenApiRoute(router, s);  // last: it documents every route above
 }
 

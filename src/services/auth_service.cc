@@ -108,9 +108,27 @@ TokenPair AuthService::Login(const std::string& email, const std::string& passwo
           "too many failed sign-in attempts; this account is locked for a while",
           static_cast<int>(locked_until - now));
   }
-  if (!crypto::VerifyPassword(password, user->value("password_hash", ""))) {
+  const std::string stored_hash = user->value("password_hash", "");
+  if (!crypto::VerifyPassword(password, stored_hash)) {
     RecordFailedLogin(*user);
     ThrowUnauthenticated("invalid_credentials", kInvalidCredentials);
+  }
+  if (crypto::PasswordNeedsRehash(stored_hash)) {
+    // bcrypt (imported from MongoDB) or old Argon2 parameters: replace it now
+    // that the password is known. Conditional, so a concurrent password
+    // change wins; a failure only means it is tried at the next sign-in.
+    store::UpdateRequest rh;
+    rh.table = t::kUsers;
+    rh.key = {user->at("id").get<std::string>(), std::nullopt};
+    rh.condition.Equals("password_hash", stored_hash);
+    rh.Set("password_hash", crypto::HashPassword(password)).Set("updated_at", ctx_->Now());
+    auto r = ctx_->store->UpdateItem(rh);
+    if (r.ok()) {
+      spdlog::info("password hash of user {} upgraded to Argon2id at sign-in", user->at("id").get<std::string>());
+    } else if (!r.status().IsConditionFailed()) {
+      spdlog::warn("could not upgrade the password hash of user {}: {}", user->at("id").get<std::string>(),
+                   r.status().message());
+    }
   }
   if (user->value("failed_logins", 0) != 0 || locked_until != 0) {
     store::UpdateRequest u;

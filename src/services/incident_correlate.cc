@@ -262,16 +262,14 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     inc["priority_score"] = Priority(inc, now_us);
     for (const auto& d : decorators_) d(company_id, inc);
     json loc = {{"company_id", ii::LocatorKey(new_id).pk}, {"id", new_id}, {"owner", company_id}};
-    if (repair) {
-      Status s = ctx_->store->PutItem({t::kIncidents, inc, store::Condition::ItemNotExists("company_id"), true});
-      if (s.IsConditionFailed()) continue;  // repaired concurrently: join it
-      ThrowIfError(s, "incident");
-      ThrowIfError(ctx_->store->PutItem({t::kIncidents, loc, {}, true}), "incident locator");
-    } else {
-      // We own the pointer, so nobody else writes this id: both items go in
-      // one batch (one commit).
-      ThrowIfError(ctx_->store->BatchWriteItem({t::kIncidents, {inc, loc}, {}, true}), "incident");
-    }
+    // Written only if absent, also when we own the pointer: another replica
+    // that read the pointer before this incident existed takes it for a
+    // crash and "repairs" it; whoever writes first wins, the other joins.
+    // (An unconditional write here lost that replica's alert from the count.)
+    Status put = ctx_->store->PutItem({t::kIncidents, inc, store::Condition::ItemNotExists("company_id"), true});
+    if (put.IsConditionFailed()) continue;  // written concurrently: join it
+    ThrowIfError(put, "incident");
+    ThrowIfError(ctx_->store->PutItem({t::kIncidents, loc, {}, true}), "incident locator");
     kpis_->Add(company_id, {{"incidents_total", 1}, {"open_" + severity, 1}});
     // Alerts that waited below the threshold now belong to the incident.
     for (const auto& pid : pending_ids) {

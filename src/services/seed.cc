@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
+#include "services/runbook_service.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -69,8 +70,12 @@ void SeedRunbooks(Context* ctx, const DemoCompany& c) {
                  {"description", r.name}, {"signature", r.sig}, {"risk_level", r.risk},
                  {"auto_approve", r.auto_approve}, {"ssm_document_name", "AWS-RunShellScript"},
                  {"parameters", {{"commands", json::array({r.cmd})}}}, {"timeout_seconds", 600},
-                 {"created_at", ctx->Now()}};
+                 {"created_at", ctx->Now()}, {"version", 1}};
     PutIfMissing(ctx, t::kRunbooks, item, "company_id");
+    // The locator GET/PUT/DELETE /api/runbooks/{id} use (services/runbook_service.h).
+    const std::string id = item["id"];
+    PutIfMissing(ctx, t::kRunbooks, json{{"company_id", RunbookLocatorKey(id).pk}, {"id", id}, {"owner", c.id}},
+                 "company_id");
   }
 }
 

@@ -16,6 +16,9 @@ Helpers on AwServer:
   send_alert(api_key, **fields) -> requests.Response of the webhook
 """
 
+import base64
+import hashlib
+import json
 import os
 import signal
 import socket
@@ -44,6 +47,13 @@ DEMO_ROLES = [
     ("client", "client123", "client"),
 ]
 
+# The store the servers use: AW_TEST_STORE=sqlite (default) or dynamodb, the
+# latter on the DynamoDB API server at AW_TEST_DYNAMODB_ENDPOINT (dynalite;
+# `make test` starts one). Each data directory gets its own table prefix, so
+# servers stay isolated, and a restart on the same directory sees its data.
+AW_TEST_STORE = os.environ.get("AW_TEST_STORE", "sqlite")
+DYNAMODB_ENDPOINT = os.environ.get("AW_TEST_DYNAMODB_ENDPOINT", "")
+
 START_TIMEOUT_S = 20
 STOP_TIMEOUT_S = 10
 
@@ -70,9 +80,38 @@ def free_port():
         return s.getsockname()[1]
 
 
-def server_env(extra=None):
+def on_dynamodb():
+    return AW_TEST_STORE == "dynamodb"
+
+
+def table_prefix(data_dir):
+    """The DynamoDB table prefix of the server on `data_dir`."""
+    digest = hashlib.sha256(os.path.abspath(str(data_dir)).encode()).hexdigest()
+    return f"t{digest[:12]}_"
+
+
+def dynamodb_env(data_dir):
+    """Settings of a server on dynalite; secrets are fixed per data directory
+    (in this mode they must come from configuration)."""
+    digest = hashlib.sha256(("secrets:" + os.path.abspath(str(data_dir))).encode()).digest()
+    return {
+        "AW_STORE": "dynamodb",
+        "DYNAMODB_ENDPOINT": DYNAMODB_ENDPOINT,
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "AKIDTEST",
+        "AWS_SECRET_ACCESS_KEY": "test-secret-key",
+        "DYNAMODB_TABLE_PREFIX": table_prefix(data_dir),
+        "AW_DYNAMODB_CREATE_TABLES": "true",
+        "JWT_SECRET": "jwt-" + digest.hex(),
+        "AW_MASTER_KEY": base64.b64encode(digest).decode(),
+    }
+
+
+def server_env(extra=None, data_dir=None):
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
     env["AW_DEMO"] = "true"
+    if on_dynamodb() and data_dir is not None:
+        env.update(dynamodb_env(data_dir))
     if extra:
         for k, v in extra.items():
             if v is None:
@@ -88,7 +127,7 @@ def run_cli(args, data_dir=None, env=None, stdin_text=None, timeout=60):
     if data_dir is not None:
         cmd += ["--data-dir", str(data_dir)]
     return subprocess.run(cmd, input=stdin_text, capture_output=True, text=True,
-                          env=server_env(env), timeout=timeout,
+                          env=server_env(env, data_dir), timeout=timeout,
                           cwd=str(data_dir) if data_dir else tempfile.gettempdir())
 
 
@@ -132,7 +171,8 @@ class AwServer:
             with open(self._stdout_path, "wb") as out, open(self._stderr_path, "wb") as err:
                 self.proc = subprocess.Popen(
                     [AW_BINARY, "serve", "--port", str(self.port), "--data-dir", self.data_dir],
-                    stdout=out, stderr=err, env=server_env(self.extra_env), cwd=self.data_dir)
+                    stdout=out, stderr=err, env=server_env(self.extra_env, self.data_dir),
+                    cwd=self.data_dir)
             ok, last_error = self._wait_healthy()
             if ok:
                 self._admin_token = None
@@ -182,6 +222,22 @@ class AwServer:
                                   f"\n--- stderr ---\n{self.stderr()}")
         assert code == 0, (f"server did not exit 0 within {STOP_TIMEOUT_S}s after SIGTERM "
                            f"(code {code})\n--- stderr ---\n{self.stderr()}")
+        if on_dynamodb():
+            self.assert_no_scan()
+
+    def store_calls(self):
+        """DynamoDB calls by operation, from the line a stopped server logs."""
+        for text in (self.stderr(), self.stdout()):
+            for line in reversed(text.splitlines()):
+                if "store calls since start: " in line:
+                    return json.loads(line.split("store calls since start: ", 1)[1])["calls"]
+        return None
+
+    def assert_no_scan(self):
+        """No request path scans: checked on every server of the DynamoDB pass."""
+        calls = self.store_calls()
+        assert calls is not None, f"no store call counts logged at shutdown\n{self.stderr()}"
+        assert calls.get("Scan", 0) == 0, f"the server made Scan calls: {calls}"
 
     def stderr(self):
         return _read_tail(self._stderr_path)

@@ -12,13 +12,50 @@ import uuid
 
 import pytest
 
-from aw_harness import ADMIN_EMAIL, ADMIN_PASSWORD, AW_BINARY, AwServer
+from aw_harness import (ADMIN_EMAIL, ADMIN_PASSWORD, AW_BINARY, AW_TEST_STORE, DYNAMODB_ENDPOINT,
+                        AwServer)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _binary_exists():
     if not (os.path.isfile(AW_BINARY) and os.access(AW_BINARY, os.X_OK)):
         pytest.exit(f"AW_BINARY {AW_BINARY} is not an executable file", returncode=2)
+    if AW_TEST_STORE not in ("sqlite", "dynamodb"):
+        pytest.exit(f"AW_TEST_STORE={AW_TEST_STORE!r}: expected sqlite or dynamodb", returncode=2)
+    if AW_TEST_STORE == "dynamodb" and not DYNAMODB_ENDPOINT:
+        pytest.exit("AW_TEST_STORE=dynamodb needs AW_TEST_DYNAMODB_ENDPOINT "
+                    "(eval \"$(tests/dynalite/start.sh)\")", returncode=2)
+
+
+# Tests of one store only, with the reason; they are deselected (not skipped)
+# in the other pass, where what they stand for is covered as named.
+SQLITE_ONLY = {
+    "test_cli.py::test_second_process_on_one_data_dir_is_refused":
+        "one process per SQLite data directory; on DynamoDB several replicas share the tables "
+        "by design (test_replicas.py)",
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "dynamodb_only: runs in the DynamoDB pass only (AW_TEST_STORE=dynamodb)")
+
+
+def pytest_collection_modifyitems(config, items):
+    keep, drop = [], []
+    for item in items:
+        name = item.nodeid.split("/")[-1]
+        if AW_TEST_STORE == "dynamodb":
+            wrong = any(name.startswith(k) for k in SQLITE_ONLY)
+        else:
+            wrong = item.get_closest_marker("dynamodb_only") is not None
+        (drop if wrong else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_report_header(config):
+    return f"store: {AW_TEST_STORE}" + (f" at {DYNAMODB_ENDPOINT}" if AW_TEST_STORE == "dynamodb" else "")
 
 
 @pytest.fixture(scope="module")

@@ -52,12 +52,14 @@ TEST(CryptoPasswordTest, MalformedHashesAreFalse) {
   }
 }
 
-TEST(CryptoPasswordTest, BcryptNotSupportedYet) {
-  // crypt_blowfish test vector: "U*U" under $2a$ cost 5. Unsupported schemes give false for now.
+TEST(CryptoPasswordTest, BcryptVerifiedForImportedUsers) {
+  // crypt_blowfish test vector: "U*U" under $2a$ cost 5 (same result under $2b$ and $2y$).
+  // Verified (users imported from MongoDB), and always due for a rehash to Argon2id.
   const std::string bcrypt = "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW";
-  EXPECT_FALSE(VerifyPassword("U*U", bcrypt));
-  EXPECT_FALSE(VerifyPassword("U*U", "$2b$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"));
-  EXPECT_FALSE(VerifyPassword("U*U", "$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"));
+  EXPECT_TRUE(VerifyPassword("U*U", bcrypt));
+  EXPECT_TRUE(VerifyPassword("U*U", "$2b$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"));
+  EXPECT_TRUE(VerifyPassword("U*U", "$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"));
+  EXPECT_FALSE(VerifyPassword("U*V", bcrypt));
   EXPECT_TRUE(PasswordNeedsRehash(bcrypt));
 }
 

@@ -165,6 +165,34 @@ std::vector<Item> Sorted(std::vector<Item> items) {
   return items;
 }
 
+// For backends whose GSI ties come in their own order: the same items, in
+// the same order of index sort key, every one once (pages may differ).
+void ExpectSameQueryUpToTies(Store& backend, Store& model, QueryRequest q, const std::string& what) {
+  std::vector<Item> got, want;
+  for (auto [store, out] : {std::pair<Store*, std::vector<Item>*>{&backend, &got}, {&model, &want}}) {
+    QueryRequest pq = q;
+    for (int page = 0; page < 1000; ++page) {
+      auto r = store->Query(pq);
+      ASSERT_TRUE(r.ok()) << what << ": " << r.status().ToString();
+      if (pq.limit > 0) {
+        ASSERT_LE(r->items.size(), static_cast<size_t>(pq.limit)) << what;
+      }
+      out->insert(out->end(), r->items.begin(), r->items.end());
+      if (r->next_page_token.empty()) break;
+      pq.page_token = r->next_page_token;
+    }
+  }
+  const TableSpec* spec = model.FindTable(q.table);
+  const IndexSpec* index = spec->FindIndex(q.index);
+  auto index_sk = [&](const std::vector<Item>& v) {
+    std::vector<std::string> out;
+    for (const auto& i : v) out.push_back(index->sk ? i.at(*index->sk).get<std::string>() : "");
+    return out;
+  };
+  ASSERT_EQ(index_sk(got), index_sk(want)) << what;
+  ASSERT_EQ(Sorted(got), Sorted(want)) << what;
+}
+
 TEST_P(StoreConformance, RandomOperationsMatchTheMemoryModel) {
   FakeClock model_clock(clock_.NowMicros());
   MemoryStore model(&model_clock);
@@ -213,6 +241,10 @@ TEST_P(StoreConformance, RandomOperationsMatchTheMemoryModel) {
         QueryRequest q = r.RandomQuery();
         what += " query " + q.index + " " + q.pk + " op " + std::to_string(int(q.sk.op)) + " " + q.sk.value +
                 " limit " + std::to_string(q.limit);
+        if (!q.index.empty() && Lacks(kGsiTieOrder)) {
+          ExpectSameQueryUpToTies(store(), model, q, what);
+          break;
+        }
         ExpectSameQuery(store(), model, q, what);
         break;
       }
@@ -246,6 +278,10 @@ TEST_P(StoreConformance, RandomOperationsMatchTheMemoryModel) {
   EXPECT_GT(failures_expected, 0);  // the sequence does exercise failing updates
   auto got = ScanAll(store(), {.table = kThings});
   auto want = ScanAll(model, {.table = kThings});
+  if (Lacks(kScanKeyOrder)) {
+    got = Sorted(got);
+    want = Sorted(want);
+  }
   EXPECT_EQ(got, want);
   EXPECT_GT(want.size(), 5u);
 }

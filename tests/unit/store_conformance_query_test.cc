@@ -107,6 +107,11 @@ TEST_P(StoreConformance, PageTokensRoundTrip) {
   // The GSI order: rank, then table key.
   auto by_owner = QueryAll(store(), {.table = kThings, .index = "by-owner", .pk = "o"});
   ASSERT_EQ(by_owner.size(), 20u);
+  if (const std::string* why = Lacks(kGsiTieOrder)) {
+    for (size_t i = 1; i < by_owner.size(); ++i) EXPECT_LE(by_owner[i - 1]["rank"], by_owner[i]["rank"]);
+    NoteDifference("order of ties: " + *why);
+    return;
+  }
   EXPECT_EQ(by_owner[0]["rank"], "r0");
   EXPECT_EQ(by_owner[0]["p"], "y");
   EXPECT_EQ(by_owner[0]["s"], "k00");
@@ -194,6 +199,18 @@ TEST_P(StoreConformance, PagesStopAtOneMegabyte) {
 }
 
 TEST_P(StoreConformance, GsiIsSparseAndFollowsUpdates) {
+  if (const std::string* why = Lacks(kNonStringIndexKeys)) {
+    // Such an item is refused, naming the attribute, and nothing is written.
+    for (Item bad : {Thing("a", "3", {{"owner", 7}, {"rank", "1"}}), Thing("a", "4", {{"owner", "o"}, {"rank", 1}}),
+                     Thing("a", "5", {{"owner", ""}, {"rank", "1"}})}) {
+      Status s = store().PutItem({kThings, bad, {}});
+      EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+      EXPECT_THAT(s.message(), ::testing::HasSubstr("by-owner"));
+    }
+    EXPECT_TRUE(QueryAll(store(), {.table = kThings, .pk = "a"}).empty());
+    NoteDifference(*why);
+    return;
+  }
   Put(Thing("a", "1", {{"owner", "o"}, {"rank", "2"}, {"tag", "t"}}));
   Put(Thing("a", "2", {{"owner", "o"}}));                             // no rank: not in by-owner
   Put(Thing("a", "3", {{"owner", 7}, {"rank", "1"}}));                // owner not a string
@@ -234,11 +251,17 @@ TEST_P(StoreConformance, ScanPagesThroughEveryItemInKeyOrder) {
     all.push_back(item);
   }
   auto key = [](const Item& x) { return std::pair(x["p"].get<std::string>(), x["s"].get<std::string>()); };
-  std::sort(all.begin(), all.end(), [&](const Item& a, const Item& b) { return key(a) < key(b); });
-  EXPECT_EQ(ScanAll(store(), {.table = kThings}), all);
+  auto by_key = [&](std::vector<Item> v) {
+    std::sort(v.begin(), v.end(), [&](const Item& a, const Item& b) { return key(a) < key(b); });
+    return v;
+  };
+  all = by_key(all);
+  // Without key order, every item exactly once is what is left to check.
+  auto order = [&](std::vector<Item> v) { return Lacks(kScanKeyOrder) ? by_key(std::move(v)) : v; };
+  EXPECT_EQ(order(ScanAll(store(), {.table = kThings})), all);
   for (int limit : {1, 7}) {
     int pages = 0;
-    EXPECT_EQ(ScanAll(store(), {.table = kThings, .limit = limit}, &pages), all);
+    EXPECT_EQ(order(ScanAll(store(), {.table = kThings, .limit = limit}, &pages)), all);
     EXPECT_LE(pages, static_cast<int>(all.size()) / limit + 1);
   }
   EXPECT_TRUE(ScanAll(store(), {.table = kSingles}).empty());

@@ -50,6 +50,15 @@ TEST_P(StoreConformance, CreateTableAddsAnIndexOverExistingItems) {
   Put(Thing("b", "1", {{"color", "red"}}));
   TableSpec spec = ThingsSpec();
   spec.indexes.push_back({"by-color", "color", "p"});
+  if (const std::string* why = Lacks(kAddIndexLater)) {
+    // The backend says so instead of pretending, and the table is unchanged.
+    Status s = store().CreateTable(spec);
+    EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+    EXPECT_THAT(s.message(), HasSubstr("by-color"));
+    EXPECT_EQ(store().FindTable(kThings)->indexes.size(), 2u);
+    NoteDifference(*why);
+    return;
+  }
   ASSERT_TRUE(store().CreateTable(spec).ok());
   EXPECT_EQ(store().FindTable(kThings)->indexes.size(), 3u);
   QueryRequest q{.table = kThings, .index = "by-color", .pk = "red"};
@@ -278,7 +287,9 @@ TEST_P(StoreConformance, ItemsOver400KBAreRejectedNamingTheLimit) {
   ASSERT_EQ(ItemSize(fits), kMaxItemBytes);
   Put(fits);
   // An update that would grow it past the limit fails and changes nothing.
-  auto r = store().UpdateItem(UpdateRequest{kThings, K("p", "s"), {}, {}}.Set("more", "y"));
+  // (Where the backend measures updates its own way, grow it past that.)
+  std::string more = Lacks(kJsonSizeOnUpdate) ? std::string(20 * 1024, 'y') : "y";
+  auto r = store().UpdateItem(UpdateRequest{kThings, K("p", "s"), {}, {}}.Set("more", more));
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
   EXPECT_THAT(r.status().message(), HasSubstr("400 KB"));
   EXPECT_EQ(Get(K("p", "s")), fits);

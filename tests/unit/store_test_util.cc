@@ -10,6 +10,7 @@
 #include <atomic>
 #include <filesystem>
 
+#include "store/dynamodb/dynamodb_store.h"
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -77,7 +78,39 @@ std::vector<StoreBackend> ConformanceBackends() {
          }
          return WithCleanup(std::move(*store), dir);
        }},
+      DynamoDbBackend(),
   };
+}
+
+StoreBackend DynamoDbBackend() {
+  StoreBackend b;
+  b.name = "DynamoDb";
+  const char* endpoint = getenv("AW_TEST_DYNAMODB_ENDPOINT");
+  if (endpoint == nullptr || *endpoint == '\0') {
+    b.unavailable =
+        "AW_TEST_DYNAMODB_ENDPOINT is not set: the DynamoDB backend needs a DynamoDB API server "
+        "(`make test` starts dynalite; by hand: eval $(tests/dynalite/start.sh))";
+    return b;
+  }
+  std::string ep = endpoint;
+  b.make = [ep](FakeClock* clock) -> std::unique_ptr<Store> {
+    static std::atomic<int> counter{0};
+    DynamoOptions opts;
+    opts.client.endpoint = ep;
+    opts.client.region = "us-east-1";
+    opts.client.credentials = {"AKIDTEST", "test-secret", ""};
+    // Every store gets tables of its own: tests stay independent.
+    opts.table_prefix = "cf" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_";
+    return std::make_unique<DynamoStore>(opts, clock);
+  };
+  b.lacks = {
+      {kGsiTieOrder, "DynamoDB orders items with equal GSI keys its own way (dynalite: by a hash of the table key)"},
+      {kScanKeyOrder, "a DynamoDB Scan walks partitions in hash order"},
+      {kNonStringIndexKeys, "DynamoDB rejects an item whose GSI key attribute is not a non-empty string"},
+      {kAddIndexLater, "dynalite ignores UpdateTable's GlobalSecondaryIndexUpdates"},
+      {kJsonSizeOnUpdate, "DynamoDB measures an updated item's size itself (names + values), not as JSON"},
+  };
+  return b;
 }
 
 std::vector<Item> QueryAll(Store& store, QueryRequest req, int* pages) {

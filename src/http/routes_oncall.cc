@@ -1,0 +1,67 @@
+// On-call schedules and "who is on call now".
+
+#include "base/errors.h"
+#include "http/api.h"
+#include "http/api_util.h"
+#include "http/audit_hook.h"
+#include "http/json_body.h"
+
+namespace aw::http {
+
+using nlohmann::json;
+
+void RegisterOnCallRoutes(Router& router, const Services& s) {
+  if (s.oncall == nullptr) return;
+  auto* auth = s.auth;
+  auto* companies = s.companies;
+  auto* oncall = s.oncall;
+
+  AddRoute(router, s, "GET", "/api/on-call-schedules", [auth, companies, oncall](Request& req) {
+    auto p = RequireUser(req, *auth);
+    auto pp = ReadPageParams(req);
+    std::string cid = req.QueryParam("company_id").value_or("");
+    std::vector<std::string> all;
+    if (cid.empty() && p.IsMspAdmin()) all = VisibleCompanyIds(companies, p);
+    return ListResponse(oncall->List(p, cid, pp.limit, pp.cursor, all));
+  });
+  AddRoute(router, s, "POST", "/api/on-call-schedules", [auth, oncall](Request& req) {
+    auto p = RequireUser(req, *auth);
+    json body = ParseJsonObject(req);
+    if (body.contains("company_id") && body["company_id"].is_string()) {
+      NoteAuditTarget(body["company_id"].get<std::string>(), "");
+    }
+    json created = oncall->Create(p, body);
+    NoteAuditTarget(created.value("company_id", ""), created.value("id", ""));
+    return Response::Json(201, created);
+  });
+  AddRoute(router, s, "PUT", "/api/on-call-schedules/{id}", [auth, companies, oncall](Request& req) {
+    auto p = RequireUser(req, *auth);
+    json body = ParseJsonObject(req);
+    std::vector<std::string> all;
+    if (p.IsMspAdmin()) all = VisibleCompanyIds(companies, p);
+    json updated = oncall->Update(p, req.PathParam("id"), body, all);
+    NoteAuditTarget(updated.value("company_id", ""), req.PathParam("id"));
+    return Response::Json(200, updated);
+  });
+  AddRoute(router, s, "DELETE", "/api/on-call-schedules/{id}", [auth, companies, oncall](Request& req) {
+    auto p = RequireUser(req, *auth);
+    std::vector<std::string> all;
+    if (p.IsMspAdmin()) all = VisibleCompanyIds(companies, p);
+    std::string cid = oncall->Delete(p, req.PathParam("id"), all);
+    NoteAuditTarget(cid, req.PathParam("id"));
+    return Response::NoContent();
+  });
+  AddRoute(router, s, "GET", "/api/on-call/current", [auth, companies, oncall](Request& req) {
+    auto p = RequireUser(req, *auth);
+    std::string cid = req.QueryParam("company_id").value_or("");
+    if (cid.empty()) {
+      if (p.IsMspAdmin() || p.company_ids.size() != 1) ThrowInvalidField("company_id", "query parameter required");
+      cid = p.company_ids.front();
+    }
+    services::RequireSee(p, cid);
+    if (!companies->Find(cid)) ThrowNotFound("company");
+    return Response::Json(200, oncall->CurrentView(p, cid));
+  });
+}
+
+}  // namespace aw::http

@@ -1,0 +1,110 @@
+#pragma once
+
+// Internal to the WebSocket endpoint (ws_endpoint.cc, ws_session.cc).
+// Includes Beast and Asio: never include it anywhere else.
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include "http/ws_endpoint.h"
+#include "services/principal.h"
+
+namespace aw::http {
+
+class WsSession;
+
+// Coalesces wake-ups of the sessions of one io thread: a publisher marks
+// sessions ready and posts at most one handler per io thread, instead of one
+// per session (a post to an idle io_context costs a syscall on the
+// publisher's thread, which is the request path).
+class WakeBatcher : public std::enable_shared_from_this<WakeBatcher> {
+ public:
+  explicit WakeBatcher(boost::asio::any_io_executor ex) : ex_(std::move(ex)) {}
+  void Schedule(std::weak_ptr<WsSession> s);
+
+ private:
+  void Run();
+  boost::asio::any_io_executor ex_;
+  std::mutex mu_;
+  std::vector<std::weak_ptr<WsSession>> ready_;
+  bool scheduled_ = false;
+};
+
+struct WsEndpoint::Impl {
+  services::EventHub* hub = nullptr;
+  services::AuthService* auth = nullptr;
+  WsOptions opts;
+  // Message authentication reads the store: kept off the io threads.
+  boost::asio::thread_pool auth_pool{1};
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  std::unordered_map<WsSession*, std::weak_ptr<WsSession>> live;
+  // One per io thread (keyed by its execution context).
+  std::unordered_map<const void*, std::shared_ptr<WakeBatcher>> batchers;
+
+  std::shared_ptr<WakeBatcher> BatcherFor(const boost::asio::any_io_executor& ex);
+
+  // False when stopping or full (the caller then closes the socket).
+  bool Register(const std::shared_ptr<WsSession>& s);
+  void Unregister(WsSession* s);
+};
+
+class WsSession : public std::enable_shared_from_this<WsSession> {
+ public:
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+
+  WsSession(WsEndpoint::Impl* ep, boost::asio::ip::tcp::socket socket, std::string request_id);
+  ~WsSession();
+
+  // Accepts the upgrade. With a principal the session is live at once;
+  // without, it waits for an auth message.
+  void Run(Request req, std::optional<services::Principal> principal, uint64_t after_id);
+  // Server shutdown: close politely if possible, else hard. Any thread.
+  void Shutdown();
+  // Drains the hub queue and writes. On the session's io thread.
+  void Pump();
+
+ private:
+  void OnAccept(const boost::system::error_code& ec);
+  void Read();
+  void OnRead(const boost::system::error_code& ec, std::size_t n);
+  void HandleText(const std::string& text);
+  void Authenticate(std::string token);
+  void Start(const services::Principal& p);
+  void Send(std::string frame);
+  void CloseWith(boost::beast::websocket::close_code code, const char* reason);
+  void Abort(const char* why);
+
+  WsEndpoint::Impl* ep_;
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  boost::asio::steady_timer timer_;
+  boost::beast::flat_buffer buffer_;
+  Request request_;
+  std::string request_id_;
+  std::string user_id_;
+  uint64_t after_id_ = 0;
+  bool authed_ = false;
+  bool auth_pending_ = false;
+  bool writing_ = false;
+  bool closing_ = false;
+  std::shared_ptr<services::Subscription> sub_;
+  std::deque<std::shared_ptr<const std::string>> out_;
+};
+
+}  // namespace aw::http

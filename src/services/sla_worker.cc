@@ -1,0 +1,111 @@
+#include "services/sla_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include "store/tables.h"
+
+namespace aw::services {
+
+namespace t = store::tables;
+using nlohmann::json;
+
+namespace {
+constexpr const char* kCompaniesDirectory = "companies";
+// "escalated" before "new": an incident the worker escalates in this tick is not read twice.
+constexpr const char* kOpenStatuses[] = {"escalated", "new", "acknowledged", "in_progress"};
+}  // namespace
+
+void IncidentResponseWorker::CheckCompany(const std::string& cid, WorkerTickStats* st) {
+  for (const char* status : kOpenStatuses) {
+    const bool unacknowledged = std::string(status) == "new" || std::string(status) == "escalated";
+    std::string token;
+    do {
+      store::QueryRequest q;
+      q.table = t::kIncidents;
+      q.index = t::kIncidentsByStatusIndex;
+      q.pk = cid;
+      q.sk = {store::SortCondition::Op::kEq, status, ""};
+      q.page_token = token;
+      q.limit = 200;
+      auto r = ctx_->store->Query(q);
+      if (!r.ok()) {
+        spdlog::warn("incident worker: cannot list {} incidents of company {}: {}", status, cid, r.status().message());
+        st->errors++;
+        break;
+      }
+      for (const auto& inc : r->items) {
+        st->incidents++;
+        try {
+          st->sla_notices += sla_->Check(inc);
+          if (unacknowledged) st->escalations += escalation_->Check(inc);
+        } catch (const std::exception& e) {
+          st->errors++;
+          spdlog::warn("incident worker: incident {} of company {}: {}", inc.value("id", ""), cid, e.what());
+        }
+      }
+      token = r->next_page_token;
+    } while (!token.empty());
+  }
+}
+
+WorkerTickStats IncidentResponseWorker::Tick() {
+  WorkerTickStats st;
+  std::string token;
+  do {
+    store::QueryRequest q;
+    q.table = t::kCompanies;
+    q.index = t::kDirectoryIndex;
+    q.pk = kCompaniesDirectory;
+    q.page_token = token;
+    q.limit = 100;
+    auto r = ctx_->store->Query(q);
+    if (!r.ok()) {
+      spdlog::warn("incident worker: cannot list companies: {}", r.status().message());
+      st.errors++;
+      return st;
+    }
+    for (const auto& c : r->items) {
+      const std::string cid = c.value("id", "");
+      if (cid.empty()) continue;
+      st.companies++;
+      CheckCompany(cid, &st);
+    }
+    token = r->next_page_token;
+  } while (!token.empty());
+  if (st.sla_notices > 0 || st.escalations > 0 || st.errors > 0) {
+    spdlog::info("incident worker: {} open incidents in {} companies checked: {} SLA notices, {} escalations, {} errors",
+                 st.incidents, st.companies, st.sla_notices, st.escalations, st.errors);
+  }
+  return st;
+}
+
+void IncidentResponseWorker::Start(std::chrono::milliseconds interval) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = false;
+  }
+  thread_ = std::thread([this, interval] {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      try {
+        Tick();
+      } catch (const std::exception& e) {
+        spdlog::error("incident worker: tick failed: {}", e.what());
+      }
+      lock.lock();
+      cv_.wait_for(lock, interval, [this] { return stop_; });
+    }
+  });
+}
+
+void IncidentResponseWorker::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace aw::services
