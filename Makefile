@@ -18,7 +18,7 @@ build: deps
 	cmake --build build -j $(JOBS)
 
 build-asan: test-deps
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DAW_WERROR=ON -DAW_SANITIZE=ON $(CMAKE_FLAGS) > /dev/null
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DAW_WERROR=ON -DAW_SANITIZE=ON $(CMAKE_FLAGS) > /dev/null
 	cmake --build build-asan -j $(JOBS)
 
 run: build

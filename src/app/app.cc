@@ -123,24 +123,24 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
     if (!st.ok()) return st.status();
     app->store_ = std::move(st).value();
   } else {
-  // One process per SQLite data directory: the store's writer, caches and
-  // in-flight maps assume they are the only writer.
-  if (Status s = app->LockDataDir(); !s.ok()) return s;
-  if (Status s = app->LoadSecrets(); !s.ok()) return s;
+    // One process per SQLite data directory: the store's writer, caches and
+    // in-flight maps assume they are the only writer.
+    if (Status s = app->LockDataDir(); !s.ok()) return s;
+    if (Status s = app->LoadSecrets(); !s.ok()) return s;
 
-  store::SqliteOptions opts;
-  opts.path = app->config_.data_dir + "/alertwhisperer.db";
-  // Benchmarks only: AW_SQLITE_UNSAFE_NO_FSYNC=1 measures the server without
-  // fsync (an acknowledged alert may then be lost on power failure).
-  if (const char* v = std::getenv("AW_SQLITE_UNSAFE_NO_FSYNC"); v != nullptr && std::string(v) == "1") {
-    opts.synchronous_full = false;
-    spdlog::warn("AW_SQLITE_UNSAFE_NO_FSYNC=1: commits are not fsynced; acknowledged alerts may be lost");
+    store::SqliteOptions opts;
+    opts.path = app->config_.data_dir + "/alertwhisperer.db";
+    // Benchmarks only: AW_SQLITE_UNSAFE_NO_FSYNC=1 measures the server without
+    // fsync (an acknowledged alert may then be lost on power failure).
+    if (const char* v = std::getenv("AW_SQLITE_UNSAFE_NO_FSYNC"); v != nullptr && std::string(v) == "1") {
+      opts.synchronous_full = false;
+      spdlog::warn("AW_SQLITE_UNSAFE_NO_FSYNC=1: commits are not fsynced; acknowledged alerts may be lost");
+    }
+    auto st = store::SqliteStore::Open(opts, SystemClock::Default());
+    if (!st.ok()) return Status(st.status().code(), "cannot open the SQLite store " + opts.path + ": " +
+                                                         st.status().message());
+    app->store_ = std::move(st).value();
   }
-  auto st = store::SqliteStore::Open(opts, SystemClock::Default());
-  if (!st.ok()) return Status(st.status().code(), "cannot open the SQLite store " + opts.path + ": " +
-                                                       st.status().message());
-  app->store_ = std::move(st).value();
-  }  // sqlite
   if (Status s = app->CreateTables(); !s.ok()) return s;
 
   auto& ctx = app->ctx_;
@@ -192,6 +192,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
       &ctx, app->configs_.get(), clients::HttpClient::Default(), aws);
   services::ExecutionOptions exec;
   exec.poll_interval = std::chrono::milliseconds(app->config_.runbook_poll_ms);
+  exec.exclusive_store = app->config_.store == "sqlite";  // one process per data directory
   app->executions_ = std::make_unique<services::ExecutionService>(
       &ctx, app->incidents_.get(), app->runbooks_.get(), app->approvals_.get(), app->aws_credentials_.get(),
       app->configs_.get(), app->audit_.get(), clients::HttpClient::Default(), exec);

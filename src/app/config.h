@@ -54,7 +54,7 @@ struct Config {
 
   // Incident-response worker (SLA monitor, escalation): seconds between runs.
   int worker_interval_seconds = 30;
-  // Tests only: shifts the server's clock (needs AW_TEST_MODE=1; refused on dynamodb).
+  // Tests only: shifts the server's clock (needs AW_TEST_MODE=1).
   int64_t test_clock_offset_seconds = 0;
 
   // AI assistant (AW_AI_*, GEMINI_API_KEY, AWS_BEDROCK_REGION, ...; docs/ai.md)

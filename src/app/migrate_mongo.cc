@@ -7,6 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include "app/migrate.h"
+#include "core/correlation.h"
+#include "core/incident_status.h"
+#include "services/incident_items.h"
 #include "store/tables.h"
 
 namespace aw::app::migrate {
@@ -74,6 +77,74 @@ void LinkAlerts(store::Store* store, const json& incident) {
   }
 }
 
+// An imported open incident becomes the correlation target of its key
+// (docs/correlation.md): the pointer item the intake reads, keyed by the
+// company's aggregation key (its correlation config, imported before the
+// incidents, or the default). Written only if the key has no pointer, or its
+// pointer names no open incident newer than this one, with a condition on
+// the pointer's version, so a live intake is never overwritten blindly. The
+// intake's sliding window still applies: an incident whose last alert is
+// older than time_window_minutes takes no alert, the next one opens anew.
+void PointCorrelation(store::Store* store, const json& incident) {
+  const std::string cid = incident.value("company_id", "");
+  const std::string id = incident.value("id", "");
+  if (!core::IsOpenStatus(incident.value("status", ""))) return;
+  core::CorrelationConfig cfg;
+  auto stored = store->GetItem({t::kCompanyConfigs, {cid, "correlation"}});
+  if (stored.ok()) {
+    const json& c = *stored;
+    if (c.contains("aggregation_key") && c["aggregation_key"].is_string()) {
+      cfg.aggregation_key =
+          core::ParseAggregationKey(c["aggregation_key"].get<std::string>()).value_or(cfg.aggregation_key);
+    }
+  }
+  auto str = [&](const char* k) {
+    return incident.contains(k) && incident[k].is_string() ? incident[k].get<std::string>() : std::string();
+  };
+  std::string tool;
+  if (incident.contains("tool_sources") && incident["tool_sources"].is_array() &&
+      !incident["tool_sources"].empty() && incident["tool_sources"][0].is_string()) {
+    tool = incident["tool_sources"][0].get<std::string>();
+  }
+  const std::string key = core::CorrelationKey(cfg.aggregation_key, str("asset_name"), str("signature"), tool);
+  const store::Key pk = services::incident_items::PointerKey(cid, key);
+  const int64_t last_us = incident.value("last_alert_us", int64_t{0});
+  store::Condition cond = store::Condition::ItemNotExists("company_id");
+  int64_t version = 0;
+  auto cur = store->GetItem({t::kIncidents, pk});
+  if (cur.ok()) {
+    const std::string other = cur->value("incident_id", "");
+    if (other == id) return;  // a re-run
+    if (!other.empty()) {
+      auto o = store->GetItem({t::kIncidents, {cid, other}});
+      if (o.ok() && core::IsOpenStatus(o->value("status", "")) && o->value("last_alert_us", int64_t{0}) >= last_us) {
+        spdlog::info("import: incident {} is not the correlation target of its key: open incident {} is newer",
+                     id, other);
+        return;
+      }
+    }
+    version = cur->value("version", int64_t{0});
+    cond = store::Condition();
+    cond.Equals("version", version);
+  } else if (!cur.status().IsNotFound()) {
+    spdlog::warn("import: cannot read the correlation pointer of incident {}: {}", id, cur.status().message());
+    return;
+  }
+  json ptr = {{"company_id", pk.pk},   {"id", *pk.sk},       {"incident_id", id},
+              {"version", version + 1}, {"last_at_us", last_us}};
+  Status s = store->PutItem({t::kIncidents, ptr, cond});
+  if (!s.ok()) {
+    spdlog::warn("import: incident {} was not made the correlation target of its key: {}", id, s.message());
+    return;
+  }
+  store::UpdateRequest u;  // as the intake names it on the incidents it opens
+  u.table = t::kIncidents;
+  u.key = {cid, id};
+  u.condition = store::Condition::ItemExists("company_id");
+  u.Set("correlation_key", core::AggregationKeyName(cfg.aggregation_key)).Set("correlation_ptr", *pk.sk);
+  (void)store->UpdateItem(u);
+}
+
 }  // namespace
 
 Result<Report> ImportMongo(store::Store* store, const MapContext& ctx, const std::string& dir) {
@@ -132,7 +203,10 @@ Result<Report> ImportMongo(store::Store* store, const MapContext& ctx, const std
           fail(why);
           continue;
         }
-        if (c == "incidents") LinkAlerts(store, items->back().item);
+        if (c == "incidents") {
+          LinkAlerts(store, items->back().item);
+          PointCorrelation(store, items->back().item);
+        }
       }
       report.files.push_back(fr);
     }
@@ -143,6 +217,11 @@ Result<Report> ImportMongo(store::Store* store, const MapContext& ctx, const std
     if (entry.is_regular_file() && (ext == ".json" || ext == ".jsonl") && !known.count(name)) {
       report.problems.push_back(name + ": not a known collection, skipped");
     }
+  }
+  if (report.files.empty()) {
+    // A wrong directory must not look like a successful import of nothing.
+    return Status::InvalidArgument("no mongoexport file in " + dir +
+                                   ": expected <collection>.json or .jsonl, e.g. companies.jsonl");
   }
   if (Status s = store->Sync(); !s.ok()) return s;
   return report;

@@ -85,6 +85,11 @@ Result<Report> ImportTables(store::Store* store, const std::string& dir) {
     }
     report.files.push_back(fr);
   }
+  if (report.files.empty()) {
+    // A wrong directory must not look like a successful import of nothing.
+    return Status::InvalidArgument("no table file in " + dir +
+                                   ": expected <Table>.jsonl as written by export, e.g. Companies.jsonl");
+  }
   if (Status s = store->Sync(); !s.ok()) return s;
   return report;
 }

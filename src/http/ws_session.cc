@@ -185,7 +185,9 @@ void WsSession::Start(const services::Principal& p) {
                   {"last_event_id", r.last_id},
                   {"replayed", r.replayed},
                   {"replay_complete", r.replay_complete}}}};
-  out_.push_front(std::make_shared<const std::string>(hello.dump()));
+  // Behind any pong already queued (the front may be mid-write); events
+  // wait in the hub queue until out_ is empty, so this still precedes them.
+  out_.push_back(std::make_shared<const std::string>(hello.dump()));
   std::weak_ptr<WsSession> weak = weak_from_this();
   sub_->SetWake([weak, batcher = ep_->BatcherFor(ws_.get_executor())] { batcher->Schedule(weak); });
 }

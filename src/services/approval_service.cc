@@ -214,7 +214,7 @@ json ApprovalService::LoadForDecision(const Principal& p, const std::string& id,
 }
 
 json ApprovalService::Decide(const Principal& p, const std::string& id, const std::string& to,
-                             const std::string& text) {
+                             const std::string& text, const std::string& execution_id) {
   std::string cid;
   json item = LoadForDecision(p, id, &cid);
   auto risk = core::ParseRiskLevel(item.value("risk_level", "high")).value_or(core::RiskLevel::kHigh);
@@ -244,6 +244,7 @@ json ApprovalService::Decide(const Principal& p, const std::string& id, const st
   const std::string now = FormatIso8601Micros(now_us);
   u.Set("status", to).Set("decided_by", p.user_id).Set("decided_by_email", p.email).Set("decided_at", now);
   u.Set(to == "approved" ? "approval_notes" : "rejection_reason", text);
+  if (to == "approved" && !execution_id.empty()) u.Set("execution_id", execution_id);
   auto r = ctx_->store->UpdateItem(u);
   if (r.status().IsConditionFailed()) {
     auto cur = ctx_->store->GetItem({t::kApprovalRequests, {cid, id}});
@@ -279,8 +280,9 @@ json ApprovalService::Decide(const Principal& p, const std::string& id, const st
   return View(*r);
 }
 
-json ApprovalService::Approve(const Principal& p, const std::string& id, const std::string& notes) {
-  return Decide(p, id, "approved", notes);
+json ApprovalService::Approve(const Principal& p, const std::string& id, const std::string& notes,
+                             const std::string& execution_id) {
+  return Decide(p, id, "approved", notes, execution_id);
 }
 
 json ApprovalService::Reject(const Principal& p, const std::string& id, const std::string& reason) {

@@ -60,7 +60,11 @@ class ApprovalService {
   nlohmann::json Get(const Principal& p, const std::string& id);
   // 403 (role, own request), 404, 409 approval_expired / already_decided.
   // Returns the approved request; the caller starts the execution.
-  nlohmann::json Approve(const Principal& p, const std::string& id, const std::string& notes);
+  // `execution_id` (when given) is reserved for that execution in the same
+  // conditional update, so a crash before the execution is written leaves a
+  // request that crash recovery can start exactly once (ExecutionService::Recover).
+  nlohmann::json Approve(const Principal& p, const std::string& id, const std::string& notes,
+                         const std::string& execution_id = "");
   nlohmann::json Reject(const Principal& p, const std::string& id, const std::string& reason);
   // Records the execution an approval started.
   nlohmann::json LinkExecution(const nlohmann::json& approval, const std::string& execution_id);
@@ -77,7 +81,7 @@ class ApprovalService {
  private:
   nlohmann::json LoadForDecision(const Principal& p, const std::string& id, std::string* company_id);
   nlohmann::json Decide(const Principal& p, const std::string& id, const std::string& to,
-                        const std::string& text);
+                        const std::string& text, const std::string& execution_id = "");
   bool ExpireOne(const std::string& company_id, const std::string& id, const std::string& pointer_sk);
 
   Context* ctx_;

@@ -45,30 +45,47 @@ std::optional<int64_t> Seconds(const json& item, const char* field) {
 core::EscalationPolicy EscalationService::PolicyFor(const std::string& company_id) {
   core::EscalationPolicy p = core::DefaultEscalationPolicy();
   auto stored = configs_->Get(company_id, "escalation_policy");
-  if (!stored) return p;
+  if (!stored || !stored->is_object()) return p;
+  // Values of the wrong type are ignored; the original service's level shape
+  // {after_minutes, notify: [user ids]} (kept by import-mongo) is read too.
   const json& c = *stored;
-  p.enabled = c.value("enabled", true);
-  if (c.contains("levels") && c["levels"].is_array()) {
-    p.levels.clear();
+  auto int_of = [](const json& o, const char* k, int fallback) {
+    return o.is_object() && o.contains(k) && o[k].is_number_integer() ? o[k].get<int>() : fallback;
+  };
+  if (c.contains("enabled") && c["enabled"].is_boolean()) p.enabled = c["enabled"].get<bool>();
+  if (c.contains("levels") && c["levels"].is_array() && !c["levels"].empty()) {
+    std::vector<core::EscalationLevel> levels;
+    int prev = 0;
     for (const auto& l : c["levels"]) {
+      if (!l.is_object()) continue;
       core::EscalationLevel lv;
-      lv.level = static_cast<int>(p.levels.size()) + 1;
-      lv.delay_minutes = l.value("delay_minutes", 0);
-      lv.target = core::ParseEscalationTarget(l.value("target", "on_call")).value_or(core::EscalationTarget::kOnCall);
-      lv.user_ids = l.value("user_ids", std::vector<std::string>{});
-      p.levels.push_back(std::move(lv));
+      lv.level = static_cast<int>(levels.size()) + 1;
+      lv.delay_minutes = std::max(prev, int_of(l, "delay_minutes", int_of(l, "after_minutes", prev)));
+      prev = lv.delay_minutes;
+      const json& ids = l.contains("user_ids") ? l["user_ids"] : l.contains("notify") ? l["notify"] : json();
+      if (ids.is_array()) {
+        for (const auto& u : ids) {
+          if (u.is_string()) lv.user_ids.push_back(u.get<std::string>());
+        }
+      }
+      auto target = l.contains("target") && l["target"].is_string()
+                        ? core::ParseEscalationTarget(l["target"].get<std::string>())
+                        : std::nullopt;
+      lv.target = target.value_or(lv.user_ids.empty() ? core::EscalationTarget::kOnCall : core::EscalationTarget::kUsers);
+      levels.push_back(std::move(lv));
     }
+    if (!levels.empty()) p.levels = std::move(levels);
   }
   if (c.contains("triggers") && c["triggers"].is_object()) {
     const json& tr = c["triggers"];
-    p.triggers.unacknowledged_minutes = tr.value("unacknowledged_minutes", p.triggers.unacknowledged_minutes);
+    p.triggers.unacknowledged_minutes = int_of(tr, "unacknowledged_minutes", p.triggers.unacknowledged_minutes);
     if (tr.contains("priority_threshold") && tr["priority_threshold"].is_number_integer()) {
       p.triggers.priority_threshold = tr["priority_threshold"].get<int>();
     } else {
       p.triggers.priority_threshold.reset();
     }
-    p.triggers.sla_warning = tr.value("sla_warning", p.triggers.sla_warning);
-    p.triggers.sla_breach = tr.value("sla_breach", p.triggers.sla_breach);
+    if (tr.contains("sla_warning") && tr["sla_warning"].is_boolean()) p.triggers.sla_warning = tr["sla_warning"].get<bool>();
+    if (tr.contains("sla_breach") && tr["sla_breach"].is_boolean()) p.triggers.sla_breach = tr["sla_breach"].get<bool>();
   }
   return p;
 }

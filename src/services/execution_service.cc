@@ -42,7 +42,7 @@ json ExecutionService::View(const json& item) {
   json out = item;
   out["id"] = item.value("execution_id", "");
   out["company_id"] = item.value("owner", "");
-  for (const char* k : {"owner", "execution_id", "started_us", "ttl"}) out.erase(k);
+  for (const char* k : {"owner", "execution_id", "started_us", "heartbeat_us", "ttl"}) out.erase(k);
   return out;
 }
 
@@ -66,44 +66,75 @@ ExecuteResult ExecutionService::Execute(const Principal& p, const std::string& i
     json req = approvals_->Create(p, incident, *rb, target, gate);
     return {202, {{"action", "approval_requested"}, {"reason", gate.reason}, {"approval_request", req}}};
   }
-  json exec = StartExecution(p, incident, *rb, target, nullptr);
+  json exec = *StartExecution(p, incident, *rb, target, nullptr);
   return {202, {{"action", "executing"}, {"reason", gate.reason}, {"execution", exec}}};
 }
 
 json ExecutionService::ApproveAndRun(const Principal& p, const std::string& approval_id,
                                      const std::string& notes) {
-  json approval = approvals_->Approve(p, approval_id, notes);
-  const std::string cid = approval.value("company_id", "");
+  // The execution id is reserved in the approving update itself: a crash
+  // from here on leaves a request that Recover() starts exactly once.
+  json approval = approvals_->Approve(p, approval_id, notes, NewId(ctx_->clock->NowMicros()));
   json out = {{"approval_request", approval}, {"execution", nullptr}};
+  std::string why;
+  std::optional<json> exec = StartApproved(approval, &why);
+  if (!exec) {
+    out["error"] = why;
+    out["approval_request"] = MarkNotStarted(approval, why);
+    return out;
+  }
+  out["execution"] = *exec;
+  return out;
+}
+
+std::optional<json> ExecutionService::StartApproved(const json& approval, std::string* why) {
+  const std::string cid = approval.value("company_id", "");
   json incident;
   try {
     incident = incidents_->Get(SystemPrincipal(), approval.value("incident_id", ""));
   } catch (const ApiError&) {
-    out["error"] = "the incident no longer exists; nothing was run";
-    return out;
+    *why = "the incident no longer exists; nothing was run";
+    return std::nullopt;
   }
   auto rb = runbooks_->Find(cid, approval.value("runbook_id", ""));
   if (!rb) {
-    out["error"] = "the runbook was deleted after the request; nothing was run";
-    return out;
+    *why = "the runbook was deleted after the request; nothing was run";
+    return std::nullopt;
   }
   Principal requester;
   requester.user_id = approval.value("requested_by", "");
   requester.email = approval.value("requested_by_email", "");
   ParseRole(approval.value("requested_by_role", "technician"), &requester.role);
   json targets = approval.value("targets", json::object());
-  json exec = StartExecution(requester, incident, *rb, TargetOf(targets), approval);
-  out["approval_request"] = approvals_->LinkExecution(approval, exec.value("id", ""));
-  out["execution"] = exec;
-  return out;
+  const json& reserved = approval.contains("execution_id") ? approval["execution_id"] : json();
+  auto exec = StartExecution(requester, incident, *rb, TargetOf(targets), approval,
+                             reserved.is_string() ? reserved.get<std::string>() : "");
+  if (!exec) *why = "already started";
+  return exec;
 }
 
-json ExecutionService::StartExecution(const Principal& starter, const json& incident, const json& runbook,
-                                      const RunbookTarget& target, const json& approval) {
+json ExecutionService::MarkNotStarted(const json& approval, const std::string& why) {
+  store::UpdateRequest u;
+  u.table = t::kApprovalRequests;
+  u.key = {approval.value("company_id", ""), approval.value("id", "")};
+  u.condition = store::Condition::ItemExists("company_id");
+  u.Set("execution_error", why).Set("execution_id", nullptr);  // no execution behind the reserved id
+  auto r = ctx_->store->UpdateItem(u);
+  if (!r.ok()) {
+    spdlog::warn("approval {}: recording that no execution started failed: {}", approval.value("id", ""),
+                 r.status().message());
+    return approval;
+  }
+  return ApprovalService::View(*r);
+}
+
+std::optional<json> ExecutionService::StartExecution(const Principal& starter, const json& incident,
+                                                     const json& runbook, const RunbookTarget& target,
+                                                     const json& approval, const std::string& reserved_id) {
   const std::string cid = incident.value("company_id", "");
   const std::string incident_id = incident.value("id", "");
   const int64_t now_us = ctx_->clock->NowMicros();
-  const std::string exec_id = NewId(now_us);
+  const std::string exec_id = reserved_id.empty() ? NewId(now_us) : reserved_id;
   const std::string now = FormatIso8601Micros(now_us);
   json item = {
       {"company_id", ExecPartition(cid)},
@@ -116,6 +147,7 @@ json ExecutionService::StartExecution(const Principal& starter, const json& inci
       {"risk_level", runbook.value("risk_level", "")},
       {"ssm_document_name", runbook.value("ssm_document_name", "AWS-RunShellScript")},
       {"targets", target.ToJson()},
+      {"timeout_seconds", runbook.value("timeout_seconds", int64_t{600})},
       {"status", "pending"},
       {"started_by", starter.user_id},
       {"started_by_email", starter.email},
@@ -138,9 +170,9 @@ json ExecutionService::StartExecution(const Principal& starter, const json& inci
                                      {},
                                      true}),
                "execution locator");
-  ThrowIfError(
-      ctx_->store->PutItem({t::kApprovalRequests, item, store::Condition::ItemNotExists("company_id")}),
-      "execution");
+  Status put = ctx_->store->PutItem({t::kApprovalRequests, item, store::Condition::ItemNotExists("company_id")});
+  if (put.IsConditionFailed() && !reserved_id.empty()) return std::nullopt;  // started by someone else
+  ThrowIfError(put, "execution");
   // pending -> running as it is handed to the executor.
   store::UpdateRequest u;
   u.table = t::kApprovalRequests;
@@ -272,18 +304,23 @@ void ExecutionService::Start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!workers_.empty()) return;
   stopping_ = false;
+  start_us_ = ctx_->clock->NowMicros();
   for (int i = 0; i < options_.worker_threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  recovery_ = std::thread([this] { RecoveryLoop(); });
 }
 
 void ExecutionService::Stop() {
   std::vector<std::thread> workers;
+  std::thread recovery;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
     workers.swap(workers_);
+    recovery.swap(recovery_);
   }
   cv_.notify_all();
   stop_cv_.notify_all();
+  if (recovery.joinable()) recovery.join();
   for (auto& w : workers) w.join();
 }
 

@@ -46,6 +46,20 @@ struct ExecutionOptions {
   std::chrono::milliseconds poll_interval{2000};  // GetCommandInvocation polling
   size_t max_output_bytes = 24 * 1024;            // output kept per execution, all instances together
   int64_t grace_seconds = 60;                     // local deadline = timeout_seconds + grace
+  // Crash recovery (execution_service_recover.cc). A polling run writes
+  // heartbeat_us every `heartbeat_interval`; a pending/running record whose
+  // last sign of life is older than `orphan_after` belongs to no live process.
+  std::chrono::seconds heartbeat_interval{30};
+  std::chrono::seconds orphan_after{120};
+  // Sweeps after the one at Start(); 0 = only at start-up.
+  std::chrono::seconds recovery_interval{300};
+  // An approved request whose execution never started is started only within
+  // this time of its approval (later, a remediation is no longer wanted
+  // unseen: it is marked with execution_error instead).
+  std::chrono::seconds approval_start_window{900};
+  // The store is used by this process alone (SQLite holds a lock on the data
+  // directory): at Start() every pending/running record is orphaned at once.
+  bool exclusive_store = false;
 };
 
 struct ExecuteResult {
@@ -82,8 +96,22 @@ class ExecutionService {
   // IncidentService listener: enqueues the auto-execution check for incident_created.
   void OnIncidentEvent(const std::string& type, const nlohmann::json& incident);
 
+  // Start() also starts the recovery thread: one Recover(true) at once,
+  // then Recover(false) every recovery_interval.
   void Start();
   void Stop();
+  // Finds, without a Scan (companies through the directory-index, then one
+  // Query per company of its executions and of its approval requests), runs
+  // left unfinished by a crash and approved requests without an execution,
+  // and resolves them: a record with an SSM command id is polled again to
+  // its end (or timed_out past its deadline); a pending one is run; a running
+  // one without a command id is marked failed (whether SSM got the command is
+  // unknown); an approved request gets its execution started under the
+  // execution id the approval reserved. Each is claimed first with a
+  // conditional write, so of two replicas only one takes it. `at_start`:
+  // with exclusive_store, every unfinished record counts as orphaned. Returns
+  // how many were taken over. Never throws (logs).
+  int Recover(bool at_start);
   // Tests: waits until no run is queued or running (false on timeout).
   bool WaitIdle(std::chrono::milliseconds timeout);
 
@@ -99,12 +127,27 @@ class ExecutionService {
   };
 
   // Writes the record (running) and queues the run. Audited as runbook_executed.
-  nlohmann::json StartExecution(const Principal& starter, const nlohmann::json& incident,
-                                const nlohmann::json& runbook, const RunbookTarget& target,
-                                const nlohmann::json& approval);
+  // `exec_id`: "" = a new id; else the id reserved by the approval, and the
+  // record is written only if absent (nullopt returned when it already was:
+  // someone else started it).
+  std::optional<nlohmann::json> StartExecution(const Principal& starter, const nlohmann::json& incident,
+                                               const nlohmann::json& runbook, const RunbookTarget& target,
+                                               const nlohmann::json& approval, const std::string& exec_id = "");
+  // Starts the execution of an approved request (its reserved id); nullopt
+  // with *why when the incident or runbook is gone or it already started.
+  std::optional<nlohmann::json> StartApproved(const nlohmann::json& approval, std::string* why);
+  // Notes execution_error on a request whose execution will not start.
+  nlohmann::json MarkNotStarted(const nlohmann::json& approval, const std::string& why);
   void Enqueue(std::function<void()> fn);
   void WorkerLoop();
   void Run(const Job& job);  // execution_service_run.cc
+  // Polls an SSM command already sent (a run, or a recovered one) to its end.
+  void Poll(const Job& job, const std::string& command_id, int64_t started_us);
+  // Recovery (execution_service_recover.cc).
+  int RecoverExecutions(const std::string& company_id, bool at_start);
+  int RecoverApprovals(const std::string& company_id);
+  bool Orphaned(const nlohmann::json& record, bool at_start) const;
+  void RecoveryLoop();
   void Finish(const Job& job, const std::string& status, const nlohmann::json& results,
               const std::string& command_id, const std::string& error, int64_t started_us);
   bool WaitOrStop(std::chrono::milliseconds d);  // false when stopping
@@ -131,6 +174,8 @@ class ExecutionService {
   int active_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
+  std::thread recovery_;
+  int64_t start_us_ = 0;  // when Start() ran (recovery at start-up)
 };
 
 }  // namespace aw::services

@@ -150,7 +150,7 @@ void ExecutionService::AutoExecute(const json& incident) {
       auto gate = core::GateExecution(core::Actor::kSystem, risk, rb.value("auto_approve", false));
       RunbookTarget target = TargetOf(rb);
       if (gate.gate != core::Gate::kRunNow || target.empty()) continue;
-      json exec = StartExecution(SystemPrincipal(), incident, rb, target, nullptr);
+      json exec = *StartExecution(SystemPrincipal(), incident, rb, target, nullptr);
       spdlog::info("incident {} of company {}: runbook {} started automatically (execution {})", incident_id,
                    cid, rb.value("id", ""), exec.value("id", ""));
       return;

@@ -106,11 +106,24 @@ void ExecutionService::Run(const Job& job) {
     u.table = t::kApprovalRequests;
     u.key = {job.company_id + "#exec", job.incident_id + "#" + job.execution_id};
     u.condition.Equals("status", "running");
-    u.Set("command_id", *command_id);
+    u.Set("command_id", *command_id).Set("heartbeat_us", ctx_->clock->NowMicros());
     (void)ctx_->store->UpdateItem(u);
   }
+  Poll(job, *command_id, started_us);
+}
 
-  const int64_t deadline_us = started_us + (cmd.timeout_seconds + options_.grace_seconds) * 1'000'000;
+void ExecutionService::Poll(const Job& job, const std::string& command_id_in, int64_t started_us) {
+  const std::optional<std::string> command_id = command_id_in;
+  auto aws = aws_->Resolve(job.company_id);
+  if (!aws.ok()) {
+    Finish(job, "failed", json::array(), *command_id, "AWS credentials: " + aws.status().message(), started_us);
+    return;
+  }
+  clients::SsmClient ssm(http_, aws->ssm, aws->credentials, ctx_->clock);
+  const int64_t timeout_seconds = job.runbook.value("timeout_seconds", int64_t{600});
+  const int64_t deadline_us = started_us + (timeout_seconds + options_.grace_seconds) * 1'000'000;
+  const int64_t heartbeat_every_us = int64_t{options_.heartbeat_interval.count()} * 1'000'000;
+  int64_t last_heartbeat_us = ctx_->clock->NowMicros();
   std::vector<std::string> instances = job.target.instance_ids;
   std::map<std::string, clients::SsmInvocation> state;
   std::string error;
@@ -150,6 +163,16 @@ void ExecutionService::Run(const Job& job) {
       if (!clients::IsTerminalSsmStatus(inv.status)) all_done = false;
     }
     if (all_done) break;
+    if (const int64_t now_us = ctx_->clock->NowMicros(); now_us - last_heartbeat_us >= heartbeat_every_us) {
+      // A sign of life, so that crash recovery elsewhere leaves this run alone.
+      store::UpdateRequest u;
+      u.table = t::kApprovalRequests;
+      u.key = {job.company_id + "#exec", job.incident_id + "#" + job.execution_id};
+      u.condition.Equals("status", "running");
+      u.Set("heartbeat_us", now_us);
+      (void)ctx_->store->UpdateItem(u);
+      last_heartbeat_us = now_us;
+    }
     if (ctx_->clock->NowMicros() >= deadline_us) {
       timed_out = true;
       error = "no final status from SSM within timeout_seconds + " + std::to_string(options_.grace_seconds) +

@@ -2,6 +2,7 @@
 
 #include "services/sla_service.h"
 
+#include <algorithm>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -46,26 +47,55 @@ json MinutesObject(const core::SlaPolicy& p, bool response) {
 core::SlaPolicy SlaService::PolicyFor(const std::string& company_id) {
   core::SlaPolicy p = core::DefaultSlaPolicy();
   auto stored = configs_->Get(company_id, "sla");
-  if (!stored) return p;
+  if (!stored || !stored->is_object()) return p;
+  // Values of the wrong type are ignored (defaults stay), so an item written by
+  // another tool never breaks the SLA clock. The original service's names
+  // (response_time_minutes, resolution_time_minutes, business_hours_only; the
+  // shape `alertwhisperer import-mongo` keeps) are read too.
   const json& c = *stored;
-  p.enabled = c.value("enabled", true);
+  auto int_at = [](const json& o, const char* k, int* out, int lo, int hi) {
+    if (o.is_object() && o.contains(k) && o[k].is_number_integer()) {
+      int64_t v = o[k].get<int64_t>();
+      if (v >= lo && v <= hi) *out = static_cast<int>(v);
+    }
+  };
+  auto group = [&c](const char* name, const char* legacy) -> const json& {
+    static const json empty = json::object();
+    if (c.contains(name) && c[name].is_object()) return c[name];
+    if (c.contains(legacy) && c[legacy].is_object()) return c[legacy];
+    return empty;
+  };
+  if (c.contains("enabled") && c["enabled"].is_boolean()) p.enabled = c["enabled"].get<bool>();
+  const json& resp = group("response_minutes", "response_time_minutes");
+  const json& resol = group("resolution_minutes", "resolution_time_minutes");
   for (const char* s : kSeverities) {
     auto& t = p.targets[static_cast<size_t>(Sev(s))];
-    if (c.contains("response_minutes") && c["response_minutes"].contains(s)) t.response_minutes = c["response_minutes"][s].get<int>();
-    if (c.contains("resolution_minutes") && c["resolution_minutes"].contains(s)) t.resolution_minutes = c["resolution_minutes"][s].get<int>();
+    int_at(resp, s, &t.response_minutes, 1, kMaxMinutes);
+    int_at(resol, s, &t.resolution_minutes, 1, kMaxMinutes);
   }
-  p.warning_minutes = c.value("warning_minutes", p.warning_minutes);
+  int_at(c, "warning_minutes", &p.warning_minutes, 0, 10080);
+  if (c.contains("business_hours_only") && c["business_hours_only"].is_boolean()) {
+    p.business_hours = c["business_hours_only"].get<bool>();
+  }
   if (c.contains("business_hours") && c["business_hours"].is_object()) {
     const json& b = c["business_hours"];
-    p.business_hours = b.value("enabled", false);
-    p.timezone = b.value("timezone", "UTC");
-    p.start_minute = core::ParseHhMm(b.value("start", "09:00")).value_or(p.start_minute);
-    p.end_minute = core::ParseHhMm(b.value("end", "17:00"), true).value_or(p.end_minute);
-    if (b.contains("days") && b["days"].is_array()) {
-      p.days.fill(false);
-      for (const auto& d : b["days"]) p.days[d.get<size_t>() % 7] = true;
+    if (b.contains("enabled") && b["enabled"].is_boolean()) p.business_hours = b["enabled"].get<bool>();
+    if (b.contains("timezone") && b["timezone"].is_string()) p.timezone = b["timezone"].get<std::string>();
+    if (b.contains("start") && b["start"].is_string()) {
+      p.start_minute = core::ParseHhMm(b["start"].get<std::string>()).value_or(p.start_minute);
+    }
+    if (b.contains("end") && b["end"].is_string()) {
+      p.end_minute = core::ParseHhMm(b["end"].get<std::string>(), true).value_or(p.end_minute);
+    }
+    if (b.contains("days") && b["days"].is_array() && !b["days"].empty()) {
+      std::array<bool, 7> days{};
+      for (const auto& d : b["days"]) {
+        if (d.is_number_integer() && d.get<int64_t>() >= 0 && d.get<int64_t>() <= 6) days[d.get<size_t>()] = true;
+      }
+      if (std::any_of(days.begin(), days.end(), [](bool x) { return x; })) p.days = days;
     }
   }
+  if (p.end_minute <= p.start_minute) p.business_hours = false;
   return p;
 }
 
@@ -320,7 +350,13 @@ bool SlaService::Fire(const json& inc, const char* mark, const char* kind, const
   json data = {{"incident_id", id}, {"kind", kind}, {"due", due}, {"minutes_left", seconds_left / 60},
                {"severity", inc.value("severity", "low")}, {"title", title}};
   n.data = data;
-  ctx_->notifier->Notify(n);
+  if (n.user_ids.empty()) {
+    spdlog::warn("SLA monitor: {} for incident {} of company {} has nobody to notify: no assignee, nobody on "
+                 "call, no technicians",
+                 event_type, id, cid);
+  } else {
+    ctx_->notifier->Notify(n);
+  }
   ctx_->events->Publish(Event{event_type, cid, data, ""});
   spdlog::info("SLA monitor: {} ({}) for incident {} of company {}, due {}", event_type, kind, id, cid, due);
   return true;

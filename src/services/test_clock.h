@@ -3,8 +3,8 @@
 // A clock running `offset` ahead of (or behind) the system clock. Used only
 // for black-box tests of timed behaviour (SLA breaches, escalation) across a
 // restart: `AW_TEST_CLOCK_OFFSET_SECONDS` is honoured only together with
-// `AW_TEST_MODE=1`, never with AW_STORE=dynamodb, and `serve` logs a warning
-// at every start while it is set (see app/config.cc, docs/incident-response.md).
+// `AW_TEST_MODE=1`, and `serve` logs a warning at every start while it is set
+// (see app/config.cc, docs/incident-response.md).
 // Thread-safe.
 
 #include <chrono>

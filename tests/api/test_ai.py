@@ -307,3 +307,25 @@ def test_bad_ai_settings_stop_start_up(tmp_path):
     r = run_cli(["tables", "create"], data_dir=tmp_path, env={"AW_AI_PROVIDER": "gemini"})
     assert r.returncode != 0
     assert "GEMINI_API_KEY" in r.stderr
+
+
+def test_openai_wrong_key_falls_back_without_quoting_the_key(tmp_path_factory):
+    """The provider echoes the key it refused; the fallback reason users see (and the log) must not."""
+    standin = OpenAiStandIn()
+    wrong = "sk-wrong-" + uuid.uuid4().hex
+    srv = _start(tmp_path_factory, {"AW_AI_PROVIDER": "openai", "AW_OPENAI_BASE_URL": standin.url + "/v1",
+                                    "AW_OPENAI_API_KEY": wrong, "AW_AI_TIMEOUT_MS": str(TIMEOUT_MS)})
+    try:
+        inc = disk_incident(srv)
+        r = analyze(as_demo(srv, ACME, "tech"), inc["id"])
+        assert r.status_code == 200, r.text
+        a = r.json()
+        assert a["fallback"] is True and a["provider"] == "builtin", a
+        assert "HTTP 401" in a["fallback_reason"] and "credentials" in a["fallback_reason"], a
+        assert wrong not in r.text
+        assert wrong not in srv.admin().get(f"/api/incidents/{inc['id']}").text
+        assert len(standin.requests) == 1
+    finally:
+        standin.close()
+        srv.stop_and_check()
+    assert wrong not in srv.stderr() + srv.stdout()

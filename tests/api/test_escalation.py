@@ -14,14 +14,16 @@ def policy_path(cid):
     return f"/api/companies/{cid}/escalation-policy"
 
 
-def staffed_company(server):
+def staffed_company(server, with_login=False):
     """A company with an on-call technician (around the clock) and a company admin."""
     cid, key = new_company(server)
-    tech, _, _ = server.create_user(role="technician", company_ids=[cid])
+    tech, tech_email, tech_pw = server.create_user(role="technician", company_ids=[cid])
     cadmin, _, _ = server.create_user(role="company_admin", company_ids=[cid])
     r = server.admin().post("/api/on-call-schedules", json={
         "company_id": cid, "user_id": tech["id"], "type": "daily", "start_time": "00:00", "end_time": "24:00"})
     assert r.status_code == 201, r.text
+    if with_login:
+        return cid, key, tech["id"], cadmin["id"], server.as_user(tech_email, tech_pw)
     return cid, key, tech["id"], cadmin["id"]
 
 
@@ -111,7 +113,7 @@ def test_roles_and_tenant_isolation(server):
 
 def test_worker_escalates_each_level_once(server_factory):
     srv = server_factory.start(env=FAST)
-    cid, key, tech, cadmin = staffed_company(srv)
+    cid, key, tech, cadmin, tech_session = staffed_company(srv, with_login=True)
     admin = srv.admin()
     msp = user_id(srv, admin)
     # Every level at once, triggered by priority (any incident qualifies).
@@ -135,6 +137,11 @@ def test_worker_escalates_each_level_once(server_factory):
     assert len(logs) == 3 and {l["user_email"] for l in logs} == {"system"}
     assert sorted(l["details"]["level"] for l in logs) == [1, 2, 3]
     assert {l["resource_id"] for l in logs} == {inc_id}
+    # The on-call technician was notified (one notification for this incident's level 1).
+    notes = wait_for(lambda: [n for n in tech_session.get("/api/notifications").json()
+                              if n.get("type") == "escalation" and n.get("incident_id") == inc_id],
+                     what="the escalation notification")
+    assert len(notes) == 1
     # Another company's incidents are not touched by this company's policy.
     ts = send(srv, srv.api_key_for(TECHSTART), severity="low")["incident_id"]
     time.sleep(1.5)
@@ -146,6 +153,10 @@ def test_time_driven_escalation_across_a_restart(server_factory):
     first = server_factory.start(env=FAST)
     cid, key, tech, cadmin = staffed_company(first)
     admin = first.admin()
+    # Only the unacknowledged trigger: the critical incident's immediate SLA warning must not
+    # escalate it in the instant before it is acknowledged.
+    r = admin.put(policy_path(cid), json={"triggers": {"sla_warning": False, "sla_breach": False}})
+    assert r.status_code == 200, r.text
     waiting = send(first, key, severity="medium")["incident_id"]
     acked = send(first, key, severity="medium")["incident_id"]
     breaching = send(first, key, severity="critical")["incident_id"]

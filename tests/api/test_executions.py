@@ -418,3 +418,18 @@ def test_shutdown_while_polling_records_cancelled(server_factory, standin):
     got = again.admin().get(f"/api/executions/{ex['id']}").json()
     assert got["status"] == "cancelled", got
     assert got["command_id"] in got["error"]
+
+
+def test_decide_uses_the_ai_assistants_suggestion(server, users):
+    sig = f"disk_space_low_{uuid.uuid4().hex[:6]}"
+    rb = create_runbook(users[ACME, "company"], ACME, signature=sig)
+    inc = new_incident(server, ACME, signature=sig)
+    tech = users[ACME, "tech"]
+    r = tech.post(f"/api/incidents/{inc['id']}/analyze")
+    assert r.status_code == 200, r.text
+    suggested = (r.json().get("suggested_runbook") or {}).get("id")
+    d = tech.post(f"/api/incidents/{inc['id']}/decide").json()
+    assert d["decision"] == "run_runbook" and d["runbook"]["id"] == rb["id"]
+    assert d["can_run_now"] is True and d["needs_approval"] is False
+    assert suggested == rb["id"]  # the built-in analyser matches runbooks by signature
+    assert any("AI assistant" in x for x in d["reasons"]), d["reasons"]

@@ -172,3 +172,69 @@ def test_export_import_round_trip(tmp_path, server_factory):
 def test_import_mongo_needs_a_directory(tmp_path):
     r = run_cli(["import-mongo", str(tmp_path / "nope")], data_dir=tmp_path, env=ENV)
     assert r.returncode == 2 and "does not exist" in r.stderr
+
+
+def test_imported_open_incident_takes_new_alerts_of_its_key(tmp_path, server_factory):
+    """An imported open incident is the correlation target of its key: a new alert joins it.
+    A closed one is not, and an open one whose last alert is older than the window is not either."""
+    import datetime
+    src = tmp_path / "mongo"
+    src.mkdir()
+    for name in ("companies.jsonl", "users.jsonl", "correlation_configs.jsonl"):
+        with open(os.path.join(FIXTURE, name)) as f, open(src / name, "w") as out:
+            out.write(f.read())
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    docs = [
+        {"id": "imp-open", "company_id": "legacy-co", "status": "in_progress", "severity": "low",
+         "signature": "disk_space_low", "asset_name": "imp-web-01", "alert_ids": ["x-1"], "alert_count": 1,
+         "tool_sources": ["Zabbix"], "created_at": {"$date": now}, "updated_at": {"$date": now}},
+        {"id": "imp-closed", "company_id": "legacy-co", "status": "resolved", "severity": "low",
+         "signature": "disk_space_low", "asset_name": "imp-web-02", "alert_ids": ["x-2"],
+         "created_at": {"$date": now}, "updated_at": {"$date": now}},
+        {"id": "imp-stale", "company_id": "legacy-co", "status": "new", "severity": "low",
+         "signature": "disk_space_low", "asset_name": "imp-web-03", "alert_ids": ["x-3"],
+         "created_at": {"$date": "2024-02-01T10:00:01Z"}, "updated_at": {"$date": "2024-02-01T10:15:00Z"}},
+    ]
+    with open(src / "incidents.jsonl", "w") as f:
+        for d in docs:
+            f.write(json.dumps(d) + "\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    r = run_cli(["import-mongo", str(src)], data_dir=data, env=ENV)
+    assert r.returncode == 1 and "incidents.jsonl: 3 lines, 6 items written" in r.stdout, r.stdout + r.stderr
+    again = run_cli(["import-mongo", str(src)], data_dir=data, env=ENV)  # a re-run changes nothing
+    assert "incidents.jsonl: 3 lines, 0 items written" in again.stdout, again.stdout + again.stderr
+    srv = server_factory.start(data_dir=data, env=ENV)
+    admin = srv.as_user(*ADMIN)
+
+    def send(asset):
+        w = requests.post(srv.url("/api/webhooks/alerts"), headers={"X-API-Key": LEGACY_KEY}, timeout=30,
+                          json=new_alert(asset_name=asset, signature="disk_space_low", severity="critical"))
+        assert w.status_code == 202, w.text
+        return w.json()
+
+    joined = send("imp-web-01")
+    assert joined.get("incident_id") == "imp-open", joined
+    inc = admin.get("/api/incidents/imp-open").json()
+    assert inc["alert_count"] == 2 and inc["severity"] == "critical", inc
+    assert len(admin.get("/api/incidents/imp-open/alerts").json()) == 1  # the new alert (x-1 was not imported)
+    assert send("imp-web-01")["incident_id"] == "imp-open"  # and keeps taking them
+    closed = send("imp-web-02")
+    assert closed.get("incident_id") not in (None, "imp-closed"), closed
+    stale = send("imp-web-03")
+    assert stale.get("incident_id") not in (None, "imp-stale"), stale
+    assert admin.get("/api/incidents/imp-stale").json()["alert_count"] == 1
+    srv.stop_and_check()
+
+
+def test_a_directory_without_export_files_is_refused(tmp_path):
+    """A wrong directory (nothing to import) is an error, not an import of nothing that exits 0."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not an export")
+    data = tmp_path / "data"
+    data.mkdir()
+    r = run_cli(["import-mongo", str(empty)], data_dir=data, env=ENV)
+    assert r.returncode == 2 and "no mongoexport file" in r.stderr and "companies.jsonl" in r.stderr, r.stderr
+    r = run_cli(["import", str(empty)], data_dir=data, env=ENV)
+    assert r.returncode == 2 and "no table file" in r.stderr and "Companies.jsonl" in r.stderr, r.stderr

@@ -226,5 +226,19 @@ TEST_F(ApprovalServiceTest, ListFiltersByStatusAndCompany) {
   EXPECT_TRUE(approvals_->List(User("x", Role::kCompanyAdmin, {"c2"}), "", "", 50, "", {}).items.empty());
 }
 
+TEST_F(ApprovalServiceTest, ApprovalReservesTheExecutionIdInTheSameUpdate) {
+  // Crash recovery starts the execution under this id; a losing approver
+  // must not replace it.
+  json req = Request(tech_, "medium");
+  json ok = approvals_->Approve(admin_, req["id"], "", "exec-1");
+  EXPECT_EQ(ok["status"], "approved");
+  EXPECT_EQ(ok["execution_id"], "exec-1");
+  EXPECT_EQ(CodeOf([&] { approvals_->Approve(msp_, req["id"], "", "exec-2"); }), "already_decided");
+  EXPECT_EQ(approvals_->Get(msp_, req["id"])["execution_id"], "exec-1");
+  // A rejection reserves nothing.
+  json other = Request(tech_, "medium");
+  EXPECT_TRUE(approvals_->Reject(admin_, other["id"], "no")["execution_id"].is_null());
+}
+
 }  // namespace
 }  // namespace aw::services

@@ -347,6 +347,32 @@ TEST_F(EscalationWorkerTest, BackgroundThreadRunsTicksAndStopsCleanly) {
   EXPECT_EQ(notifier_.Count("escalation"), 1);
 }
 
+TEST_F(EscalationWorkerTest, ForeignAndLegacyConfigShapesNeverBreakTheClock) {
+  // The original service's names (kept by import-mongo) are understood ...
+  p_->configs->Put("c1", "sla", {{"response_time_minutes", {{"critical", 15}, {"high", "soon"}}},
+                                 {"resolution_time_minutes", {{"critical", 240}}}, {"business_hours_only", false}});
+  core::SlaPolicy sla = p_->sla->PolicyFor("c1");
+  EXPECT_EQ(sla.For(core::Severity::kCritical).response_minutes, 15);
+  EXPECT_EQ(sla.For(core::Severity::kHigh).response_minutes, 120);  // a string is ignored: default
+  p_->configs->Put("c1", "escalation_policy", {{"levels", {{{"after_minutes", 15}, {"notify", {admin_}}}}}});
+  core::EscalationPolicy esc = p_->escalation->PolicyFor("c1");
+  ASSERT_EQ(esc.levels.size(), 1u);
+  EXPECT_EQ(esc.levels[0].delay_minutes, 15);
+  EXPECT_EQ(esc.levels[0].target, core::EscalationTarget::kUsers);
+  EXPECT_EQ(esc.levels[0].user_ids, std::vector<std::string>{admin_});
+  // ... and garbage falls back to the defaults instead of throwing.
+  p_->configs->Put("c1", "sla", {{"response_minutes", "x"}, {"business_hours", {{"enabled", true}, {"days", 3}}},
+                                 {"warning_minutes", "y"}});
+  p_->configs->Put("c1", "escalation_policy", {{"levels", {1, 2}}, {"triggers", "z"}});
+  EXPECT_EQ(p_->sla->PolicyFor("c1").warning_minutes, 30);
+  EXPECT_EQ(p_->sla->ConfigView("c1")["response_minutes"]["critical"], 30);
+  EXPECT_EQ(p_->escalation->PolicyView("c1")["levels"].size(), 3u);
+  const std::string id = Open("critical");
+  EXPECT_EQ(Incident(id)["sla"]["response_minutes"], 30);
+  clock_.Advance(minutes(15));
+  EXPECT_NO_THROW(p_->worker->Tick());
+}
+
 TEST_F(EscalationWorkerTest, ResolvedIncidentsAreLeftAlone) {
   const std::string id = Open("critical");
   Principal tech{tech_, "tech@c1.test", "Tech", Role::kTechnician, {"c1"}};

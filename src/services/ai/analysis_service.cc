@@ -67,6 +67,24 @@ std::vector<RunbookRef> AnalysisService::LoadRunbooks(const std::string& company
   return out;
 }
 
+std::string AnalysisService::ProviderFailure(const std::string& provider, std::string message) const {
+  // The reason is shown to every user of the company and kept in the
+  // incident: a provider's refusal of the credentials can quote the key
+  // (OpenAI-compatible servers echo it), so it is never passed on as is.
+  for (const std::string code : {"401", "403"}) {
+    if (message.find("answered HTTP " + code) != std::string::npos) {
+      return provider + " refused the server's credentials (HTTP " + code + "); check its API key setting";
+    }
+  }
+  for (const std::string* key : {&settings_.gemini_api_key, &settings_.openai_api_key}) {
+    if (key->size() < 4) continue;
+    for (size_t at = message.find(*key); at != std::string::npos; at = message.find(*key, at)) {
+      message.replace(at, key->size(), "[redacted]");
+    }
+  }
+  return message;
+}
+
 json AnalysisService::Analyze(const Principal& p, const std::string& incident_id) {
   json inc = incidents_->Get(p, incident_id);  // 404 unless visible
   const std::string company_id = Str(inc, "company_id");
@@ -105,7 +123,7 @@ json AnalysisService::Analyze(const Principal& p, const std::string& incident_id
     } else {
       fallback_reason = elapsed_ms >= settings_.timeout_ms
                             ? answered_by + " did not answer within " + std::to_string(settings_.timeout_ms) + " ms"
-                            : r.status().message();
+                            : ProviderFailure(answered_by, r.status().message());
       spdlog::warn("AI provider {} failed for incident {} after {} ms ({}); the built-in analyser answered",
                    answered_by, incident_id, elapsed_ms, fallback_reason);
       result = BuiltinAnalyser::Run(in);

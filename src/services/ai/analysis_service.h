@@ -44,6 +44,9 @@ class AnalysisService {
 
   Context* ctx_;
   IncidentService* incidents_;
+  // The fallback reason users see for a provider error: credentials refusals
+  // summarised, configured keys redacted.
+  std::string ProviderFailure(const std::string& provider, std::string message) const;
   AiSettings settings_;
   std::unique_ptr<AnalysisProvider> provider_;
 };

@@ -205,7 +205,9 @@ class OpenAiStandIn(_StandIn):
         if urlsplit(handler.path).path != "/v1/chat/completions":
             return _bad(404, f"unknown path {handler.path}")
         if handler.headers.get("Authorization") != f"Bearer {self.api_key}":
-            return (401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}})
+            presented = (handler.headers.get("Authorization") or "").replace("Bearer ", "")
+            return (401, {"error": {"message": f"Incorrect API key provided: {presented}",  # as real servers do
+                                    "type": "invalid_request_error"}})
         if not isinstance(body, dict) or not body.get("model") or not isinstance(body.get("messages"), list):
             return (400, {"error": {"message": "model and messages are required", "type": "invalid_request_error"}})
         return None

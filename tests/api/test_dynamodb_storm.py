@@ -1,0 +1,70 @@
+"""Hot keys: how many DynamoDB write requests an alert storm for one company makes.
+
+DynamoDB pass only. The server counts its DynamoDB calls by operation
+(GET /api/admin/store-stats); a storm of repeats (one alert sent again and
+again) must not cost one item write per alert, because increments of one item
+are coalesced in the pipeline; a storm of distinct hosts costs a fixed number
+of writes per alert. docs/dynamodb.md turns these counts into the per-company
+ceiling. Sizes: AW_STORM_REPEATS (default 10000) and AW_STORM_DISTINCT
+(default 2000 to keep CI short; 10000 for the figures in docs/dynamodb.md).
+"""
+
+import os
+
+import pytest
+
+from aw_harness import new_alert
+from helpers3 import new_company, run_parallel, unique
+
+pytestmark = pytest.mark.dynamodb_only
+
+REPEATS = int(os.environ.get("AW_STORM_REPEATS", "10000"))
+DISTINCT = int(os.environ.get("AW_STORM_DISTINCT", "2000"))
+WRITES = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem")
+
+
+def calls(server):
+    r = server.admin().get("/api/admin/store-stats")
+    assert r.status_code == 200, r.text
+    return r.json()["calls"]
+
+
+def storm(server, bodies):
+    """Sends `bodies` for a new company without a rate limit; returns the
+    DynamoDB calls it caused, by operation."""
+    cid, key = new_company(server)
+    r = server.admin().put(f"/api/companies/{cid}/rate-limit",
+                           json={"enabled": False, "requests_per_minute": 6000, "burst_size": 1000})
+    assert r.status_code == 200, r.text
+    before = calls(server)
+    responses = run_parallel(server, key, bodies, threads=32)
+    after = calls(server)
+    bad = [(r.status_code, r.text[:200]) for r in responses if r.status_code != 202]
+    assert not bad, bad[:5]
+    delta = {op: after.get(op, 0) - before.get(op, 0) for op in set(after) | set(before)}
+    return cid, [r.json() for r in responses], {op: n for op, n in delta.items() if n}
+
+
+def test_storm_of_repeats_coalesces_writes(fresh_server):
+    body = new_alert(asset_name=unique("hot"), signature="cpu_high", message="same text every time")
+    _, out, delta = storm(fresh_server, [body] * REPEATS)
+    assert len({o["alert_id"] for o in out}) == 1
+    writes = sum(delta.get(op, 0) for op in WRITES)
+    print(f"\n{REPEATS} repeats: {writes} write requests {delta}")
+    assert delta.get("Scan", 0) == 0
+    # Never one write per repeat: the repeat counter of the one alert item is
+    # increased once per pipeline batch.
+    assert writes < REPEATS * 0.75, delta
+
+
+def test_storm_of_distinct_hosts_costs_a_fixed_number_of_writes_per_alert(fresh_server):
+    prefix = unique("host")
+    bodies = [new_alert(asset_name=f"{prefix}-{i}", signature="cpu_high", message=f"m{i}") for i in range(DISTINCT)]
+    _, out, delta = storm(fresh_server, bodies)
+    assert len({o["alert_id"] for o in out}) == DISTINCT
+    writes = sum(delta.get(op, 0) for op in WRITES)
+    print(f"\n{DISTINCT} distinct hosts: {writes} write requests ({writes / DISTINCT:.2f} per alert) {delta}")
+    assert delta.get("Scan", 0) == 0
+    # Each alert opens its own incident: alert, claim, pointer, incident,
+    # locator, asset, ... a bounded number of writes, not growing with the storm.
+    assert 4 * DISTINCT <= writes <= 9 * DISTINCT, delta
