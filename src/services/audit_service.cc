@@ -37,8 +37,14 @@ void AuditService::Record(const AuditEntry& e) {
       {"request_id", e.request_id},
       {"ttl", now_us / 1'000'000 + int64_t{ctx_->settings.audit_ttl_days} * 86400},
   };
+  // Path ids and headers come from the caller: bytes that are not UTF-8
+  // become U+FFFD, so the entry is always storable and the log line safe.
+  item = json::parse(item.dump(-1, ' ', false, json::error_handler_t::replace));
   Status s = ctx_->store->PutItem({t::kAuditLogs, item, {}});
-  if (!s.ok()) spdlog::error("audit entry {} for {} was not written: {}", e.action, e.resource_id, s.ToString());
+  if (!s.ok()) {
+    spdlog::error("audit entry {} for {} was not written: {}", item["action"].dump(), item["resource_id"].dump(),
+                  s.ToString());
+  }
 }
 
 std::vector<std::string> AuditService::Partitions(const Principal& p, const std::string& company_id,

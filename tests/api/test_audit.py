@@ -253,3 +253,15 @@ def test_refused_incident_changes_are_audited_under_the_incident_company(server)
         assert e["company_id"] == ACME, f"audited under {e['company_id']!r}, expected {ACME!r}: {e}"
     acme_view = _entries(as_demo(server, ACME, "company"))
     assert _find(acme_view, user_agent=agent_409) and _find(acme_view, user_agent=agent_403)
+
+
+def test_path_id_that_is_not_utf8_is_still_audited(server):
+    admin = server.admin()
+    agent = f"audit-test/{unique('bad-utf8')}"
+    r = admin.post("/api/incidents/%ff%00x/acknowledge", json={}, headers={"User-Agent": agent})
+    assert_error(r, 404)
+    found = _find(_entries(admin), user_agent=agent)
+    assert len(found) == 1, found
+    _check_entry(found[0])
+    assert found[0]["resource_id"] == "\ufffd\u0000x", found[0]
+    assert "not valid UTF-8" not in server.stderr()
