@@ -14,7 +14,7 @@ test-deps:
 	@scripts/install-deps.sh --test
 
 build: deps
-	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAW_WERROR=ON $(CMAKE_FLAGS) > /dev/null
+	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAW_WERROR=ON -DAW_BUILD_TESTS=OFF $(CMAKE_FLAGS) > /dev/null
 	cmake --build build -j $(JOBS)
 
 build-asan: test-deps
