@@ -36,6 +36,12 @@ SQLITE_ONLY = {
     "test_ws.py::test_stuck_client_is_cut_off_while_intake_continues":
         "a latency bound (p99 < 1 s) under a flood of 15 KB alerts: on dynalite, one Node.js process, "
         "the store sets that latency; the WebSocket behaviour it checks does not depend on the store",
+    "test_execution_recovery.py::test_a_run_left_running_by_kill_9_is_polled_to_its_end_after_restart":
+        "expects the restarted process to take a dead run over at once, the SQLite rule (one process per "
+        "data directory); on DynamoDB a run is taken over only once its heartbeat is 120 s stale, since "
+        "another live replica may still be polling it (docs/runbooks.md, After a crash)",
+    "test_execution_recovery.py::test_unknown_fate_and_stale_approvals_are_closed_with_a_reason":
+        "same takeover rule as above: immediate on SQLite, after a 120 s stale heartbeat on DynamoDB",
 }
 
 
