@@ -36,8 +36,16 @@ bool IsIncidentStatus(std::string_view s) {
   return std::find(all.begin(), all.end(), s) != all.end();
 }
 
+const std::vector<std::string>& OpenIncidentStatuses() {
+  static const std::vector<std::string> kOpen = {"new", "acknowledged", "in_progress", "escalated"};
+  return kOpen;
+}
+
 bool IsOpenStatus(std::string_view s) {
-  return s == "new" || s == "acknowledged" || s == "in_progress" || s == "escalated";
+  for (const auto& o : OpenIncidentStatuses()) {
+    if (s == o) return true;
+  }
+  return false;
 }
 
 std::vector<std::string> AllowedTransitions(std::string_view from) {

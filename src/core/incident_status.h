@@ -21,6 +21,8 @@ namespace aw::core {
 bool IsIncidentStatus(std::string_view s);
 // Open = still takes alerts and counts as open: new, acknowledged, in_progress, escalated.
 bool IsOpenStatus(std::string_view s);
+// The open statuses, for listing open incidents through company_id-status-index.
+const std::vector<std::string>& OpenIncidentStatuses();
 bool CanTransition(std::string_view from, std::string_view to);
 std::vector<std::string> AllowedTransitions(std::string_view from);
 const std::vector<std::string>& AllIncidentStatuses();

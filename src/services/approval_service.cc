@@ -160,13 +160,7 @@ Page ApprovalService::List(const Principal& p, const std::string& company_id, co
   }
   MergedQuery q;
   q.table = t::kApprovalRequests;
-  if (!company_id.empty()) {
-    RequireRunbookReader(p, company_id);
-    q.partitions.push_back(company_id);
-  } else {
-    if (p.role == Role::kClient) ThrowForbidden("clients cannot see runbooks, approvals or executions");
-    q.partitions = p.IsMspAdmin() ? all_company_ids : p.company_ids;
-  }
+  q.partitions = RunbookListPartitions(p, company_id, all_company_ids);
   q.limit = limit;
   q.cursor = cursor;
   const int64_t now_us = ctx_->clock->NowMicros();

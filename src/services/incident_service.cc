@@ -326,7 +326,7 @@ json IncidentService::Stats(const Principal& p, const std::string& company_id, c
   json by_severity = {{"critical", 0}, {"high", 0}, {"medium", 0}, {"low", 0}};
   int64_t open = 0;
   bool capped = false;
-  for (const char* status : {"new", "acknowledged", "in_progress", "escalated"}) {
+  for (const std::string& status : core::OpenIncidentStatuses()) {
     int64_t n = 0;
     for (const auto& cid : companies) {
       std::string token;

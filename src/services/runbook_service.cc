@@ -33,6 +33,16 @@ void RequireRunbookReader(const Principal& p, const std::string& company_id) {
   if (p.role == Role::kClient) ThrowForbidden("clients cannot see runbooks, approvals or executions");
 }
 
+std::vector<std::string> RunbookListPartitions(const Principal& p, const std::string& company_id,
+                                               const std::vector<std::string>& all_company_ids) {
+  if (!company_id.empty()) {
+    RequireRunbookReader(p, company_id);
+    return {company_id};
+  }
+  if (p.role == Role::kClient) ThrowForbidden("clients cannot see runbooks, approvals or executions");
+  return p.IsMspAdmin() ? all_company_ids : p.company_ids;
+}
+
 std::map<std::string, std::vector<std::string>> ParseSsmParameters(const json& v, const std::string& field) {
   if (!v.is_object()) {
     ThrowInvalidField(field,
@@ -220,13 +230,7 @@ Page RunbookService::List(const Principal& p, const std::string& company_id, int
                           const std::string& cursor, const std::vector<std::string>& all_company_ids) {
   MergedQuery q;
   q.table = t::kRunbooks;
-  if (!company_id.empty()) {
-    RequireRunbookReader(p, company_id);
-    q.partitions.push_back(company_id);
-  } else {
-    if (p.role == Role::kClient) ThrowForbidden("clients cannot see runbooks, approvals or executions");
-    q.partitions = p.IsMspAdmin() ? all_company_ids : p.company_ids;
-  }
+  q.partitions = RunbookListPartitions(p, company_id, all_company_ids);
   q.limit = limit;
   q.cursor = cursor;
   // Newest first by id (UUIDv7 ids are time-ordered); the default order key keeps pages consistent.

@@ -115,5 +115,9 @@ std::string LocatedOwner(Context* ctx, const char* table, const std::string& id,
 // Clients may not read runbooks, approvals or executions: 403 for them, and
 // 403 unless the caller sees the company.
 void RequireRunbookReader(const Principal& p, const std::string& company_id);
+// The partitions a runbook/approval/execution list reads: `company_id` when
+// given (checked by RequireRunbookReader), else every company the caller sees.
+std::vector<std::string> RunbookListPartitions(const Principal& p, const std::string& company_id,
+                                               const std::vector<std::string>& all_company_ids);
 
 }  // namespace aw::services

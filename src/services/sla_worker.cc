@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/incident_status.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -12,12 +13,11 @@ using nlohmann::json;
 namespace {
 constexpr const char* kCompaniesDirectory = "companies";
 // "escalated" before "new": an incident the worker escalates in this tick is not read twice.
-constexpr const char* kOpenStatuses[] = {"escalated", "new", "acknowledged", "in_progress"};
 }  // namespace
 
 void IncidentResponseWorker::CheckCompany(const std::string& cid, WorkerTickStats* st) {
-  for (const char* status : kOpenStatuses) {
-    const bool unacknowledged = std::string(status) == "new" || std::string(status) == "escalated";
+  for (const std::string& status : core::OpenIncidentStatuses()) {
+    const bool unacknowledged = status == "new" || status == "escalated";
     std::string token;
     do {
       store::QueryRequest q;
