@@ -167,6 +167,13 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->incidents_ = std::make_unique<services::IncidentService>(&ctx, app->configs_.get(), app->kpis_.get());
   app->alerts_ = std::make_unique<services::AlertService>(&ctx, app->assets_.get(), app->incidents_.get(),
                                                           app->kpis_.get());
+  if (app->config_.store == "sqlite") {
+    // One process owns the data directory (LockDataDir): intake runs as one
+    // atomic unit per batch of alerts (services/intake_pipeline.h).
+    app->intake_ = std::make_unique<services::IntakePipeline>(&ctx, app->assets_.get(), app->incidents_.get(),
+                                                              app->kpis_.get());
+    app->alerts_->UsePipeline(app->intake_.get());
+  }
   app->webhook_security_ = std::make_unique<services::WebhookSecurityService>(&ctx, app->configs_.get());
   app->rate_limiter_ = std::make_unique<services::RateLimiter>(&ctx, app->configs_.get());
   app->audit_ = std::make_unique<services::AuditService>(&ctx);

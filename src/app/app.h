@@ -11,6 +11,7 @@
 #include "crypto/secret_box.h"
 #include "services/ai/analysis_service.h"
 #include "services/alert_service.h"
+#include "services/intake_pipeline.h"
 #include "services/approval_service.h"
 #include "services/asset_service.h"
 #include "services/audit_service.h"
@@ -47,6 +48,12 @@ class App {
   services::CompanyService* companies() { return companies_.get(); }
   services::AuthService* auth() { return auth_.get(); }
   services::AlertService* alerts() { return alerts_.get(); }
+  services::IntakePipeline* intake() { return intake_.get(); }
+  // Answers every alert still in the intake pipeline (shutdown, after the
+  // HTTP server stopped). Idempotent.
+  void StopIntake() {
+    if (intake_) intake_->Stop();
+  }
   services::ConfigService* configs() { return configs_.get(); }
   services::KpiService* kpis() { return kpis_.get(); }
   services::AssetService* assets() { return assets_.get(); }
@@ -94,6 +101,7 @@ class App {
   std::unique_ptr<services::AssetService> assets_;
   std::unique_ptr<services::IncidentService> incidents_;
   std::unique_ptr<services::AlertService> alerts_;
+  std::unique_ptr<services::IntakePipeline> intake_;  // embedded store only
   std::unique_ptr<services::WebhookSecurityService> webhook_security_;
   std::unique_ptr<services::RateLimiter> rate_limiter_;
   std::unique_ptr<services::AuditService> audit_;

@@ -12,6 +12,7 @@
 #include "http/server.h"
 #include "http/ws_endpoint.h"
 #include "services/seed.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/dynamodb/dynamodb_store.h"
 
 namespace aw::app {
@@ -87,6 +88,16 @@ int Serve(const Config& config) {
   services.store_kind = config.store;
   if (auto* dynamo = dynamic_cast<store::DynamoStore*>(app->store())) {
     services.store_stats = [dynamo] { return store::dynamodb::StatsJson(dynamo->Stats()); };
+  } else if (auto* lite = dynamic_cast<store::SqliteStore*>(app->store())) {
+    services.store_stats = [lite, intake = app->intake()] {
+      store::SqliteStats st = lite->Stats();
+      nlohmann::json out = {{"sqlite", {{"transactions", st.groups}, {"write_ops", st.ops}, {"fsyncs", st.syncs}}}};
+      if (intake != nullptr) {
+        auto is = intake->stats();
+        out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}};
+      }
+      return out;
+    };
   }
   services.version = kVersion;
   http::RegisterRoutes(router, services);
@@ -126,6 +137,7 @@ int Serve(const Config& config) {
   spdlog::info("received {}, shutting down: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   live_updates.CloseAll();  // WebSocket sockets belong to the server's io threads
   server.Stop();
+  app->StopIntake();
   app->incident_worker()->Stop();
   app->approvals()->Stop();
   app->executions()->Stop();  // runs still polling are recorded as cancelled

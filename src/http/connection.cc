@@ -188,10 +188,34 @@ void Connection::OnRequestComplete() {
     HandOffUpgrade();
     return;
   }
+  if (!PrepareRequest()) {
+    Finish(shared_from_this(), ErrorResponse(400, "bad_request", "malformed request target"));
+    return;
+  }
+  if (core_->router->RunsInline(req_)) {
+    RunInline();
+    return;
+  }
   asio::post(*core_->workers, [self = shared_from_this()]() mutable {
     Connection* c = self.get();
     c->RunHandler(std::move(self));
   });
+}
+
+void Connection::RunInline() {
+  std::shared_ptr<Connection> self = shared_from_this();
+  req_.respond_later = [self](Response r) mutable {
+    Connection* c = self.get();
+    c->Finish(std::move(self), std::move(r));
+  };
+  req_.run_blocking = [workers = core_->workers](std::function<void()> fn) { asio::post(*workers, std::move(fn)); };
+  t_request_id = req_.request_id;
+  Response resp = core_->router->Dispatch(req_);
+  t_request_id = {};
+  // The handler took what it needed; drop ours (they hold `self`).
+  req_.respond_later = nullptr;
+  req_.run_blocking = nullptr;
+  if (!resp.deferred()) Finish(std::move(self), std::move(resp));
 }
 
 bool Connection::PrepareRequest() {
@@ -225,17 +249,18 @@ bool Connection::PrepareRequest() {
 
 void Connection::RunHandler(std::shared_ptr<Connection> self) {
   Response resp;
-  if (!PrepareRequest()) {
-    resp = ErrorResponse(400, "bad_request", "malformed request target");
-  } else {
-    t_request_id = req_.request_id;
-    try {
-      resp = core_->router->Dispatch(req_);
-    } catch (...) {  // Dispatch does not throw; this is the last line of defence
-      resp = ResponseForException(std::current_exception(), req_.request_id);
-    }
-    t_request_id = {};
+  t_request_id = req_.request_id;
+  try {
+    resp = core_->router->Dispatch(req_);
+  } catch (...) {  // Dispatch does not throw; this is the last line of defence
+    resp = ResponseForException(std::current_exception(), req_.request_id);
   }
+  t_request_id = {};
+  Finish(std::move(self), std::move(resp));
+}
+
+void Connection::Finish(std::shared_ptr<Connection> self, Response resp) {
+  if (resp.deferred()) resp = ErrorResponse(500, "internal_error", "the handler gave no answer");
   bool keep = keep_alive_ && !core_->stopping.load(std::memory_order_relaxed);
   body_ = std::move(resp.body);
   bool no_body_status = resp.status < 200 || resp.status == 204 || resp.status == 304;

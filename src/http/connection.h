@@ -53,6 +53,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnRequestComplete();
   void HandOffUpgrade();
   void RunHandler(std::shared_ptr<Connection> self);  // worker thread
+  // Runs an inline route's handler on the io thread (Router::AddInline).
+  void RunInline();
+  // Serialises the response and queues its write; from any thread while the
+  // connection is in kHandling (once per request).
+  void Finish(std::shared_ptr<Connection> self, Response resp);
   void StartWrite();
   void OnWrite(const boost::system::error_code& ec);
   // Fills request_id, remote_ip, path and query. False on a malformed target.

@@ -28,6 +28,14 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // as received, in order
   std::vector<std::pair<std::string, std::string>> query;    // decoded query params, in order
   std::unordered_map<std::string, std::string> path_params;  // filled by the router
+  // Set by the server for routes added with Router::AddInline, whose handler
+  // runs on the network thread and must not block. Such a handler may return
+  // Response::Deferred() and answer later, exactly once, from any thread,
+  // through `respond_later`; `run_blocking` runs work that may block on a
+  // worker thread. Both are empty when the handler runs elsewhere (tests,
+  // other routes).
+  std::function<void(struct Response)> respond_later;
+  std::function<void(std::function<void()>)> run_blocking;
 
   // Value of the first header named `name` (ASCII case-insensitive); "" if absent.
   // The view is valid as long as `headers` is not modified.
@@ -53,6 +61,13 @@ struct Response {
   static Response Json(unsigned status, const nlohmann::json& body);
   // 204, empty body.
   static Response NoContent();
+  // The handler answers later through Request::respond_later.
+  static Response Deferred() {
+    Response r;
+    r.status = 0;
+    return r;
+  }
+  bool deferred() const { return status == 0; }
 };
 
 // Runs on a worker thread and may block (store writes). May throw aw::ApiError

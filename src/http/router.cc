@@ -83,6 +83,21 @@ void Router::Add(std::string method, std::string pattern, Handler h) {
   routes_.push_back({std::move(method), std::move(pattern)});
 }
 
+void Router::AddInline(std::string method, std::string pattern, Handler h) {
+  if (pattern.find('{') != std::string::npos) throw std::logic_error("inline route with parameters: " + pattern);
+  inline_.emplace_back(method, pattern);
+  Add(std::move(method), std::move(pattern), std::move(h));
+}
+
+bool Router::RunsInline(const Request& req) const {
+  std::string_view path = req.path;
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  for (const auto& [method, pattern] : inline_) {
+    if (req.method == method && path == pattern) return true;
+  }
+  return false;
+}
+
 // Depth-first, literal before parameter. Returns the first node matching all
 // segments that has a handler for the method (or GET, for HEAD).
 const Router::Node* Router::Match(size_t i, const Node* node, MatchState* st) {

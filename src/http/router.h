@@ -36,6 +36,11 @@ class Router {
   // REQUIRES: `pattern` starts with '/', each `{name}` is a whole segment,
   // and (method, pattern) was not added before (std::logic_error otherwise).
   void Add(std::string method, std::string pattern, Handler h);
+  // As Add, for a literal pattern (no parameters) whose handler runs on the
+  // network thread (see Request::respond_later): it must not block.
+  void AddInline(std::string method, std::string pattern, Handler h);
+  // Whether `req` (method and decoded path) goes to an AddInline route.
+  bool RunsInline(const Request& req) const;
 
   // Matches req.target's path (or req.path when target is empty), fills
   // req.path_params and runs the handler. Never throws.
@@ -54,6 +59,7 @@ class Router {
   static const Node* Match(size_t i, const Node* node, MatchState* st);
   std::unique_ptr<Node> root_;
   std::vector<RouteInfo> routes_;
+  std::vector<std::pair<std::string, std::string>> inline_;  // (method, path)
 };
 
 }  // namespace aw::http

@@ -2,6 +2,7 @@
 #include "base/time_format.h"
 #include "http/api.h"
 #include "http/audit_hook.h"
+#include "http/error_mapping.h"
 #include "http/api_util.h"
 #include "http/json_body.h"
 
@@ -50,7 +51,7 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
   auto* alerts = s.alerts;
   auto* security = s.webhook_security;
   auto* limiter = s.rate_limiter;
-  AddRoute(router, s, "POST", "/api/webhooks/alerts", [companies, alerts, security, limiter](Request& req) {
+  auto webhook = [companies, alerts, security, limiter](Request& req) {
     std::string key(req.Header("X-API-Key"));
     if (key.empty()) key = req.QueryParam("api_key").value_or("");
     if (key.empty()) {
@@ -67,20 +68,46 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
     services::AlertInput in = ParseAlert(body);
     std::string delivery_id(req.Header("X-Delivery-ID"));
     if (delivery_id.size() > 256) ThrowInvalidField("X-Delivery-ID", "must be at most 256 characters long");
-    auto r = alerts->Ingest(company_id, in, delivery_id);
-    json out = {{"message", r.duplicate ? "Duplicate delivery; alert already received" : "Alert received"},
-                {"alert_id", r.alert_id},
-                {"company_id", r.company_id},
-                {"duplicate", r.duplicate},
-                {"delivery_attempts", r.delivery_attempts}};
-    if (!r.incident_id.empty()) {
-      out["incident_id"] = r.incident_id;
-      out["incident_created"] = r.incident_created;
+    auto answer = [limit_headers](const services::IngestResult& r) {
+      json out = {{"message", r.duplicate ? "Duplicate delivery; alert already received" : "Alert received"},
+                  {"alert_id", r.alert_id},
+                  {"company_id", r.company_id},
+                  {"duplicate", r.duplicate},
+                  {"delivery_attempts", r.delivery_attempts}};
+      if (!r.incident_id.empty()) {
+        out["incident_id"] = r.incident_id;
+        out["incident_created"] = r.incident_created;
+      }
+      Response resp = Response::Json(202, out);
+      for (const auto& h : limit_headers) resp.headers.push_back(h);
+      return resp;
+    };
+    if (!req.respond_later) return answer(alerts->Ingest(company_id, in, delivery_id));
+    // On the network thread (Router::AddInline): answer when durable.
+    auto respond = std::move(req.respond_later);
+    const std::string request_id = req.request_id;
+    if (alerts->IngestAsync(company_id, in, delivery_id,
+                            [respond, answer, request_id](services::IngestResult&& r, std::exception_ptr e) {
+                              respond(e ? ResponseForException(e, request_id) : answer(r));
+                            })) {
+      return Response::Deferred();
     }
-    Response resp = Response::Json(202, out);
-    for (auto& h : limit_headers) resp.headers.push_back(std::move(h));
-    return resp;
-  });
+    req.run_blocking([alerts, company_id, in = std::move(in), delivery_id, respond, answer, request_id] {
+      try {
+        respond(answer(alerts->Ingest(company_id, in, delivery_id)));
+      } catch (...) {
+        respond(ResponseForException(std::current_exception(), request_id));
+      }
+    });
+    return Response::Deferred();
+  };
+  if (alerts->pipelined()) {
+    // Embedded store: the handler runs on the network thread and never
+    // blocks (reads are local; the write goes to the intake pipeline).
+    router.AddInline("POST", "/api/webhooks/alerts", webhook);
+  } else {
+    AddRoute(router, s, "POST", "/api/webhooks/alerts", webhook);
+  }
   AddRoute(router, s, "GET", "/api/alerts", [auth, companies, alerts](Request& req) {
     auto p = RequireUser(req, *auth);
     auto pp = ReadPageParams(req);

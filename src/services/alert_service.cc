@@ -1,5 +1,6 @@
 #include "services/alert_service.h"
 
+#include "services/intake_pipeline.h"
 #include "services/merged_query.h"
 
 #include <algorithm>
@@ -26,13 +27,8 @@ std::string ClaimId(const AlertInput& in, const std::string& delivery_id) {
 
 }  // namespace
 
-IngestResult AlertService::Ingest(const std::string& company_id, const AlertInput& in,
-                                  const std::string& delivery_id) {
-  // Every write on the way is deferred (applied and visible, not yet
-  // fsynced) except the last one - the alert itself, or a repeat's
-  // increment - whose fsync makes all of them durable before the sender
-  // hears back: one fsync per alert, shared with concurrent alerts.
-  const int64_t now_us = ctx_->clock->NowMicros();
+json AlertService::NewAlert(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,
+                            int64_t now_us) const {
   const std::string now = FormatIso8601Micros(now_us);
   const std::string ts = in.timestamp_micros ? FormatIso8601Micros(*in.timestamp_micros) : now;
   const int64_t ttl = now_us / 1'000'000 + int64_t{ctx_->settings.alert_ttl_days} * 86400;
@@ -53,6 +49,39 @@ IngestResult AlertService::Ingest(const std::string& company_id, const AlertInpu
       {"ttl", ttl},
   };
   if (!delivery_id.empty()) alert["delivery_id"] = delivery_id;
+  return alert;
+}
+
+bool AlertService::IngestAsync(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,
+                               std::function<void(IngestResult&&, std::exception_ptr)> done) {
+  if (pipeline_ == nullptr || in.status != "active") return false;
+  IntakeJob job;
+  job.now_us = ctx_->clock->NowMicros();
+  job.alert = NewAlert(company_id, in, delivery_id, job.now_us);
+  // Room for the attributes the pipeline adds (asset and incident ids): an
+  // alert that cannot be stored is refused here, never inside a unit.
+  if (store::ItemSize(job.alert) + 512 > store::kMaxItemBytes) {
+    ThrowIfError(Status::InvalidArgument("the alert is larger than the 400 KB item limit; send less metadata"),
+                 "alert");
+  }
+  job.company_id = company_id;
+  job.claim_id = ClaimId(in, delivery_id);
+  job.delivery_id = delivery_id;
+  job.cfg = incidents_->CorrelationConfigFor(company_id);
+  job.in = in;
+  job.done = std::move(done);
+  pipeline_->Submit(std::move(job));
+  return true;
+}
+
+IngestResult AlertService::Ingest(const std::string& company_id, const AlertInput& in,
+                                  const std::string& delivery_id) {
+  // Every write on the way is deferred (applied and visible, not yet
+  // fsynced) except the last one - the alert itself, or a repeat's
+  // increment - whose fsync makes all of them durable before the sender
+  // hears back: one fsync per alert, shared with concurrent alerts.
+  const int64_t now_us = ctx_->clock->NowMicros();
+  json alert = NewAlert(company_id, in, delivery_id, now_us);
 
   // A recovery notification is deduplicated by its delivery id only: its
   // fingerprint is that of the alert it resolves.

@@ -13,6 +13,8 @@
 // the next delivery of the same alert.
 // Thread-safe; methods may throw ApiError.
 
+#include <exception>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -59,17 +61,31 @@ struct AlertFilter {
   std::string cursor;
 };
 
+class IntakePipeline;
+
 class AlertService {
  public:
   AlertService(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis)
       : ctx_(ctx), assets_(assets), incidents_(incidents), kpis_(kpis) {}
 
   IngestResult Ingest(const std::string& company_id, const AlertInput& in, const std::string& delivery_id);
+  // Embedded store: intake through `pipeline` (services/intake_pipeline.h).
+  // Wiring, before the first request.
+  void UsePipeline(IntakePipeline* pipeline) { pipeline_ = pipeline; }
+  bool pipelined() const { return pipeline_ != nullptr; }
+  // Non-blocking Ingest (same rules, same result): false - and `done` is not
+  // called - when there is no pipeline or the alert needs the blocking path
+  // (a resolved alert); else `done` is called once from a store thread.
+  // Throws ApiError for an alert that cannot be stored (too large).
+  bool IngestAsync(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,
+                   std::function<void(IngestResult&&, std::exception_ptr)> done);
   // Newest first. Across several companies the pages are merged by
   // (timestamp, id); the cursor is "<timestamp>|<id>" of the last item.
   Page List(const Principal& p, const AlertFilter& f, const std::vector<std::string>& all_company_ids);
 
  private:
+  nlohmann::json NewAlert(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,
+                          int64_t now_us) const;
   IngestResult Repeat(const std::string& company_id, const std::string& alert_id);
   IngestResult Store(const std::string& company_id, nlohmann::json alert, const AlertInput& in);
 
@@ -77,6 +93,7 @@ class AlertService {
   AssetService* assets_;
   IncidentService* incidents_;
   KpiService* kpis_;
+  IntakePipeline* pipeline_ = nullptr;
   // Repeats of one alert are coalesced: one ADD per group.
   Combiner<int, int64_t> repeats_;
   // First deliveries being written by this process, by claim key: a repeat

@@ -16,31 +16,55 @@ std::string Sk(const std::string& id) { return kPrefix + id; }
 
 }  // namespace
 
+std::optional<AssetInfo> AssetService::Cached(const std::string& company_id, const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = cache_.find(company_id + '\n' + name);
+  if (it == cache_.end()) return std::nullopt;
+  return it->second;
+}
+
+void AssetService::Remember(const std::string& company_id, const AssetInfo& info) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (cache_.size() > 200000) cache_.clear();
+  cache_[company_id + '\n' + info.id] = info;
+}
+
+json AssetService::AutoRegistered(const std::string& company_id, const std::string& name) const {
+  return {{"company_id", company_id}, {"config_type", Sk(name)}, {"id", name}, {"name", name},
+          {"type", "unknown"}, {"os", ""}, {"is_critical", false}, {"tags", json::array()},
+          {"auto_registered", true}, {"created_at", ctx_->Now()}, {"updated_at", ctx_->Now()}};
+}
+
 AssetInfo AssetService::Touch(const std::string& company_id, const std::string& name) {
-  const std::string ck = company_id + '\n' + name;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = cache_.find(ck);
-    if (it != cache_.end()) return it->second;
-  }
+  if (auto known = Cached(company_id, name)) return *known;
   AssetInfo info{name, false};
   auto r = ctx_->store->GetItem({t::kCompanyConfigs, {company_id, Sk(name)}});
   if (r.ok()) {
     info.is_critical = r->value("is_critical", false);
   } else if (r.status().IsNotFound()) {
-    json item = {{"company_id", company_id}, {"config_type", Sk(name)}, {"id", name}, {"name", name},
-                 {"type", "unknown"}, {"os", ""}, {"is_critical", false}, {"tags", json::array()},
-                 {"auto_registered", true}, {"created_at", ctx_->Now()}, {"updated_at", ctx_->Now()}};
     // Deferred: the intake that registers it syncs before it answers.
-    Status s = ctx_->store->PutItem(
-        {t::kCompanyConfigs, item, store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
+    Status s = ctx_->store->PutItem({t::kCompanyConfigs, AutoRegistered(company_id, name),
+                                     store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
     if (!s.ok() && !s.IsConditionFailed()) ThrowIfError(s, "asset");
   } else {
     ThrowIfError(r.status(), "asset");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  if (cache_.size() > 200000) cache_.clear();
-  cache_[ck] = info;
+  Remember(company_id, info);
+  return info;
+}
+
+AssetInfo AssetService::TouchLocal(TxnItems& items, const std::string& company_id, const std::string& name,
+                                   bool* is_new) {
+  *is_new = false;
+  if (auto known = Cached(company_id, name)) return *known;
+  AssetInfo info{name, false};
+  const store::Key key{company_id, Sk(name)};
+  if (const json* item = items.Get(t::kCompanyConfigs, key)) {
+    info.is_critical = item->value("is_critical", false);
+  } else {
+    items.Put(t::kCompanyConfigs, key, AutoRegistered(company_id, name));
+  }
+  *is_new = true;  // not cached yet: cache it once the unit is durable
   return info;
 }
 

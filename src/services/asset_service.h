@@ -9,12 +9,14 @@
 
 #include <mutex>
 #include <optional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "services/context.h"
+#include "services/txn_items.h"
 #include "services/page.h"
 
 namespace aw::services {
@@ -30,6 +32,11 @@ class AssetService {
 
   // The asset of this name, registering it (type "unknown") when new.
   AssetInfo Touch(const std::string& company_id, const std::string& name);
+  // Touch inside an atomic unit (the intake pipeline): registers through
+  // `items`; *is_new is set when this unit registers it, so the caller calls
+  // Remember once the unit is durable.
+  AssetInfo TouchLocal(TxnItems& items, const std::string& company_id, const std::string& name, bool* is_new);
+  void Remember(const std::string& company_id, const AssetInfo& info);
 
   Page List(const std::string& company_id, int limit, const std::string& cursor);
   std::optional<nlohmann::json> Find(const std::string& company_id, const std::string& asset_id);
@@ -42,6 +49,8 @@ class AssetService {
 
  private:
   void Forget(const std::string& company_id, const std::string& asset_id);
+  std::optional<AssetInfo> Cached(const std::string& company_id, const std::string& name);
+  nlohmann::json AutoRegistered(const std::string& company_id, const std::string& name) const;
 
   Context* ctx_;
   std::mutex mu_;

@@ -13,6 +13,7 @@
 #include "core/severity.h"
 #include "crypto/hash.h"
 #include "services/incident_items.h"
+#include "services/txn_items.h"
 #include "services/incident_service.h"
 #include "store/tables.h"
 
@@ -87,6 +88,146 @@ CorrelationResult IncidentService::Correlate(const std::string& company_id, cons
                        });
 }
 
+
+namespace {
+
+// Attributes a join writes (JoinInto), in the order of the update.
+constexpr const char* kJoinFields[] = {"alert_ids",  "tool_sources", "severity",     "critical_asset",
+                                       "alert_count", "active_alert_count", "last_alert_at", "last_alert_us",
+                                       "updated_at", "priority_score", "version"};
+
+// The join rule: `ops` become part of the open incident `inc` (newest
+// kMaxAlertIds ids kept, tools merged, the highest severity, counts, last
+// alert time, priority and version).
+void JoinInto(json& inc, const std::vector<IncidentService::JoinOp>& ops, int64_t now_us, const std::string& now) {
+  json ids = inc.value("alert_ids", json::array());
+  json tools = inc.value("tool_sources", json::array());
+  std::string severity = inc.value("severity", "low");
+  bool critical = inc.value("critical_asset", false);
+  for (const auto& op : ops) {
+    ids.push_back(op.in.alert_id);
+    MergeTools(&tools, op.in.tool_source);
+    severity = MaxSeverity(severity, op.in.severity);
+    critical = critical || op.in.critical_asset;
+  }
+  if (ids.size() > ii::kMaxAlertIds) {
+    ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(ids.size() - ii::kMaxAlertIds));
+  }
+  const int64_t n = static_cast<int64_t>(ops.size());
+  inc["alert_ids"] = std::move(ids);
+  inc["tool_sources"] = std::move(tools);
+  inc["severity"] = severity;
+  inc["critical_asset"] = critical;
+  inc["alert_count"] = inc.value("alert_count", int64_t{0}) + n;
+  inc["active_alert_count"] = inc.value("active_alert_count", int64_t{0}) + n;
+  inc["last_alert_at"] = now;
+  inc["last_alert_us"] = now_us;
+  inc["updated_at"] = now;
+  inc["priority_score"] = Priority(inc, now_us);
+  inc["version"] = inc.value("version", int64_t{0}) + 1;
+}
+
+bool Joinable(const json& inc, int64_t now_us, int64_t window_us) {
+  return core::IsOpenStatus(inc.value("status", "")) && now_us - ii::LastAlertMicros(inc) <= window_us;
+}
+
+// Alerts gathered on a pointer below the threshold (empty when the pointer
+// names an incident or its window has passed).
+using Pending = IncidentService::PendingAlerts;
+
+Pending PendingOf(const json* ptr, const std::string& incident_id, int64_t now_us, int64_t window_us) {
+  Pending p;
+  if (ptr && incident_id.empty() && now_us - ptr->value("last_at_us", int64_t{0}) <= window_us) {
+    p.ids = ptr->value("pending_ids", json::array());
+    p.severity = ptr->value("pending_severity", "");
+    p.tools = ptr->value("pending_tools", json::array());
+  }
+  return p;
+}
+
+// The pointer after `ops` joined its pending alerts.
+json PendingPointer(const store::Key& ptr_key, Pending p, const std::vector<IncidentService::JoinOp>& ops,
+                    int64_t version, int64_t now_us, const core::CorrelationConfig& cfg) {
+  for (const auto& op : ops) {
+    p.ids.push_back(op.in.alert_id);
+    MergeTools(&p.tools, op.in.tool_source);
+    p.severity = p.severity.empty() ? op.in.severity : MaxSeverity(p.severity, op.in.severity);
+  }
+  return {{"company_id", ptr_key.pk}, {"id", *ptr_key.sk}, {"incident_id", ""},
+          {"pending_ids", std::move(p.ids)}, {"pending_severity", p.severity},
+          {"pending_tools", std::move(p.tools)}, {"last_at_us", now_us}, {"version", version + 1},
+          {"ttl", now_us / 1'000'000 + int64_t{cfg.time_window_minutes} * 60 + 86400}};
+}
+
+json OwnedPointer(const store::Key& ptr_key, const std::string& incident_id, int64_t version, int64_t now_us) {
+  return {{"company_id", ptr_key.pk}, {"id", *ptr_key.sk}, {"incident_id", incident_id},
+          {"version", version + 1}, {"last_at_us", now_us}};
+}
+
+json Locator(const std::string& company_id, const std::string& incident_id) {
+  return {{"company_id", ii::LocatorKey(incident_id).pk}, {"id", incident_id}, {"owner", company_id}};
+}
+
+}  // namespace
+
+json IncidentService::NewIncident(const std::string& company_id, const std::string& id, const store::Key& ptr_key,
+                                  const core::CorrelationConfig& cfg, const PendingAlerts& pending,
+                                  const std::vector<JoinOp>& ops, int64_t now_us) {
+  const std::string now = FormatIso8601Micros(now_us);
+  const CorrelationInput& first = ops.front().in;
+  std::string severity = pending.severity.empty() ? first.severity : pending.severity;
+  json tools = pending.tools;
+  json ids = pending.ids;
+  bool critical = false;
+  for (const auto& op : ops) {
+    ids.push_back(op.in.alert_id);
+    MergeTools(&tools, op.in.tool_source);
+    severity = MaxSeverity(severity, op.in.severity);
+    critical = critical || op.in.critical_asset;
+  }
+  const int64_t total = static_cast<int64_t>(ids.size());
+  if (ids.size() > ii::kMaxAlertIds) {
+    ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(ids.size() - ii::kMaxAlertIds));
+  }
+  json inc = {
+      {"company_id", company_id},
+      {"id", id},
+      {"title", first.signature + " on " + first.asset_name},
+      {"description", first.message},
+      {"status", "new"},
+      {"severity", severity},
+      {"alert_ids", ids},
+      {"alert_count", total},
+      {"active_alert_count", total},
+      {"tool_sources", tools},
+      {"signature", first.signature},
+      {"asset_name", first.asset_name},
+      {"asset_id", first.asset_id},
+      {"critical_asset", critical},
+      {"category", core::Categorize(first.signature, first.message)},
+      {"correlation_key", core::AggregationKeyName(cfg.aggregation_key)},
+      {"correlation_ptr", *ptr_key.sk},
+      {"assigned_to", nullptr},
+      {"assigned_at", nullptr},
+      {"resolved_at", nullptr},
+      {"resolved_by", nullptr},
+      {"resolution_notes", nullptr},
+      {"escalated", false},
+      {"escalation_level", 0},
+      {"sla", json::object()},
+      {"metadata", json::object()},
+      {"created_at", now},
+      {"updated_at", now},
+      {"first_alert_at", now},
+      {"last_alert_at", now},
+      {"last_alert_us", now_us},
+      {"version", 1},
+  };
+  inc["priority_score"] = Priority(inc, now_us);
+  for (const auto& d : decorators_) d(company_id, inc);
+  return inc;
+}
+
 std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& company_id, const std::string& key,
                                                            std::vector<JoinOp>& ops) {
   const core::CorrelationConfig cfg = CorrelationConfigFor(company_id);
@@ -111,48 +252,20 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
       auto inc_r = ctx_->store->GetItem({t::kIncidents, {company_id, incident_id}});
       if (inc_r.ok()) {
         json inc = std::move(inc_r).value();
-        if (core::IsOpenStatus(inc.value("status", "")) && now_us - ii::LastAlertMicros(inc) <= window_us) {
+        if (Joinable(inc, now_us, window_us)) {
           const int64_t version = inc.value("version", int64_t{0});
-          json ids = inc.value("alert_ids", json::array());
-          json tools = inc.value("tool_sources", json::array());
-          std::string severity = inc.value("severity", "low");
-          const std::string old_severity = severity;
-          bool critical = inc.value("critical_asset", false);
-          for (const auto& op : ops) {
-            ids.push_back(op.in.alert_id);
-            MergeTools(&tools, op.in.tool_source);
-            severity = MaxSeverity(severity, op.in.severity);
-            critical = critical || op.in.critical_asset;
-          }
-          if (ids.size() > ii::kMaxAlertIds) {
-            ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(ids.size() - ii::kMaxAlertIds));
-          }
-          const int64_t n = static_cast<int64_t>(ops.size());
-          inc["alert_ids"] = ids;
-          inc["tool_sources"] = tools;
-          inc["severity"] = severity;
-          inc["critical_asset"] = critical;
-          inc["alert_count"] = inc.value("alert_count", int64_t{0}) + n;
-          inc["active_alert_count"] = inc.value("active_alert_count", int64_t{0}) + n;
+          const std::string old_severity = inc.value("severity", "low");
+          JoinInto(inc, ops, now_us, now);
           store::UpdateRequest u;
           u.table = t::kIncidents;
           u.key = {company_id, incident_id};
           u.condition.Equals("version", version);
-          u.Set("alert_ids", ids)
-              .Set("tool_sources", tools)
-              .Set("severity", severity)
-              .Set("critical_asset", critical)
-              .Set("alert_count", inc["alert_count"])
-              .Set("active_alert_count", inc["active_alert_count"])
-              .Set("last_alert_at", now)
-              .Set("last_alert_us", now_us)
-              .Set("updated_at", now)
-              .Set("priority_score", Priority(inc, now_us))
-              .Set("version", version + 1);
+          for (const char* f : kJoinFields) u.Set(f, inc[f]);
           u.defer_sync = true;  // the intake syncs once at the end
           auto r = ctx_->store->UpdateItem(u);
           if (r.status().IsConditionFailed()) continue;  // changed meanwhile: read again
           ThrowIfError(r.status(), "incident");
+          const std::string severity = inc.value("severity", "low");
           if (severity != old_severity) {
             kpis_->Add(company_id, {{"open_" + old_severity, -1}, {"open_" + severity, 1}});
           }
@@ -169,14 +282,7 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     }
 
     // 2. Below the threshold, alerts gather on the pointer.
-    json pending_ids = json::array();
-    std::string pending_severity;
-    json pending_tools = json::array();
-    if (ptr && incident_id.empty() && now_us - ptr->value("last_at_us", int64_t{0}) <= window_us) {
-      pending_ids = ptr->value("pending_ids", json::array());
-      pending_severity = ptr->value("pending_severity", "");
-      pending_tools = ptr->value("pending_tools", json::array());
-    }
+    Pending pending = PendingOf(ptr ? &*ptr : nullptr, incident_id, now_us, window_us);
     const int64_t ptr_version = ptr ? ptr->value("version", int64_t{0}) : 0;
     store::Condition ptr_cond;
     if (ptr) {
@@ -184,17 +290,9 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     } else {
       ptr_cond = store::Condition::ItemNotExists("company_id");
     }
-    const int64_t total = static_cast<int64_t>(pending_ids.size() + ops.size());
+    const int64_t total = static_cast<int64_t>(pending.ids.size() + ops.size());
     if (total < cfg.min_alerts_for_incident) {
-      for (const auto& op : ops) {
-        pending_ids.push_back(op.in.alert_id);
-        MergeTools(&pending_tools, op.in.tool_source);
-        pending_severity = pending_severity.empty() ? op.in.severity : MaxSeverity(pending_severity, op.in.severity);
-      }
-      json np = {{"company_id", ptr_key.pk}, {"id", *ptr_key.sk}, {"incident_id", ""},
-                 {"pending_ids", pending_ids}, {"pending_severity", pending_severity},
-                 {"pending_tools", pending_tools}, {"last_at_us", now_us}, {"version", ptr_version + 1},
-                 {"ttl", now_us / 1'000'000 + int64_t{cfg.time_window_minutes} * 60 + 86400}};
+      json np = PendingPointer(ptr_key, std::move(pending), ops, ptr_version, now_us, cfg);
       Status s = ctx_->store->PutItem({t::kIncidents, np, ptr_cond, /*defer_sync=*/true});
       if (s.IsConditionFailed()) continue;
       ThrowIfError(s, "correlation pointer");
@@ -205,63 +303,13 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     const bool repair = incident_missing;
     const std::string new_id = repair ? incident_id : NewId(now_us);
     if (!repair) {
-      json np = {{"company_id", ptr_key.pk}, {"id", *ptr_key.sk}, {"incident_id", new_id},
-                 {"version", ptr_version + 1}, {"last_at_us", now_us}};
-      Status s = ctx_->store->PutItem({t::kIncidents, np, ptr_cond, /*defer_sync=*/true});
+      Status s = ctx_->store->PutItem(
+          {t::kIncidents, OwnedPointer(ptr_key, new_id, ptr_version, now_us), ptr_cond, /*defer_sync=*/true});
       if (s.IsConditionFailed()) continue;  // another request opened it: join that one
       ThrowIfError(s, "correlation pointer");
     }
-    const CorrelationInput& first = ops.front().in;
-    std::string severity = pending_severity.empty() ? first.severity : pending_severity;
-    json tools = pending_tools;
-    json ids = pending_ids;
-    bool critical = false;
-    for (const auto& op : ops) {
-      ids.push_back(op.in.alert_id);
-      MergeTools(&tools, op.in.tool_source);
-      severity = MaxSeverity(severity, op.in.severity);
-      critical = critical || op.in.critical_asset;
-    }
-    if (ids.size() > ii::kMaxAlertIds) {
-      ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(ids.size() - ii::kMaxAlertIds));
-    }
-    json inc = {
-        {"company_id", company_id},
-        {"id", new_id},
-        {"title", first.signature + " on " + first.asset_name},
-        {"description", first.message},
-        {"status", "new"},
-        {"severity", severity},
-        {"alert_ids", ids},
-        {"alert_count", total},
-        {"active_alert_count", total},
-        {"tool_sources", tools},
-        {"signature", first.signature},
-        {"asset_name", first.asset_name},
-        {"asset_id", first.asset_id},
-        {"critical_asset", critical},
-        {"category", core::Categorize(first.signature, first.message)},
-        {"correlation_key", core::AggregationKeyName(cfg.aggregation_key)},
-        {"correlation_ptr", *ptr_key.sk},
-        {"assigned_to", nullptr},
-        {"assigned_at", nullptr},
-        {"resolved_at", nullptr},
-        {"resolved_by", nullptr},
-        {"resolution_notes", nullptr},
-        {"escalated", false},
-        {"escalation_level", 0},
-        {"sla", json::object()},
-        {"metadata", json::object()},
-        {"created_at", now},
-        {"updated_at", now},
-        {"first_alert_at", now},
-        {"last_alert_at", now},
-        {"last_alert_us", now_us},
-        {"version", 1},
-    };
-    inc["priority_score"] = Priority(inc, now_us);
-    for (const auto& d : decorators_) d(company_id, inc);
-    json loc = {{"company_id", ii::LocatorKey(new_id).pk}, {"id", new_id}, {"owner", company_id}};
+    json inc = NewIncident(company_id, new_id, ptr_key, cfg, pending, ops, now_us);
+    const std::string severity = inc.value("severity", "low");
     // Written only if absent, also when we own the pointer: another replica
     // that read the pointer before this incident existed takes it for a
     // crash and "repairs" it; whoever writes first wins, the other joins.
@@ -269,10 +317,10 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     Status put = ctx_->store->PutItem({t::kIncidents, inc, store::Condition::ItemNotExists("company_id"), true});
     if (put.IsConditionFailed()) continue;  // written concurrently: join it
     ThrowIfError(put, "incident");
-    ThrowIfError(ctx_->store->PutItem({t::kIncidents, loc, {}, true}), "incident locator");
+    ThrowIfError(ctx_->store->PutItem({t::kIncidents, Locator(company_id, new_id), {}, true}), "incident locator");
     kpis_->Add(company_id, {{"incidents_total", 1}, {"open_" + severity, 1}});
     // Alerts that waited below the threshold now belong to the incident.
-    for (const auto& pid : pending_ids) {
+    for (const auto& pid : pending.ids) {
       store::UpdateRequest au;
       au.table = t::kAlerts;
       au.key = {company_id, pid.get<std::string>()};
@@ -289,6 +337,60 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
   }
   Throw(ErrorKind::kUnavailable, "correlation_contention",
         "the incident for this alert is changing too fast; retry shortly", 1);
+}
+
+CorrelationResult IncidentService::CorrelateLocal(TxnItems& items, const std::string& company_id,
+                                                  const core::CorrelationConfig& cfg, const CorrelationInput& in,
+                                                  int64_t now_us, LocalEffects* fx) {
+  if (!cfg.auto_correlate) return {};
+  const std::string key = core::CorrelationKey(cfg.aggregation_key, in.asset_name, in.signature, in.tool_source);
+  const int64_t window_us = int64_t{cfg.time_window_minutes} * 60 * 1'000'000;
+  const store::Key ptr_key = ii::PointerKey(company_id, key);
+  const std::vector<JoinOp> ops{JoinOp{in}};
+  json* ptr = items.Get(t::kIncidents, ptr_key);
+  std::string incident_id = ptr ? ptr->value("incident_id", "") : "";
+  bool incident_missing = false;
+  if (!incident_id.empty()) {
+    const store::Key inc_key{company_id, incident_id};
+    if (json* inc = items.Get(t::kIncidents, inc_key)) {
+      if (Joinable(*inc, now_us, window_us)) {
+        const std::string old_severity = inc->value("severity", "low");
+        JoinInto(*inc, ops, now_us, FormatIso8601Micros(now_us));
+        items.Touch(t::kIncidents, inc_key);
+        const std::string severity = inc->value("severity", "low");
+        if (severity != old_severity) fx->kpis.push_back({company_id, {{"open_" + old_severity, -1}, {"open_" + severity, 1}}});
+        fx->changed.try_emplace(incident_id, company_id, "incident_updated");
+        return {incident_id, false};
+      }
+    } else {
+      incident_missing = true;  // a crash between pointer and incident: repair below
+    }
+  }
+  Pending pending = PendingOf(ptr, incident_id, now_us, window_us);
+  const int64_t ptr_version = ptr ? ptr->value("version", int64_t{0}) : 0;
+  const int64_t total = static_cast<int64_t>(pending.ids.size()) + 1;
+  if (total < cfg.min_alerts_for_incident) {
+    items.Put(t::kIncidents, ptr_key, PendingPointer(ptr_key, std::move(pending), ops, ptr_version, now_us, cfg));
+    return {};
+  }
+  const std::string new_id = incident_missing ? incident_id : NewId(now_us);
+  if (!incident_missing) items.Put(t::kIncidents, ptr_key, OwnedPointer(ptr_key, new_id, ptr_version, now_us));
+  json& inc = items.Put(t::kIncidents, {company_id, new_id}, NewIncident(company_id, new_id, ptr_key, cfg, pending, ops, now_us));
+  items.Put(t::kIncidents, ii::LocatorKey(new_id), Locator(company_id, new_id));
+  fx->kpis.push_back({company_id, {{"incidents_total", 1}, {"open_" + inc.value("severity", std::string("low")), 1}}});
+  fx->changed[new_id] = {company_id, "incident_created"};
+  for (const auto& pid : pending.ids) {
+    const store::Key ak{company_id, pid.get<std::string>()};
+    if (json* a = items.Get(t::kAlerts, ak)) {
+      (*a)["correlated_incident_id"] = new_id;
+      items.Touch(t::kAlerts, ak);
+    }
+  }
+  return {new_id, true};
+}
+
+void IncidentService::AnnounceLocal(const std::vector<std::pair<std::string, nlohmann::json>>& changes) {
+  for (const auto& [type, item] : changes) Notify(type, item);
 }
 
 }  // namespace aw::services

@@ -14,6 +14,7 @@
 // Thread-safe; methods may throw ApiError.
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "services/kpi_service.h"
 #include "services/page.h"
 #include "services/principal.h"
+#include "services/txn_items.h"
 
 namespace aw::services {
 
@@ -114,10 +116,36 @@ class IncidentService {
 
   uint64_t join_writes() const { return joins_.groups(); }
 
- private:
+  // Correlation inside one atomic unit of an embedded store (the intake
+  // pipeline, services/intake_pipeline.h): the same rules as Correlate, with
+  // every read and write through `items`, so nothing can change between them
+  // and no condition is needed. What must happen once the unit is durable is
+  // added to `fx`.
+  struct LocalEffects {
+    std::vector<std::pair<std::string, Deltas>> kpis;  // (company, deltas)
+    // incident id -> (company, event type); announced with the item as it is
+    // at the end of the unit.
+    std::map<std::string, std::pair<std::string, std::string>> changed;
+  };
+  CorrelationResult CorrelateLocal(TxnItems& items, const std::string& company_id, const core::CorrelationConfig& cfg,
+                                   const CorrelationInput& in, int64_t now_us, LocalEffects* fx);
+  // Tells the listeners of incidents changed by CorrelateLocal: (type, item).
+  void AnnounceLocal(const std::vector<std::pair<std::string, nlohmann::json>>& changes);
+
   struct JoinOp {
     CorrelationInput in;
   };
+  // Alerts gathered on a correlation pointer below min_alerts_for_incident.
+  struct PendingAlerts {
+    nlohmann::json ids = nlohmann::json::array();
+    std::string severity;
+    nlohmann::json tools = nlohmann::json::array();
+  };
+
+ private:
+  nlohmann::json NewIncident(const std::string& company_id, const std::string& id, const store::Key& ptr_key,
+                             const core::CorrelationConfig& cfg, const PendingAlerts& pending,
+                             const std::vector<JoinOp>& ops, int64_t now_us);
   std::vector<CorrelationResult> ApplyGroup(const std::string& company_id, const std::string& key,
                                             std::vector<JoinOp>& ops);
   nlohmann::json LoadOwned(const Principal& p, const std::string& incident_id, std::string* company_id);

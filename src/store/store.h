@@ -35,6 +35,7 @@
 // kThrottled / kUnavailable (retry later), kInternal.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -201,6 +202,19 @@ struct WriteBatch {
   bool defer_sync = false;
 };
 
+// An atomic unit of work on an embedded store (Store::RunAtomic). Its reads
+// see every write made before it and its own; nothing else writes meanwhile.
+// Used only on the thread that runs the unit.
+class AtomicTxn {
+ public:
+  virtual ~AtomicTxn() = default;
+  // The item; nullopt when it is absent or expired.
+  virtual Result<std::optional<Item>> Get(const std::string& table, const Key& key) = 0;
+  // Unconditional put; the item holds its key and is at most kMaxItemBytes.
+  virtual Status Put(const std::string& table, const Item& item) = 0;
+};
+using AtomicFn = std::function<Status(AtomicTxn&)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -229,6 +243,17 @@ class Store {
   // Makes every write that returned before this call durable (see
   // defer_sync). Default: nothing to do, every write is durable already.
   virtual Status Sync() { return Status::OK(); }
+  // Embedded backends only (one process owns the data): queues `fn` to run
+  // atomically - all its writes or none, in order with every other write -
+  // and returns at once. `done` is called exactly once, from a store thread,
+  // when the writes are durable (OK) or with the error (`fn`'s own error, or
+  // the store's); it must be quick. Returns false, calling neither, when the
+  // backend cannot do this (DynamoDB has no such transaction).
+  virtual bool RunAtomic(AtomicFn fn, std::function<void(Status)> done) {
+    (void)fn;
+    (void)done;
+    return false;
+  }
 
   // Makes everything acknowledged so far durable and stops background work
   // that would touch the store (used at shutdown). Idempotent.

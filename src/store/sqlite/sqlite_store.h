@@ -80,6 +80,7 @@ class SqliteStore final : public Store {
   Result<QueryResult> Scan(const ScanRequest& req) override;
   Status Sync() override;
   Status Flush() override;
+  bool RunAtomic(AtomicFn fn, std::function<void(Status)> done) override;
 
   // Deletes up to `max_rows` expired items (oldest TTL first within each
   // table); returns how many.

@@ -54,7 +54,43 @@ Status DeleteRow(WriterContext& ctx, const SqlTable& t, const Key& key) {
   return ctx.db().Run(*d, "cannot delete an item");
 }
 
+// The writer-side view of one RunAtomic unit.
+class WriterTxn final : public AtomicTxn {
+ public:
+  explicit WriterTxn(WriterContext& ctx) : ctx_(ctx) {}
+  Result<std::optional<Item>> Get(const std::string& table, const Key& key) override {
+    const SqlTable* t = ctx_.Table(table);
+    if (t == nullptr) return Status::NotFound("no table " + table);
+    return ReadLive(ctx_, *t, key);
+  }
+  Status Put(const std::string& table, const Item& item) override {
+    const SqlTable* t = ctx_.Table(table);
+    if (t == nullptr) return Status::NotFound("no table " + table);
+    auto key = t->spec.KeyOf(item);
+    if (!key.ok()) return key.status();
+    auto text = SerializeItem(t->spec, item);
+    if (!text.ok()) return text.status();
+    return sqlite::WriteRow(ctx_.db(), *t, *key, sqlite::ComputeRow(*t, item, std::move(*text)));
+  }
+
+ private:
+  WriterContext& ctx_;
+};
+
 }  // namespace
+
+bool SqliteStore::RunAtomic(AtomicFn fn, std::function<void(Status)> done) {
+  auto op = std::make_unique<WriteOp>();
+  op->savepoint = true;
+  op->run = [fn = std::move(fn)](WriterContext& ctx) -> Result<Item> {
+    WriterTxn txn(ctx);
+    if (Status s = fn(txn); !s.ok()) return s;
+    return Item();
+  };
+  op->on_done = [done = std::move(done)](Result<Item> r) { done(r.status()); };
+  writer_->SubmitAsync(std::move(op));
+  return true;
+}
 
 Status SqliteStore::PutItem(const PutRequest& req) {
   auto t = Lookup(req.table);

@@ -65,7 +65,7 @@ void Writer::SyncLoop() {
     syncs_.fetch_add(1, std::memory_order_relaxed);
     for (auto& d : batch) {
       if (d.result.ok() && !synced.ok()) d.result = synced;
-      d.op->done.set_value(std::move(d.result));
+      d.op->Complete(std::move(d.result));
     }
     lock.lock();
   }
@@ -82,6 +82,21 @@ Result<Item> Writer::Submit(std::unique_ptr<WriteOp> op) {
   }
   cv_.notify_one();
   return done.get();
+}
+
+void Writer::SubmitAsync(std::unique_ptr<WriteOp> op) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(op));
+      op = nullptr;
+    }
+  }
+  if (op) {
+    op->Complete(Status::Unavailable("the SQLite store is closed (Flush was called)"));
+    return;
+  }
+  cv_.notify_one();
 }
 
 void Writer::Stop() {
@@ -156,7 +171,7 @@ void Writer::RunGroup(std::vector<std::unique_ptr<WriteOp>>& group) {
   std::vector<Result<Item>> results(group.size(), Result<Item>(Status::Internal("not run")));
   if (group.front()->mode == WriteOp::Mode::kOutsideTransaction) {
     results[0] = RunOne(*group[0]);
-    group[0]->done.set_value(std::move(results[0]));
+    group[0]->Complete(std::move(results[0]));
     return;
   }
   Status open = db_->Exec("BEGIN IMMEDIATE");
@@ -218,7 +233,7 @@ void Writer::RunGroup(std::vector<std::unique_ptr<WriteOp>>& group) {
     }
   }
   for (size_t i = 0; i < group.size(); ++i) {
-    if (group[i]) group[i]->done.set_value(std::move(results[i]));  // moved to the syncer otherwise
+    if (group[i]) group[i]->Complete(std::move(results[i]));  // moved to the syncer otherwise
   }
 }
 

@@ -70,7 +70,17 @@ struct WriteOp {
   // Runs on the writer thread once the op's transaction has committed (only
   // when `run` succeeded).
   std::function<void(WriterContext&)> on_commit;
+  // Set: called with the result (on the writer or the syncer thread) instead
+  // of fulfilling `done`; for callers that must not block (SubmitAsync).
+  std::function<void(Result<Item>)> on_done;
   std::promise<Result<Item>> done;
+  void Complete(Result<Item> r) {
+    if (on_done) {
+      on_done(std::move(r));
+    } else {
+      done.set_value(std::move(r));
+    }
+  }
 };
 
 struct WriterStats {
@@ -93,6 +103,9 @@ class Writer {
 
   // Blocks until the op's group has committed (or failed).
   Result<Item> Submit(std::unique_ptr<WriteOp> op);
+  // Queues the op and returns at once; REQUIRES op->on_done (called exactly
+  // once, possibly before this returns when the writer is stopped).
+  void SubmitAsync(std::unique_ptr<WriteOp> op);
   // Idempotent.
   void Stop();
   WriterStats Stats() const { return {groups_.load(), ops_.load(), syncs_.load()}; }

@@ -1,0 +1,256 @@
+#include "services/intake_pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include "base/errors.h"
+#include "base/time_format.h"
+#include "services/txn_items.h"
+#include "store/tables.h"
+
+namespace aw::services {
+
+namespace t = store::tables;
+using nlohmann::json;
+
+struct IntakePipeline::Unit {
+  bool ran = false;  // Run took its jobs
+  std::vector<IntakeJob> jobs;
+  std::vector<IngestResult> results;
+  std::exception_ptr error;  // what failed the unit, when Run threw
+  // After commit:
+  IncidentService::LocalEffects fx;
+  std::vector<std::pair<std::string, json>> announce;  // (type, incident item)
+  std::vector<std::pair<std::string, AssetInfo>> new_assets;
+  std::vector<store::Key> new_alerts;                   // for alert_received
+  std::vector<json> alert_views;
+};
+
+IntakePipeline::IntakePipeline(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis)
+    : ctx_(ctx), assets_(assets), incidents_(incidents), kpis_(kpis) {
+  fx_thread_ = std::thread([this] { EffectsLoop(); });
+}
+
+IntakePipeline::~IntakePipeline() { Stop(); }
+
+void IntakePipeline::Submit(IntakeJob job) {
+  bool schedule = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      ++open_jobs_;
+      schedule = !scheduled_;
+      scheduled_ = true;
+      job.done = nullptr;
+    }
+  }
+  if (job.done) {  // stopping: not taken
+    std::exception_ptr e;
+    try {
+      Throw(ErrorKind::kUnavailable, "shutting_down", "the server is shutting down; retry", 2);
+    } catch (...) {
+      e = std::current_exception();
+    }
+    job.done({}, e);
+    return;
+  }
+  if (schedule) Schedule();
+}
+
+void IntakePipeline::Schedule() {
+  auto u = std::make_shared<Unit>();
+  bool queued = ctx_->store->RunAtomic([this, u](store::AtomicTxn& txn) { return Run(txn, *u); },
+                                       [this, u](Status s) { Finish(u, s); });
+  if (!queued) Finish(u, Status::Internal("the store cannot run the intake pipeline"));
+}
+
+Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    u.jobs.swap(queue_);
+    scheduled_ = false;
+  }
+  u.ran = true;
+  u.results.resize(u.jobs.size());
+  TxnItems items(txn);
+  try {
+    for (size_t i = 0; i < u.jobs.size(); ++i) Process(items, u.jobs[i], u.results[i], u);
+    if (Status s = items.Flush(); !s.ok()) return s;
+    for (const auto& [id, change] : u.fx.changed) {
+      if (const json* inc = items.Get(t::kIncidents, {change.first, id})) u.announce.emplace_back(change.second, *inc);
+    }
+    u.alert_views.reserve(u.new_alerts.size());
+    for (const auto& key : u.new_alerts) {
+      if (const json* a = items.Get(t::kAlerts, key)) {
+        json view = *a;
+        view.erase("ttl");
+        u.alert_views.push_back(std::move(view));
+      }
+    }
+  } catch (...) {
+    u.error = std::current_exception();
+    return Status::Unavailable("the intake unit failed");
+  }
+  return Status::OK();
+}
+
+// One alert: the rules of AlertService::Ingest/Store and of correlation,
+// inside the unit (so no claim, condition or retry is needed).
+void IntakePipeline::Process(TxnItems& items, IntakeJob& job, IngestResult& r, Unit& u) {
+  const std::string& company_id = job.company_id;
+  const std::string now = FormatIso8601Micros(job.now_us);
+  std::string alert_id = job.alert["id"].get<std::string>();
+  r.company_id = company_id;
+
+  const store::Key claim_key{company_id, job.claim_id};
+  if (json* claim = items.Get(t::kAlerts, claim_key)) {
+    const std::string first_id = claim->value("alert_id", "");
+    const store::Key first_key{company_id, first_id};
+    json* first = first_id.empty() ? nullptr : items.Get(t::kAlerts, first_key);
+    if (first != nullptr && (!job.delivery_id.empty() || first->value("status", "") == "active")) {
+      const int64_t attempts = first->value("delivery_attempts", int64_t{1}) + 1;
+      (*first)["delivery_attempts"] = attempts;
+      (*first)["last_seen"] = now;
+      items.Touch(t::kAlerts, first_key);
+      r.alert_id = first_id;
+      r.duplicate = true;
+      r.delivery_attempts = attempts;
+      u.fx.kpis.push_back({company_id, {{"alerts_repeated", 1}}});
+      return;
+    }
+    if (first == nullptr && !first_id.empty()) {
+      // A claim whose alert was never written (a crash of the conditional
+      // path between its writes): write the alert under the claimed id.
+      alert_id = first_id;
+      job.alert["id"] = alert_id;
+    } else {
+      // The first alert was resolved: this is a new occurrence.
+      (*claim)["alert_id"] = alert_id;
+      (*claim)["created_us"] = job.now_us;
+      (*claim)["ttl"] = job.now_us / 1'000'000 + 24 * 3600;
+      items.Touch(t::kAlerts, claim_key);
+    }
+  } else {
+    items.Put(t::kAlerts, claim_key,
+              {{"company_id", company_id}, {"id", job.claim_id}, {"alert_id", alert_id},
+               {"created_us", job.now_us}, {"ttl", job.now_us / 1'000'000 + 24 * 3600}});
+  }
+
+  bool new_asset = false;
+  AssetInfo asset = assets_->TouchLocal(items, company_id, job.in.asset_name, &new_asset);
+  if (new_asset) u.new_assets.emplace_back(company_id, asset);
+  job.alert["asset_id"] = asset.id;
+  CorrelationInput ci;
+  ci.alert_id = alert_id;
+  ci.asset_name = job.in.asset_name;
+  ci.asset_id = asset.id;
+  ci.signature = job.in.signature;
+  ci.message = job.in.message;
+  ci.severity = job.in.severity;
+  ci.tool_source = job.in.tool_source;
+  ci.timestamp = job.alert["timestamp"].get<std::string>();
+  ci.critical_asset = asset.is_critical;
+  CorrelationResult c = incidents_->CorrelateLocal(items, company_id, job.cfg, ci, job.now_us, &u.fx);
+  if (!c.incident_id.empty()) job.alert["correlated_incident_id"] = c.incident_id;
+  const store::Key alert_key{company_id, alert_id};
+  items.Put(t::kAlerts, alert_key, std::move(job.alert));
+  u.new_alerts.push_back(alert_key);
+  u.fx.kpis.push_back({company_id, {{"alerts_total", 1}}});
+  r.alert_id = alert_id;
+  r.incident_id = c.incident_id;
+  r.incident_created = c.created;
+}
+
+void IntakePipeline::Finish(const std::shared_ptr<Unit>& u, const Status& s) {
+  if (!u->ran) {  // the store refused the unit before running it
+    std::lock_guard<std::mutex> lock(mu_);
+    u->jobs.swap(queue_);
+    scheduled_ = false;
+    u->results.resize(u->jobs.size());
+  }
+  if (!s.ok()) {
+    std::exception_ptr e = u->error;
+    if (!e) {
+      try {
+        ThrowIfError(s, "alert");
+        Throw(ErrorKind::kUnavailable, "store_unavailable", "the data store is unavailable; retry shortly", 2);
+      } catch (...) {
+        e = std::current_exception();
+      }
+    }
+    spdlog::error("intake: a unit of {} alerts failed and was not written: {}", u->jobs.size(), s.ToString());
+    for (auto& job : u->jobs) job.done({}, e);
+    // Nothing was written: no effects. Retire the jobs now.
+    std::lock_guard<std::mutex> lock(mu_);
+    open_jobs_ -= u->jobs.size();
+    jobs_done_ += u->jobs.size();
+    ++units_;
+    idle_cv_.notify_all();
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(fx_mu_);
+    fx_queue_.push_back(u);
+  }
+  fx_cv_.notify_one();
+}
+
+void IntakePipeline::EffectsLoop() {
+  std::unique_lock<std::mutex> lock(fx_mu_);
+  while (true) {
+    fx_cv_.wait(lock, [&] { return !fx_queue_.empty() || fx_stop_; });
+    if (fx_queue_.empty()) return;
+    std::shared_ptr<Unit> u = std::move(fx_queue_.front());
+    fx_queue_.pop_front();
+    lock.unlock();
+    try {
+      for (const auto& [company_id, info] : u->new_assets) assets_->Remember(company_id, info);
+      std::map<std::string, Deltas> kpis;
+      for (const auto& [company_id, deltas] : u->fx.kpis) {
+        Deltas& d = kpis[company_id];
+        for (const auto& [k, v] : deltas) d[k] += v;
+      }
+      for (const auto& [company_id, deltas] : kpis) kpis_->Add(company_id, deltas);
+      incidents_->AnnounceLocal(u->announce);
+      for (auto& view : u->alert_views) {
+        std::string company_id = view.value("company_id", "");
+        ctx_->events->Publish({"alert_received", std::move(company_id), std::move(view), ""});
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("intake: after-commit work failed (events or KPIs may be missing): {}", e.what());
+    }
+    // Answered last: a client that reads after the 202 sees the counters,
+    // notifications and events of its alert.
+    for (size_t i = 0; i < u->jobs.size(); ++i) u->jobs[i].done(std::move(u->results[i]), nullptr);
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      open_jobs_ -= u->jobs.size();
+      jobs_done_ += u->jobs.size();
+      ++units_;
+    }
+    idle_cv_.notify_all();
+    lock.lock();
+  }
+}
+
+void IntakePipeline::Stop() {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    stopping_ = true;
+    idle_cv_.wait(lock, [&] { return open_jobs_ == 0; });
+  }
+  {
+    std::lock_guard<std::mutex> lock(fx_mu_);
+    if (fx_stop_) return;
+    fx_stop_ = true;
+  }
+  fx_cv_.notify_one();
+  if (fx_thread_.joinable()) fx_thread_.join();
+}
+
+IntakePipeline::Stats IntakePipeline::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {jobs_done_, units_};
+}
+
+}  // namespace aw::services
