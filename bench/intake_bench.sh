@@ -146,6 +146,9 @@ if grep -q '^aw .* non2xx=[1-9]' "$RESULTS"; then
        -w ' (HTTP %{http_code})' "$AW_URL/api/webhooks/alerts")"
 fi
 AM_RSS=$(peak_rss_kib "$AM_PID")
+# How the store wrote it: alerts per atomic unit, SQLite transactions and fsyncs since start.
+STATS=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$AW_URL/api/admin/store-stats" || echo '{}')
+echo "alertwhisperer store-stats after the runs: $STATS"
 
 "$PYTHON" - "$RESULTS" "$AW_RSS" "$AM_RSS" "$AM_VERSION" <<'PY'
 import statistics, sys

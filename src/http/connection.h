@@ -3,13 +3,17 @@
 // Internal to http/: one accepted TCP connection.
 //
 // Lives on one io thread (the executor of its socket): every member function
-// but RunHandler runs there, so no member needs a lock. RunHandler runs on a
-// worker thread while the connection is in kHandling, when the io thread
-// touches nothing but the timer (which ignores kHandling).
+// but RunHandler and Finish runs there, so no member needs a lock. RunHandler
+// runs on a worker thread, and Finish on whichever thread answers, while the
+// connection is in kHandling, when the io thread touches nothing but the
+// timer (which ignores kHandling).
 //
 // Life of a request: BeginRequest -> (ReadMore <-> Parse) -> OnRequestComplete
-// -> worker: RunHandler (Dispatch + serialise + access log) -> StartWrite ->
-// OnWrite -> BeginRequest (keep-alive) or LingeringClose.
+// -> worker: RunHandler (Dispatch) -> Finish (serialise + access log) ->
+// StartWrite -> OnWrite -> BeginRequest (keep-alive) or LingeringClose.
+// An inline route (Router::AddInline) runs RunInline on the io thread
+// instead; its handler answers at once or later, from any thread, through
+// Request::respond_later, which calls Finish.
 
 #include <chrono>
 #include <memory>

@@ -4,7 +4,8 @@
 // types here, so handler files compile quickly.
 //
 // A Request is filled by the server (or by a test) and handed to exactly one
-// handler on one worker thread; it is not shared, so it needs no locking.
+// handler on one thread (a worker, or the network thread for an inline
+// route); it is not shared, so it needs no locking.
 
 #include <functional>
 #include <optional>
@@ -70,7 +71,8 @@ struct Response {
   bool deferred() const { return status == 0; }
 };
 
-// Runs on a worker thread and may block (store writes). May throw aw::ApiError
+// Runs on a worker thread and may block (store writes), except on an inline
+// route (Router::AddInline). May throw aw::ApiError
 // (mapped by http/error_mapping.h) or anything else (500, logged).
 using Handler = std::function<Response(Request&)>;
 

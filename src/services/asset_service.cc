@@ -54,8 +54,8 @@ AssetInfo AssetService::Touch(const std::string& company_id, const std::string& 
 }
 
 AssetInfo AssetService::TouchLocal(TxnItems& items, const std::string& company_id, const std::string& name,
-                                   bool* is_new) {
-  *is_new = false;
+                                   bool* remember) {
+  *remember = false;
   if (auto known = Cached(company_id, name)) return *known;
   AssetInfo info{name, false};
   const store::Key key{company_id, Sk(name)};
@@ -64,7 +64,7 @@ AssetInfo AssetService::TouchLocal(TxnItems& items, const std::string& company_i
   } else {
     items.Put(t::kCompanyConfigs, key, AutoRegistered(company_id, name));
   }
-  *is_new = true;  // not cached yet: cache it once the unit is durable
+  *remember = true;
   return info;
 }
 

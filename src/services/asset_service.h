@@ -32,10 +32,10 @@ class AssetService {
 
   // The asset of this name, registering it (type "unknown") when new.
   AssetInfo Touch(const std::string& company_id, const std::string& name);
-  // Touch inside an atomic unit (the intake pipeline): registers through
-  // `items`; *is_new is set when this unit registers it, so the caller calls
-  // Remember once the unit is durable.
-  AssetInfo TouchLocal(TxnItems& items, const std::string& company_id, const std::string& name, bool* is_new);
+  // Touch inside an atomic unit (the intake pipeline): reads and registers
+  // through `items`. *remember is set when the answer did not come from the
+  // cache: the caller calls Remember once the unit is durable.
+  AssetInfo TouchLocal(TxnItems& items, const std::string& company_id, const std::string& name, bool* remember);
   void Remember(const std::string& company_id, const AssetInfo& info);
 
   Page List(const std::string& company_id, int limit, const std::string& cursor);

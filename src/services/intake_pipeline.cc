@@ -16,6 +16,7 @@ struct IntakePipeline::Unit {
   bool ran = false;  // Run took its jobs
   std::vector<IntakeJob> jobs;
   std::vector<IngestResult> results;
+  std::vector<std::exception_ptr> failed;  // per job: why it alone failed
   std::exception_ptr error;  // what failed the unit, when Run threw
   // After commit:
   IncidentService::LocalEffects fx;
@@ -71,35 +72,58 @@ Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
     scheduled_ = false;
   }
   u.ran = true;
-  u.results.resize(u.jobs.size());
-  TxnItems items(txn);
-  try {
-    for (size_t i = 0; i < u.jobs.size(); ++i) Process(items, u.jobs[i], u.results[i], u);
-    if (Status s = items.Flush(); !s.ok()) return s;
-    for (const auto& [id, change] : u.fx.changed) {
-      if (const json* inc = items.Get(t::kIncidents, {change.first, id})) u.announce.emplace_back(change.second, *inc);
-    }
-    u.alert_views.reserve(u.new_alerts.size());
-    for (const auto& key : u.new_alerts) {
-      if (const json* a = items.Get(t::kAlerts, key)) {
-        json view = *a;
-        view.erase("ttl");
-        u.alert_views.push_back(std::move(view));
+  u.failed.assign(u.jobs.size(), nullptr);
+  // TxnItems writes nothing before Flush, so an alert that cannot be
+  // processed (an unreadable stored item, say) is dropped from the unit by
+  // starting it again without that alert: it alone gets the error.
+  while (true) {
+    u.results.assign(u.jobs.size(), IngestResult{});
+    u.fx = {};
+    u.new_assets.clear();
+    u.new_alerts.clear();
+    TxnItems items(txn);
+    try {
+      bool restart = false;
+      for (size_t i = 0; i < u.jobs.size() && !restart; ++i) {
+        if (u.failed[i]) continue;
+        try {
+          Process(items, u.jobs[i], u.results[i], u);
+        } catch (const ApiError&) {
+          throw;  // the store failed: the whole unit fails
+        } catch (const std::exception& e) {
+          spdlog::error("intake: alert for company {} cannot be processed: {}", u.jobs[i].company_id, e.what());
+          u.failed[i] = std::current_exception();
+          restart = true;
+        }
       }
+      if (restart) continue;
+      if (Status s = items.Flush(); !s.ok()) return s;
+      for (const auto& [id, change] : u.fx.changed) {
+        if (const json* inc = items.Get(t::kIncidents, {change.first, id})) u.announce.emplace_back(change.second, *inc);
+      }
+      u.alert_views.reserve(u.new_alerts.size());
+      for (const auto& key : u.new_alerts) {
+        if (const json* a = items.Get(t::kAlerts, key)) {
+          json view = *a;
+          view.erase("ttl");
+          u.alert_views.push_back(std::move(view));
+        }
+      }
+      return Status::OK();
+    } catch (...) {
+      u.error = std::current_exception();
+      return Status::Unavailable("the intake unit failed");
     }
-  } catch (...) {
-    u.error = std::current_exception();
-    return Status::Unavailable("the intake unit failed");
   }
-  return Status::OK();
 }
 
 // One alert: the rules of AlertService::Ingest/Store and of correlation,
 // inside the unit (so no claim, condition or retry is needed).
-void IntakePipeline::Process(TxnItems& items, IntakeJob& job, IngestResult& r, Unit& u) {
+void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult& r, Unit& u) {
   const std::string& company_id = job.company_id;
   const std::string now = FormatIso8601Micros(job.now_us);
-  std::string alert_id = job.alert["id"].get<std::string>();
+  json alert = job.alert;  // the job stays intact for a restart of the unit
+  std::string alert_id = alert["id"].get<std::string>();
   r.company_id = company_id;
 
   const store::Key claim_key{company_id, job.claim_id};
@@ -122,7 +146,7 @@ void IntakePipeline::Process(TxnItems& items, IntakeJob& job, IngestResult& r, U
       // A claim whose alert was never written (a crash of the conditional
       // path between its writes): write the alert under the claimed id.
       alert_id = first_id;
-      job.alert["id"] = alert_id;
+      alert["id"] = alert_id;
     } else {
       // The first alert was resolved: this is a new occurrence.
       (*claim)["alert_id"] = alert_id;
@@ -136,10 +160,10 @@ void IntakePipeline::Process(TxnItems& items, IntakeJob& job, IngestResult& r, U
                {"created_us", job.now_us}, {"ttl", job.now_us / 1'000'000 + 24 * 3600}});
   }
 
-  bool new_asset = false;
-  AssetInfo asset = assets_->TouchLocal(items, company_id, job.in.asset_name, &new_asset);
-  if (new_asset) u.new_assets.emplace_back(company_id, asset);
-  job.alert["asset_id"] = asset.id;
+  bool remember = false;
+  AssetInfo asset = assets_->TouchLocal(items, company_id, job.in.asset_name, &remember);
+  if (remember) u.new_assets.emplace_back(company_id, asset);
+  alert["asset_id"] = asset.id;
   CorrelationInput ci;
   ci.alert_id = alert_id;
   ci.asset_name = job.in.asset_name;
@@ -148,12 +172,12 @@ void IntakePipeline::Process(TxnItems& items, IntakeJob& job, IngestResult& r, U
   ci.message = job.in.message;
   ci.severity = job.in.severity;
   ci.tool_source = job.in.tool_source;
-  ci.timestamp = job.alert["timestamp"].get<std::string>();
+  ci.timestamp = alert["timestamp"].get<std::string>();
   ci.critical_asset = asset.is_critical;
   CorrelationResult c = incidents_->CorrelateLocal(items, company_id, job.cfg, ci, job.now_us, &u.fx);
-  if (!c.incident_id.empty()) job.alert["correlated_incident_id"] = c.incident_id;
+  if (!c.incident_id.empty()) alert["correlated_incident_id"] = c.incident_id;
   const store::Key alert_key{company_id, alert_id};
-  items.Put(t::kAlerts, alert_key, std::move(job.alert));
+  items.Put(t::kAlerts, alert_key, std::move(alert));
   u.new_alerts.push_back(alert_key);
   u.fx.kpis.push_back({company_id, {{"alerts_total", 1}}});
   r.alert_id = alert_id;
@@ -221,7 +245,13 @@ void IntakePipeline::EffectsLoop() {
     }
     // Answered last: a client that reads after the 202 sees the counters,
     // notifications and events of its alert.
-    for (size_t i = 0; i < u->jobs.size(); ++i) u->jobs[i].done(std::move(u->results[i]), nullptr);
+    for (size_t i = 0; i < u->jobs.size(); ++i) {
+      if (u->failed[i]) {
+        u->jobs[i].done({}, u->failed[i]);
+      } else {
+        u->jobs[i].done(std::move(u->results[i]), nullptr);
+      }
+    }
     {
       std::lock_guard<std::mutex> g(mu_);
       open_jobs_ -= u->jobs.size();

@@ -72,7 +72,7 @@ class IntakePipeline {
   struct Unit;
   void Schedule();
   Status Run(store::AtomicTxn& txn, Unit& u);
-  void Process(TxnItems& items, IntakeJob& job, IngestResult& r, Unit& u);
+  void Process(TxnItems& items, const IntakeJob& job, IngestResult& r, Unit& u);
   void Finish(const std::shared_ptr<Unit>& u, const Status& s);
   void EffectsLoop();
 
