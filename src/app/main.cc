@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -114,6 +115,15 @@ int main(int argc, char** argv) {
   if (tables_create->parsed()) return aw::app::RunTablesCreate(*config, tables_opts, std::cout, std::cerr);
   if (tables_check->parsed()) return aw::app::RunTablesCheck(*config, std::cout, std::cerr);
 
+  if (import_mongo->parsed() || import_cmd->parsed()) {
+    // Checked before the store opens, so a mistyped directory leaves no new
+    // data directory (keys, database) behind.
+    std::error_code ec;
+    if (!std::filesystem::is_directory(migrate_dir, ec)) {
+      return Fail((import_mongo->parsed() ? "import-mongo" : "import") + std::string(" failed: directory ") +
+                  migrate_dir + " does not exist");
+    }
+  }
   auto app = aw::app::App::Open(*config);
   if (!app.ok()) return Fail(app.status().message());
   try {

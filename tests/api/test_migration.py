@@ -170,8 +170,13 @@ def test_export_import_round_trip(tmp_path, server_factory):
 
 
 def test_import_mongo_needs_a_directory(tmp_path):
-    r = run_cli(["import-mongo", str(tmp_path / "nope")], data_dir=tmp_path, env=ENV)
-    assert r.returncode == 2 and "does not exist" in r.stderr
+    data = tmp_path / "data"
+    data.mkdir()
+    for verb in ("import-mongo", "import"):
+        r = run_cli([verb, str(tmp_path / "nope")], data_dir=data, env=ENV)
+        assert r.returncode == 2 and "does not exist" in r.stderr, (verb, r.stderr)
+    # Refused before the store opens: no keys or database were created for nothing.
+    assert not any(data.iterdir()), list(data.iterdir())
 
 
 def test_imported_open_incident_takes_new_alerts_of_its_key(tmp_path, server_factory):
