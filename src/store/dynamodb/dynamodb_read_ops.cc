@@ -67,39 +67,7 @@ Result<QueryResult> DynamoStore::Query(const QueryRequest& req) {
   b.AddTo(&body);
   if (rq->start) body["ExclusiveStartKey"] = StartKeyOf(spec, index, *rq->start);
 
-  const int64_t now = clock_->NowSeconds();
-  PageBuilder page(req.limit, req.filter);
-  int taken = 0;
-  bool more = false;
-  std::optional<PageToken> last;
-  while (true) {
-    // One more than still fits, to learn whether a next page exists.
-    if (req.limit > 0) body["Limit"] = req.limit - taken + 1;
-    auto r = client_.Call("Query", body);
-    if (!r.ok()) return Annotate(r.status(), "Query", spec);
-    const Json& items = (*r)["Items"];
-    for (const auto& av : items) {
-      auto item = dynamodb::FromAttributeMap(av);
-      if (!item.ok()) return item.status();
-      if (IsExpired(spec, *item, now)) continue;
-      size_t bytes = ItemSize(*item);
-      if (!page.Fits(bytes)) {
-        more = true;
-        break;
-      }
-      last = PositionOf(spec, index, *item, false);
-      page.Take(std::move(*item), bytes);
-      ++taken;
-    }
-    if (more) break;
-    auto lek = r->find("LastEvaluatedKey");
-    if (lek == r->end() || !lek->is_object() || lek->empty()) break;
-    body["ExclusiveStartKey"] = *lek;
-  }
-  QueryResult result;
-  result.items = page.TakeItems();
-  if (more && last) result.next_page_token = EncodePageToken(*last);
-  return result;
+  return ReadPages("Query", spec, index, std::move(body), req.limit, req.filter);
 }
 
 Result<QueryResult> DynamoStore::Scan(const ScanRequest& req) {
@@ -110,15 +78,22 @@ Result<QueryResult> DynamoStore::Scan(const ScanRequest& req) {
   if (!start.ok()) return start.status();
   Json body = {{"TableName", FullName(spec.name)}, {"ConsistentRead", true}};
   if (*start) body["ExclusiveStartKey"] = StartKeyOf(spec, nullptr, **start);
+  return ReadPages("Scan", spec, nullptr, std::move(body), req.limit, req.filter);
+}
+
+Result<QueryResult> DynamoStore::ReadPages(const char* op, const TableSpec& spec, const IndexSpec* index,
+                                           dynamodb::Json body, int limit, const Condition& filter) {
+  const bool scan = std::string_view(op) == "Scan";
   const int64_t now = clock_->NowSeconds();
-  PageBuilder page(req.limit, req.filter);
+  PageBuilder page(limit, filter);
   int taken = 0;
   bool more = false;
   std::optional<PageToken> last;
   while (true) {
-    if (req.limit > 0) body["Limit"] = req.limit - taken + 1;
-    auto r = client_.Call("Scan", body);
-    if (!r.ok()) return Annotate(r.status(), "Scan", spec);
+    // One more than still fits, to learn whether a next page exists.
+    if (limit > 0) body["Limit"] = limit - taken + 1;
+    auto r = client_.Call(op, body);
+    if (!r.ok()) return Annotate(r.status(), op, spec);
     for (const auto& av : (*r)["Items"]) {
       auto item = dynamodb::FromAttributeMap(av);
       if (!item.ok()) return item.status();
@@ -128,7 +103,7 @@ Result<QueryResult> DynamoStore::Scan(const ScanRequest& req) {
         more = true;
         break;
       }
-      last = PositionOf(spec, nullptr, *item, true);
+      last = PositionOf(spec, index, *item, scan);
       page.Take(std::move(*item), bytes);
       ++taken;
     }

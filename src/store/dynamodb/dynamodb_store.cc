@@ -216,17 +216,7 @@ Status DynamoStore::PutItem(const PutRequest& req) {
   auto av = dynamodb::ToAttributeMap(req.item);
   if (!av.ok()) return av.status();
   Json body = {{"TableName", FullName(spec.name)}, {"Item", std::move(*av)}};
-  dynamodb::ExpressionBuilder b;
-  auto cond = spec.ttl_attribute
-                  ? dynamodb::RenderConditionWithTtl(req.condition, *spec.ttl_attribute, clock_->NowSeconds(), &b)
-                  : dynamodb::RenderCondition(req.condition, &b);
-  if (!cond.ok()) return cond.status();
-  if (!cond->empty()) body["ConditionExpression"] = *cond;
-  b.AddTo(&body);
-  auto r = client_.Call("PutItem", body);
-  if (r.ok()) return Status::OK();
-  if (r.status().IsConditionFailed()) return ConditionFalse("PutItem", spec.name);
-  return Annotate(r.status(), "PutItem", spec);
+  return ConditionalWrite("PutItem", spec, req.condition, std::move(body));
 }
 
 Status DynamoStore::DeleteItem(const DeleteRequest& req) {
@@ -237,17 +227,21 @@ Status DynamoStore::DeleteItem(const DeleteRequest& req) {
   if (!k.ok()) return k.status();
   if (Status s = ValidateCondition(req.condition); !s.ok()) return s;
   Json body = {{"TableName", FullName(spec.name)}, {"Key", *k}};
+  return ConditionalWrite("DeleteItem", spec, req.condition, std::move(body));
+}
+
+Status DynamoStore::ConditionalWrite(const char* op, const TableSpec& spec, const Condition& condition, Json body) {
   dynamodb::ExpressionBuilder b;
   auto cond = spec.ttl_attribute
-                  ? dynamodb::RenderConditionWithTtl(req.condition, *spec.ttl_attribute, clock_->NowSeconds(), &b)
-                  : dynamodb::RenderCondition(req.condition, &b);
+                  ? dynamodb::RenderConditionWithTtl(condition, *spec.ttl_attribute, clock_->NowSeconds(), &b)
+                  : dynamodb::RenderCondition(condition, &b);
   if (!cond.ok()) return cond.status();
   if (!cond->empty()) body["ConditionExpression"] = *cond;
   b.AddTo(&body);
-  auto r = client_.Call("DeleteItem", body);
+  auto r = client_.Call(op, body);
   if (r.ok()) return Status::OK();
-  if (r.status().IsConditionFailed()) return ConditionFalse("DeleteItem", spec.name);
-  return Annotate(r.status(), "DeleteItem", spec);
+  if (r.status().IsConditionFailed()) return ConditionFalse(op, spec.name);
+  return Annotate(r.status(), op, spec);
 }
 
 Result<Item> DynamoStore::UpdateItem(const UpdateRequest& req) {

@@ -95,6 +95,13 @@ class DynamoStore final : public Store {
   // The stored item, expired or not; null when there is none.
   Result<Item> GetRaw(const TableSpec& spec, const Key& key, bool consistent);
   Status EnsureIndexes(const TableSpec& spec, const dynamodb::Json& table_desc);
+  // PutItem or DeleteItem (`op`) of `body` under `condition` (an expired
+  // item counts as absent).
+  Status ConditionalWrite(const char* op, const TableSpec& spec, const Condition& condition, dynamodb::Json body);
+  // Query or Scan (`op`) from `body` until a page of at most `limit` items
+  // (0: any number) and kMaxPageBytes is full, following LastEvaluatedKey.
+  Result<QueryResult> ReadPages(const char* op, const TableSpec& spec, const IndexSpec* index, dynamodb::Json body,
+                                int limit, const Condition& filter);
 
   const DynamoOptions options_;
   const aw::Clock* clock_;
