@@ -18,6 +18,8 @@ RUNS=${BENCH_RUNS:-3}
 WARMUP=${BENCH_WARMUP:-2s}
 PYTHON=${PYTHON:-/usr/bin/python3}
 LUA="$ROOT/bench/intake.lua"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 for tool in wrk curl "$PYTHON" "$AW_BINARY" "$AM_BINARY"; do
   command -v "$tool" >/dev/null || { echo "intake_bench: $tool not found" >&2; exit 2; }
@@ -27,19 +29,6 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/aw-bench.XXXXXX")
 AW_PID=""
 AM_PID=""
 
-stop_pid() {  # stop_pid PID NAME: SIGTERM, up to 10 s, then SIGKILL; prints the exit code
-  local pid=$1 name=$2 code
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "$name did not stop within 10 s after SIGTERM; killing it" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  code=0; wait "$pid" 2>/dev/null || code=$?
-  echo "$name exit code after SIGTERM: $code"
-}
-
 cleanup() {
   stop_pid "$AW_PID" "alertwhisperer"; AW_PID=""
   stop_pid "$AM_PID" "alertmanager"; AM_PID=""
@@ -47,23 +36,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_http() {  # wait_http URL PID NAME LOG
-  for _ in $(seq 200); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    kill -0 "$2" 2>/dev/null || { echo "$3 exited during start-up:" >&2; tail -20 "$4" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "$3 not ready after 20 s:" >&2; tail -20 "$4" >&2; exit 1
-}
-
-json_field() { "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-
-peak_rss_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # --- Alert Whisperer --------------------------------------------------------------------
 mkdir -p "$WORK/aw-data"

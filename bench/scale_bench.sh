@@ -29,6 +29,8 @@ RUNS=${BENCH_RUNS:-3}
 WARMUP=${BENCH_WARMUP:-2s}
 PYTHON=${PYTHON:-/usr/bin/python3}
 LUA="$ROOT/bench/intake.lua"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 for tool in wrk curl timeout "$PYTHON" "$AW_BINARY" "$AW_FILL"; do
   command -v "$tool" >/dev/null || { echo "scale_bench: $tool not found (make build?)" >&2; exit 2; }
@@ -41,27 +43,14 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/aw-scale.XXXXXX")
 declare -a AW_PIDS  # one server per size
 BG_PID=""  # a seed or fill in progress
 
-stop_pid() {  # stop_pid PID NAME: SIGTERM, up to 20 s, then SIGKILL; prints the exit code
-  local pid=$1 name=$2 code
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "$name did not stop within 20 s after SIGTERM; killing it" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  code=0; wait "$pid" 2>/dev/null || code=$?
-  echo "$name exit code after SIGTERM: $code"
-}
-
 stop_servers() {
   local i
-  for i in "${!AW_PIDS[@]}"; do stop_pid "${AW_PIDS[i]}" "alertwhisperer ($i)"; done
+  for i in "${!AW_PIDS[@]}"; do stop_pid "${AW_PIDS[i]}" "alertwhisperer ($i)" 20; done
   AW_PIDS=()
 }
 
 cleanup() {
-  stop_pid "$BG_PID" "background job"; BG_PID=""
+  stop_pid "$BG_PID" "background job" 20; BG_PID=""
   stop_servers
   if [ "${BENCH_KEEP:-0}" = "1" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
@@ -78,23 +67,6 @@ run_bg() {  # run_bg LOG CMD...: runs in the background and waits, so INT/TERM r
   BG_PID=""
   return "$code"
 }
-
-free_port() {
-  "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_http() {  # wait_http URL PID LOG
-  for _ in $(seq 600); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    kill -0 "$2" 2>/dev/null || { echo "alertwhisperer exited during start-up:" >&2; tail -20 "$3" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "alertwhisperer not ready after 60 s:" >&2; tail -20 "$3" >&2; exit 1
-}
-
-json_field() { "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-
-peak_rss_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 db_bytes() {  # the database with its WAL
   local total=0 f
@@ -202,7 +174,7 @@ for size in $SIZES; do
     >"$dir.server.log" 2>&1 &
   AW_PIDS[i]=$!
   url="http://127.0.0.1:$port"
-  wait_http "$url/api/health" "${AW_PIDS[i]}" "$dir.server.log"
+  wait_http "$url/api/health" "${AW_PIDS[i]}" alertwhisperer "$dir.server.log" 60
   token=$(curl -fsS -X POST -H 'Content-Type: application/json' \
     -d '{"email":"admin@alertwhisperer.com","password":"admin123"}' "$url/api/auth/login" \
     | json_field access_token)

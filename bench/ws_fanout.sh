@@ -38,14 +38,15 @@ g++ -std=c++20 -O2 -pthread -o "$DRIVER" "$ROOT/bench/ws_fanout.cc"
 # 1,000 sockets on each side, plus the server's own files.
 ulimit -n 8192 2>/dev/null || echo "WARNING: cannot raise the open-file limit; ulimit -n is $(ulimit -n)" >&2
 
-json_field() { "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+PORT=$(free_port)
 mkdir -p "$WORK/data"
 (cd "$WORK/data" && exec env -u JWT_SECRET -u PORT -u AW_DATA_DIR -u AW_STORE AW_DEMO=true \
    "$AW_BINARY" serve --port "$PORT" --data-dir "$WORK/data") >"$WORK/aw.log" 2>&1 &
 AW_PID=$!
 URL="http://127.0.0.1:$PORT"
-for _ in $(seq 200); do curl -fsS -o /dev/null "$URL/api/health" 2>/dev/null && break; sleep 0.1; done
+wait_http "$URL/api/health" "$AW_PID" alertwhisperer "$WORK/aw.log"
 TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' \
   -d '{"email":"admin@alertwhisperer.com","password":"admin123"}' "$URL/api/auth/login" | json_field access_token)
 API_KEY=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$URL/api/companies/comp-acme" | json_field api_key)

@@ -1,0 +1,35 @@
+# Shell helpers shared by the benchmark scripts (sourced, not run). Needs $PYTHON.
+
+# stop_pid PID NAME [SECONDS]: SIGTERM, up to SECONDS (10), then SIGKILL; prints the exit code.
+stop_pid() {
+  local pid=$1 name=$2 secs=${3:-10} code
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq $((secs * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "$name did not stop within $secs s after SIGTERM; killing it" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  code=0; wait "$pid" 2>/dev/null || code=$?
+  echo "$name exit code after SIGTERM: $code"
+}
+
+free_port() {
+  "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL PID NAME LOG [SECONDS]: until URL answers 2xx (up to SECONDS, 20); exits the
+# script with the log's tail when the process dies or never answers.
+wait_http() {
+  local secs=${5:-20}
+  for _ in $(seq $((secs * 10))); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || { echo "$3 exited during start-up:" >&2; tail -20 "$4" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "$3 not ready after $secs s:" >&2; tail -20 "$4" >&2; exit 1
+}
+
+json_field() { "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+peak_rss_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
