@@ -148,8 +148,11 @@ class ExecutionService {
   int RecoverApprovals(const std::string& company_id);
   bool Orphaned(const nlohmann::json& record, bool at_start) const;
   void RecoveryLoop();
+  // Records the outcome in one write (a reader never sees the final status
+  // without the rest of the outcome).
   void Finish(const Job& job, const std::string& status, const nlohmann::json& results,
-              const std::string& command_id, const std::string& error, int64_t started_us);
+              const std::string& command_id, const std::string& error, int64_t started_us,
+              bool output_truncated = false);
   bool WaitOrStop(std::chrono::milliseconds d);  // false when stopping
   void AutoExecute(const nlohmann::json& incident);
   nlohmann::json Settings(const std::string& company_id);

@@ -216,18 +216,12 @@ void ExecutionService::Poll(const Job& job, const std::string& command_id_in, in
     error = "the server stopped while polling; SSM command " + *command_id +
             " may still be running on the instances";
   }
-  Finish(job, overall, results, *command_id, error, started_us);
-  if (truncated) {
-    store::UpdateRequest u;
-    u.table = t::kApprovalRequests;
-    u.key = {job.company_id + "#exec", job.incident_id + "#" + job.execution_id};
-    u.Set("output_truncated", true);
-    (void)ctx_->store->UpdateItem(u);
-  }
+  Finish(job, overall, results, *command_id, error, started_us, truncated);
 }
 
 void ExecutionService::Finish(const Job& job, const std::string& status, const json& results,
-                              const std::string& command_id, const std::string& error, int64_t started_us) {
+                              const std::string& command_id, const std::string& error, int64_t started_us,
+                              bool output_truncated) {
   const int64_t now_us = ctx_->clock->NowMicros();
   store::UpdateRequest u;
   u.table = t::kApprovalRequests;
@@ -239,6 +233,7 @@ void ExecutionService::Finish(const Job& job, const std::string& status, const j
       .Set("duration_seconds", static_cast<double>(now_us - started_us) / 1e6)
       .Set("error", error.empty() ? json() : json(SafeText(error, 2000, nullptr)));
   if (!command_id.empty()) u.Set("command_id", command_id);
+  if (output_truncated) u.Set("output_truncated", true);
   auto r = ctx_->store->UpdateItem(u);
   if (!r.ok()) {
     spdlog::error("runbook execution {}: recording the outcome {} failed: {}", job.execution_id, status,
