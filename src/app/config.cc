@@ -98,6 +98,9 @@ Result<Config> LoadConfig(const EnvMap& env) {
   n = c.worker_interval_seconds;
   if (auto s = ParseInt(env, "AW_WORKER_INTERVAL_SECONDS", 1, 3600, &n); !s.ok()) return s;
   c.worker_interval_seconds = static_cast<int>(n);
+  n = c.ws_recheck_seconds;
+  if (auto s = ParseInt(env, "AW_WS_RECHECK_SECONDS", 1, 3600, &n); !s.ok()) return s;
+  c.ws_recheck_seconds = static_cast<int>(n);
   n = 0;
   if (auto s = ParseInt(env, "AW_TEST_CLOCK_OFFSET_SECONDS", -3650LL * 86400, 3650LL * 86400, &n); !s.ok()) return s;
   c.test_clock_offset_seconds = n;

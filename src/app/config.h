@@ -54,6 +54,8 @@ struct Config {
 
   // Incident-response worker (SLA monitor, escalation): seconds between runs.
   int worker_interval_seconds = 30;
+  // Live updates: seconds between checks of an open WebSocket's token.
+  int ws_recheck_seconds = 60;
   // Tests only: shifts the server's clock (needs AW_TEST_MODE=1).
   int64_t test_clock_offset_seconds = 0;
 

@@ -109,7 +109,9 @@ int Serve(const Config& config) {
   opts.worker_threads = config.worker_threads;
   opts.max_body_bytes = config.max_body_bytes;
   http::Server server(opts, &router);
-  http::WsEndpoint live_updates(app->events(), app->auth());
+  http::WsOptions ws_opts;
+  ws_opts.recheck_interval = std::chrono::seconds(config.ws_recheck_seconds);
+  http::WsEndpoint live_updates(app->events(), app->auth(), ws_opts);
   live_updates.Install(server);
   if (app->mailer() != nullptr) app->mailer()->Start();
   app->executions()->Start();  // runbook executor: before requests can queue runs

@@ -58,14 +58,14 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
       Throw(ErrorKind::kUnauthenticated, "missing_api_key",
             "an API key is required: pass ?api_key=... or the X-API-Key header");
     }
-    auto company = companies->FindByApiKey(key);
-    if (!company) Throw(ErrorKind::kUnauthenticated, "invalid_api_key", "the API key is not valid");
-    const std::string company_id = company->value("id", "");
+    const std::string company_id = companies->CompanyIdForApiKey(key);
+    if (company_id.empty()) Throw(ErrorKind::kUnauthenticated, "invalid_api_key", "the API key is not valid");
     // Signature first: nothing below answers an unauthenticated request.
     security->Verify(company_id, req.Header("X-Signature"), req.Header("X-Timestamp"), req.body);
     auto limit_headers = limiter->Take(company_id);
     json body = ParseJsonObject(req);
     services::AlertInput in = ParseAlert(body);
+    in.source_bytes = req.body.size();
     std::string delivery_id(req.Header("X-Delivery-ID"));
     if (delivery_id.size() > 256) ThrowInvalidField("X-Delivery-ID", "must be at most 256 characters long");
     auto answer = [limit_headers](const services::IngestResult& r) {

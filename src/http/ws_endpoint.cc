@@ -101,7 +101,8 @@ UpgradeHandler WsEndpoint::Handler() {
       }
     }
     std::optional<services::Principal> principal;
-    if (std::string token = BearerToken(up.request); !token.empty()) {
+    std::string token = BearerToken(up.request);
+    if (!token.empty()) {
       try {
         principal = ep->auth->Authenticate(token);
       } catch (const ApiError& e) {
@@ -135,7 +136,7 @@ UpgradeHandler WsEndpoint::Handler() {
       // The session closes its socket as it is destroyed.
       return;
     }
-    session->Run(std::move(req), std::move(principal), after_id);
+    session->Run(std::move(req), std::move(principal), std::move(token), after_id);
   };
 }
 

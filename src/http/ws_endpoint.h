@@ -39,6 +39,10 @@ struct WsOptions {
   // A connection with no traffic is pinged after half of this and closed
   // when the peer stays silent for all of it.
   std::chrono::seconds idle_timeout{60};
+  // An open connection's token is checked again this often: when it has
+  // expired or was revoked, or its user was deleted or given another role
+  // or other companies, the connection is closed (1008).
+  std::chrono::seconds recheck_interval{60};
 };
 
 class WsEndpoint {

@@ -74,7 +74,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   // Accepts the upgrade. With a principal the session is live at once;
   // without, it waits for an auth message.
-  void Run(Request req, std::optional<services::Principal> principal, uint64_t after_id);
+  void Run(Request req, std::optional<services::Principal> principal, std::string token, uint64_t after_id);
   // Server shutdown: close politely if possible, else hard. Any thread.
   void Shutdown();
   // Drains the hub queue and writes. On the session's io thread.
@@ -87,6 +87,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void HandleText(const std::string& text);
   void Authenticate(std::string token);
   void Start(const services::Principal& p);
+  // Checks token_ again off the io thread (ScheduleRecheck: after the
+  // interval); the connection is closed unless it still stands for the
+  // same user with the same scope.
+  void ScheduleRecheck();
+  void Recheck();
+  bool SameScope(const services::Principal& p) const;
   void Send(std::string frame);
   void CloseWith(boost::beast::websocket::close_code code, const char* reason);
   void Abort(const char* why);
@@ -94,10 +100,15 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   WsEndpoint::Impl* ep_;
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
   boost::asio::steady_timer timer_;
+  boost::asio::steady_timer recheck_timer_;
   boost::beast::flat_buffer buffer_;
   Request request_;
   std::string request_id_;
   std::string user_id_;
+  std::string token_;  // the access token the session stands on
+  services::Role role_ = services::Role::kClient;
+  std::vector<std::string> company_ids_;
+  bool recheck_pending_ = false;
   uint64_t after_id_ = 0;
   bool authed_ = false;
   bool auth_pending_ = false;

@@ -52,15 +52,20 @@ void WakeBatcher::Run() {
 }
 
 WsSession::WsSession(WsEndpoint::Impl* ep, asio::ip::tcp::socket socket, std::string request_id)
-    : ep_(ep), ws_(std::move(socket)), timer_(ws_.get_executor()), request_id_(std::move(request_id)) {}
+    : ep_(ep),
+      ws_(std::move(socket)),
+      timer_(ws_.get_executor()),
+      recheck_timer_(ws_.get_executor()),
+      request_id_(std::move(request_id)) {}
 
 WsSession::~WsSession() {
   if (sub_) ep_->hub->Unsubscribe(sub_);
   ep_->Unregister(this);
 }
 
-void WsSession::Run(Request req, std::optional<services::Principal> principal, uint64_t after_id) {
+void WsSession::Run(Request req, std::optional<services::Principal> principal, std::string token, uint64_t after_id) {
   after_id_ = after_id;
+  token_ = std::move(token);
   asio::post(ws_.get_executor(), [self = shared_from_this(), req = std::move(req), p = std::move(principal)]() mutable {
     websocket::stream_base::timeout t;
     t.handshake_timeout = std::chrono::seconds(10);
@@ -75,6 +80,7 @@ void WsSession::Run(Request req, std::optional<services::Principal> principal, u
       // Subscribed before the handshake completes so nothing published in
       // between is missed; frames wait in the queue until the accept is done.
       self->Start(*p);
+      self->ScheduleRecheck();
     }
     // The request lives in the session until the handshake completes.
     self->request_ = std::move(req);
@@ -141,11 +147,19 @@ void WsSession::HandleText(const std::string& text) {
     }
     Authenticate(msg["token"].get<std::string>());
   }
+  // A fresh token on an open connection (the client refreshed its access
+  // token): checked at once, then kept for the periodic checks.
+  if (type == "auth" && msg.contains("token") && msg["token"].is_string()) {
+    token_ = msg["token"].get<std::string>();
+    recheck_timer_.cancel();
+    Recheck();
+  }
   // Anything else from an authenticated client is ignored.
 }
 
 void WsSession::Authenticate(std::string token) {
   auth_pending_ = true;
+  token_ = token;
   asio::post(ep_->auth_pool, [self = shared_from_this(), token = std::move(token)] {
     std::optional<services::Principal> p;
     try {
@@ -165,6 +179,7 @@ void WsSession::Authenticate(std::string token) {
       self->timer_.cancel();
       self->Start(*p);
       self->Pump();
+      self->ScheduleRecheck();
     });
   });
 }
@@ -172,6 +187,8 @@ void WsSession::Authenticate(std::string token) {
 void WsSession::Start(const services::Principal& p) {
   authed_ = true;
   user_id_ = p.user_id;
+  role_ = p.role;
+  company_ids_ = p.company_ids;
   services::Audience a;
   a.user_id = p.user_id;
   a.all_companies = p.IsMspAdmin();
@@ -190,6 +207,57 @@ void WsSession::Start(const services::Principal& p) {
   out_.push_back(std::make_shared<const std::string>(hello.dump()));
   std::weak_ptr<WsSession> weak = weak_from_this();
   sub_->SetWake([weak, batcher = ep_->BatcherFor(ws_.get_executor())] { batcher->Schedule(weak); });
+}
+
+void WsSession::ScheduleRecheck() {
+  if (closing_) return;
+  recheck_timer_.expires_after(ep_->opts.recheck_interval);
+  recheck_timer_.async_wait([self = shared_from_this()](const error_code& e) {
+    if (!e) self->Recheck();
+  });
+}
+
+void WsSession::Recheck() {
+  if (closing_ || recheck_pending_) return;
+  recheck_pending_ = true;
+  asio::post(ep_->auth_pool, [self = shared_from_this(), token = token_] {
+    std::optional<services::Principal> p;
+    bool unavailable = false;
+    try {
+      p = self->ep_->auth->Authenticate(token);
+    } catch (const ApiError& e) {
+      // 401: expired, revoked, user gone. Anything else (the store is down)
+      // proves nothing about the token: keep the connection, check later.
+      unavailable = e.kind() != ErrorKind::kUnauthenticated;
+    } catch (const std::exception& e) {
+      unavailable = true;
+      spdlog::warn("ws {}: cannot check the token again: {}", self->request_id_, e.what());
+    }
+    auto& ws = self->ws_;
+    asio::post(ws.get_executor(), [self = std::move(self), p = std::move(p), unavailable] {
+      self->recheck_pending_ = false;
+      if (self->closing_) return;
+      if (unavailable) {
+        self->ScheduleRecheck();
+        return;
+      }
+      if (!p) {
+        spdlog::info("ws {}: disconnecting user {}: token expired or revoked", self->request_id_, self->user_id_);
+        self->CloseWith(websocket::close_code::policy_error, "token expired or revoked; sign in again");
+        return;
+      }
+      if (!self->SameScope(*p)) {
+        spdlog::info("ws {}: disconnecting user {}: role or companies changed", self->request_id_, self->user_id_);
+        self->CloseWith(websocket::close_code::policy_error, "access changed; reconnect");
+        return;
+      }
+      self->ScheduleRecheck();
+    });
+  });
+}
+
+bool WsSession::SameScope(const services::Principal& p) const {
+  return p.user_id == user_id_ && p.role == role_ && p.company_ids == company_ids_;
 }
 
 void WsSession::Send(std::string frame) {
@@ -242,6 +310,7 @@ void WsSession::CloseWith(websocket::close_code code, const char* reason) {
   }
   closing_ = true;
   if (sub_) ep_->hub->Unsubscribe(sub_);
+  recheck_timer_.cancel();
   timer_.cancel();
   timer_.expires_after(std::chrono::seconds(2));
   timer_.async_wait([self = shared_from_this()](const error_code& e) {
@@ -260,6 +329,7 @@ void WsSession::Abort(const char* why) {
   if (why != nullptr && !closing_) spdlog::info("ws {}: disconnecting user {}: {}", request_id_, user_id_, why);
   closing_ = true;
   if (sub_) ep_->hub->Unsubscribe(sub_);
+  recheck_timer_.cancel();
   timer_.cancel();
   error_code ignored;
   auto& sock = beast::get_lowest_layer(ws_);

@@ -42,6 +42,10 @@ struct AlertInput {
   std::optional<int64_t> timestamp_micros;  // event time from the sender
   nlohmann::json metadata = nlohmann::json::object();
   std::string status = "active";  // active | resolved (issue: correlation)
+  // Size of the request body the input was read from (0: unknown). Every
+  // stored string came from it, so the stored alert is at most ~6 times it
+  // (JSON escapes) plus the attributes the server adds.
+  size_t source_bytes = 0;
 };
 
 struct IngestResult {

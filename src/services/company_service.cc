@@ -109,6 +109,7 @@ json CompanyService::Rename(const std::string& id, const std::string& name) {
 }
 
 void CompanyService::Delete(const std::string& id) {
+  ForgetApiKeys();
   Status s = ctx_->store->DeleteItem({t::kCompanies, {id, std::nullopt}, store::Condition::ItemExists("id")});
   if (s.IsConditionFailed()) ThrowNotFound("company");
   ThrowIfError(s, "company");
@@ -121,6 +122,7 @@ json CompanyService::RegenerateApiKey(const std::string& id) {
   u.table = t::kCompanies;
   u.key = {id, std::nullopt};
   u.condition = store::Condition::ItemExists("id");
+  ForgetApiKeys();  // before the write: no lookup of the old key begun after this is cached
   u.Set("api_key", crypto::Sha256Hex(key))
       .Set("api_key_enc", ctx_->secrets->Seal(key, id))
       .Set("api_key_prefix", key.substr(0, 7))
@@ -150,6 +152,35 @@ std::optional<json> CompanyService::FindByApiKey(const std::string& api_key) {
     if (fresh && crypto::ConstantTimeEquals(fresh->value("api_key", ""), digest)) return fresh;
   }
   return std::nullopt;
+}
+
+std::string CompanyService::CompanyIdForApiKey(const std::string& api_key) {
+  if (!cache_api_keys_) {
+    auto company = FindByApiKey(api_key);
+    return company ? company->value("id", "") : "";
+  }
+  if (api_key.size() < 8 || api_key.size() > 128) return "";
+  const std::string digest = crypto::Sha256Hex(api_key);
+  uint64_t generation;
+  {
+    std::lock_guard<std::mutex> lock(key_mu_);
+    if (auto it = key_cache_.find(digest); it != key_cache_.end()) return it->second;
+    generation = key_generation_;
+  }
+  auto company = FindByApiKey(api_key);
+  if (!company) return "";  // unknown keys are not remembered (any string could be sent)
+  std::string id = company->value("id", "");
+  std::lock_guard<std::mutex> lock(key_mu_);
+  // A rotation or deletion since the read began may have made `company`
+  // stale: answer from the read, but do not keep it.
+  if (generation == key_generation_ && key_cache_.size() < 100'000) key_cache_.emplace(digest, id);
+  return id;
+}
+
+void CompanyService::ForgetApiKeys() {
+  std::lock_guard<std::mutex> lock(key_mu_);
+  key_cache_.clear();
+  ++key_generation_;
 }
 
 std::string CompanyService::RevealApiKey(const json& item) const {

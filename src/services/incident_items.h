@@ -10,7 +10,7 @@
 
 namespace aw::services::incident_items {
 
-inline constexpr size_t kMaxAlertIds = 1000;   // newest alert ids kept on the incident
+inline constexpr size_t kMaxAlertIds = 50;  // newest alert ids kept on the incident (as many as its detail view shows)
 inline constexpr size_t kMaxToolSources = 50;
 
 // Pointer to the open incident of a correlation key.

@@ -315,3 +315,82 @@ def test_chat_and_notifications_arrive_live_only_to_entitled(server):
     finally:
         acme.close()
         ts.close()
+
+
+def wait_close(ws, timeout):
+    """Reads until the server's close frame; returns (code, reason)."""
+    ws.settimeout(timeout)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        op, data = ws.recv_data(control_frame=True)
+        if op == websocket.ABNF.OPCODE_CLOSE:
+            return int.from_bytes(data[:2], "big"), data[2:].decode()
+    raise AssertionError(f"the server did not close the connection within {timeout}s")
+
+
+def test_open_connection_follows_its_users_scope(server_factory):
+    """The token of an open connection is checked again every AW_WS_RECHECK_SECONDS: a changed
+    company or role, a revoked token or a deleted user closes it (1008); an unchanged user stays
+    connected, and a refreshed token sent on the open connection is taken."""
+    srv = server_factory.start(env={"AW_WS_RECHECK_SECONDS": "1"})
+    admin = srv.admin()
+    acme_key = srv.api_key_for(ACME)
+
+    # Moved from Acme to TechStart: closed, so it never sees Acme's alerts with its old scope.
+    user, email, pw = srv.create_user(role="technician", company_ids=(ACME,))
+    ws, _ = connect(srv, srv.login(email, pw))
+    r = admin.put(f"/api/users/{user['id']}", json={"company_ids": [TECHSTART]})
+    assert r.status_code == 200, r.text
+    code, reason = wait_close(ws, 10)
+    assert (code, reason) == (1008, "access changed; reconnect")
+    ws.close()
+    # Reconnecting gives the new scope: TechStart's alerts, not Acme's.
+    ws, hello = connect(srv, srv.login(email, pw))
+    moved = Collector(ws)
+    try:
+        a = srv.send_alert(acme_key, asset_name=f"acme-{uuid.uuid4().hex[:6]}").json()["alert_id"]
+        t = srv.send_alert(srv.api_key_for(TECHSTART), asset_name=f"ts-{uuid.uuid4().hex[:6]}").json()["alert_id"]
+        moved.wait_for(alert_frame(t))
+        assert not any(alert_frame(a)(f) for f in moved.types())
+    finally:
+        moved.close()
+
+    # Role changed (technician -> client): closed.
+    user, email, pw = srv.create_user(role="technician", company_ids=(ACME,))
+    ws, _ = connect(srv, srv.login(email, pw))
+    assert admin.put(f"/api/users/{user['id']}", json={"role": "client"}).status_code == 200
+    assert wait_close(ws, 10) == (1008, "access changed; reconnect")
+    ws.close()
+
+    # Every token revoked (sign out everywhere): closed.
+    user, email, pw = srv.create_user(role="technician", company_ids=(ACME,))
+    token = srv.login(email, pw)
+    ws, _ = connect(srv, token)
+    r = requests.post(srv.url("/api/auth/logout-all"), headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert r.status_code in (200, 204), r.text
+    assert wait_close(ws, 10) == (1008, "token expired or revoked; sign in again")
+    ws.close()
+
+    # User deleted: closed.
+    user, email, pw = srv.create_user(role="technician", company_ids=(ACME,))
+    ws, _ = connect(srv, srv.login(email, pw))
+    assert admin.delete(f"/api/users/{user['id']}").status_code == 204
+    assert wait_close(ws, 10) == (1008, "token expired or revoked; sign in again")
+    ws.close()
+
+    # Unchanged: still connected after several checks, also after a refreshed token is sent on it;
+    # a bad token sent on it closes it.
+    user, email, pw = srv.create_user(role="technician", company_ids=(ACME,))
+    ws, _ = connect(srv, srv.login(email, pw))
+    kept = Collector(ws)
+    try:
+        time.sleep(3.5)
+        ws.send(json.dumps({"type": "auth", "token": srv.login(email, pw)}))
+        time.sleep(1.5)
+        assert not kept.closed.is_set()
+        a = srv.send_alert(acme_key, asset_name=f"acme-{uuid.uuid4().hex[:6]}").json()["alert_id"]
+        kept.wait_for(alert_frame(a))
+        ws.send(json.dumps({"type": "auth", "token": "forged"}))
+        assert kept.closed.wait(10), "a forged token on an open connection must close it"
+    finally:
+        kept.close()

@@ -125,7 +125,7 @@ TEST_F(CorrelationWindowTest, StormOf100kAlertsIntoOneIncident) {
   auto inc = store_->GetItem({store::tables::kIncidents, {"c1", *incidents.begin()}});
   ASSERT_TRUE(inc.ok());
   EXPECT_EQ(inc->value("alert_count", 0), kThreads * kPerThread);
-  EXPECT_EQ(inc->at("alert_ids").size(), 1000u);
+  EXPECT_EQ(inc->at("alert_ids").size(), 50u);
   EXPECT_LT(store::ItemSize(*inc), store::kMaxItemBytes / 4);
   EXPECT_LT(incidents_->join_writes(), static_cast<uint64_t>(kThreads * kPerThread));
 }

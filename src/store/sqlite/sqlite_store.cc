@@ -32,8 +32,12 @@ Status ConfigureWriter(Db& db, const SqliteOptions& opts) {
   // after each group that holds a durable write (see Writer), so deferred
   // writes (defer_sync) cost no fsync of their own.
   // wal_autocheckpoint=0: checkpoints run on the checkpointer thread.
+  // temp_store=MEMORY: the statement journal of a savepoint (every RunAtomic
+  // unit has one) stays in memory; on disk it was a temp file created,
+  // written and deleted per unit.
   return db.Exec(
-      "PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0");
+      "PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; "
+      "PRAGMA temp_store=MEMORY");
 }
 
 }  // namespace
