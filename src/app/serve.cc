@@ -94,7 +94,7 @@ int Serve(const Config& config) {
       nlohmann::json out = {{"sqlite", {{"transactions", st.groups}, {"write_ops", st.ops}, {"fsyncs", st.syncs}}}};
       if (intake != nullptr) {
         auto is = intake->stats();
-        out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}};
+        out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}, {"repeat_claims", is.repeat_claims}};
       }
       return out;
     };
@@ -115,6 +115,14 @@ int Serve(const Config& config) {
   live_updates.Install(server);
   if (app->mailer() != nullptr) app->mailer()->Start();
   app->executions()->Start();  // runbook executor: before requests can queue runs
+  if (app->intake() != nullptr) {
+    // Repeat detection must know the last 24 hours before the first alert.
+    if (Status s = app->intake()->LoadRepeats(); !s.ok()) {
+      std::cerr << "alertwhisperer: cannot rebuild the repeat claims from the stored alerts: " << s.message()
+                << std::endl;
+      return 1;
+    }
+  }
   if (Status s = server.Start(); !s.ok()) {
     std::cerr << "alertwhisperer: cannot listen: " << s.message() << std::endl;
     return 2;

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 
@@ -79,6 +80,24 @@ std::string IdGenerator::Next(int64_t now_micros) {
   out += '-';
   AppendHex(&out, lo & 0xffffffffffffULL, 12);
   return out;
+}
+
+std::string IdPrefixAt(int64_t ms) {
+  char buf[32];
+  uint64_t v = static_cast<uint64_t>(ms < 0 ? 0 : ms) & 0xFFFFFFFFFFFFULL;
+  std::snprintf(buf, sizeof buf, "%08" PRIx64 "-%04" PRIx64, v >> 16, v & 0xFFFF);
+  return buf;
+}
+
+int64_t IdMillis(std::string_view id) {
+  if (!IsValidId(id) || id[14] != '7') return -1;
+  int64_t ms = 0;
+  for (size_t i = 0; i < 13; ++i) {
+    if (i == 8) continue;  // the dash
+    const char c = id[i];
+    ms = ms * 16 + (c <= '9' ? c - '0' : c - 'a' + 10);
+  }
+  return ms;
 }
 
 bool IsValidId(std::string_view id) {

@@ -43,4 +43,10 @@ class IdGenerator {
 // (any version or variant). Upper case is rejected: ids are compared as strings.
 bool IsValidId(std::string_view id);
 
+// The smallest id string of Unix millisecond `ms` ("xxxxxxxx-xxxx"): ids
+// made at or after `ms` sort at or after it.
+std::string IdPrefixAt(int64_t ms);
+// The Unix milliseconds of an id made by NewId; -1 if `id` is not one.
+int64_t IdMillis(std::string_view id);
+
 }  // namespace aw

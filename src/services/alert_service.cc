@@ -25,11 +25,6 @@ namespace {
 // escaped), asset and incident ids, attribute names. Generous on purpose.
 constexpr size_t kServerAddedBytes = 8 * 1024;
 
-std::string ClaimId(const AlertInput& in, const std::string& delivery_id) {
-  if (!delivery_id.empty()) return "dlv#" + crypto::Sha256Hex("id\n" + delivery_id);
-  return "dlv#" + crypto::Sha256Hex("fp\n" + in.asset_name + '\n' + in.signature + '\n' + in.message);
-}
-
 }  // namespace
 
 json AlertService::NewAlert(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,
@@ -55,6 +50,11 @@ json AlertService::NewAlert(const std::string& company_id, const AlertInput& in,
   };
   if (!delivery_id.empty()) alert["delivery_id"] = delivery_id;
   return alert;
+}
+
+std::string AlertService::ClaimId(const AlertInput& in, const std::string& delivery_id) {
+  if (!delivery_id.empty()) return "dlv#" + crypto::Sha256Hex("id\n" + delivery_id);
+  return "dlv#" + crypto::Sha256Hex("fp\n" + in.asset_name + '\n' + in.signature + '\n' + in.message);
 }
 
 bool AlertService::IngestAsync(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,

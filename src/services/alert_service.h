@@ -87,6 +87,10 @@ class AlertService {
   // (timestamp, id); the cursor is "<timestamp>|<id>" of the last item.
   Page List(const Principal& p, const AlertFilter& f, const std::vector<std::string>& all_company_ids);
 
+  // The repeat claim's sort key: "dlv#" + SHA-256 of the delivery id when
+  // there is one, else of asset, signature and message.
+  static std::string ClaimId(const AlertInput& in, const std::string& delivery_id);
+
  private:
   nlohmann::json NewAlert(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,
                           int64_t now_us) const;

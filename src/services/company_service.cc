@@ -135,6 +135,24 @@ json CompanyService::RegenerateApiKey(const std::string& id) {
   return {{"company_id", id}, {"api_key", key}, {"api_key_created_at", now}};
 }
 
+Result<std::vector<std::string>> AllCompanyIds(store::Store* store) {
+  std::vector<std::string> ids;
+  store::QueryRequest q;
+  q.table = t::kCompanies;
+  q.index = t::kDirectoryIndex;
+  q.pk = kCompaniesDirectory;
+  q.limit = 100;
+  do {
+    auto r = store->Query(q);
+    if (!r.ok()) return r.status();
+    for (const auto& c : r->items) {
+      if (std::string id = c.value("id", ""); !id.empty()) ids.push_back(std::move(id));
+    }
+    q.page_token = r->next_page_token;
+  } while (!q.page_token.empty());
+  return ids;
+}
+
 std::optional<json> CompanyService::FindByApiKey(const std::string& api_key) {
   if (api_key.size() < 8 || api_key.size() > 128) return std::nullopt;
   const std::string digest = crypto::Sha256Hex(api_key);

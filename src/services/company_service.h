@@ -20,6 +20,9 @@
 
 namespace aw::services {
 
+// Every company's id, through the Companies directory-index (no Scan).
+Result<std::vector<std::string>> AllCompanyIds(store::Store* store);
+
 class CompanyService {
  public:
   // `cache_api_keys`: remember which company an API key belongs to. Exact

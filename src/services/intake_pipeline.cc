@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
+#include "base/ids.h"
 #include "base/time_format.h"
+#include "services/company_service.h"
 #include "services/txn_items.h"
 #include "store/tables.h"
 
@@ -24,6 +26,10 @@ struct IntakePipeline::Unit {
   std::vector<std::pair<std::string, AssetInfo>> new_assets;
   std::vector<store::Key> new_alerts;                   // for alert_received
   std::vector<json> alert_views;
+  // Claims made or re-pointed by this unit (company + '\n' + claim id);
+  // into repeats_ once its items are written.
+  std::unordered_map<std::string, RepeatIndex::Claim> new_claims;
+  std::vector<std::pair<std::string, std::string>> new_claim_keys;  // (company, claim id), in order
 };
 
 IntakePipeline::IntakePipeline(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis)
@@ -32,6 +38,47 @@ IntakePipeline::IntakePipeline(Context* ctx, AssetService* assets, IncidentServi
 }
 
 IntakePipeline::~IntakePipeline() { Stop(); }
+
+Status IntakePipeline::LoadRepeats() {
+  const int64_t now_us = ctx_->clock->NowMicros();
+  auto companies = AllCompanyIds(ctx_->store);
+  if (!companies.ok()) return companies.status();
+  size_t alerts = 0;
+  for (const auto& company_id : *companies) {
+    // Alert ids are time-ordered (UUIDv7, "0…"); claim items ("dlv#…")
+    // sort after every id, so this range holds alerts only.
+    store::QueryRequest q;
+    q.table = t::kAlerts;
+    q.pk = company_id;
+    q.sk = {store::SortCondition::Op::kBetween, IdPrefixAt((now_us - RepeatIndex::kLifetimeMicros) / 1000), "1"};
+    q.limit = 1000;
+    do {
+      auto r = ctx_->store->Query(q);
+      if (!r.ok()) return r.status();
+      for (const auto& a : r->items) {
+        const std::string id = a.value("id", "");
+        const int64_t ms = IdMillis(id);
+        if (ms < 0) continue;
+        ++alerts;
+        // What Process would have claimed for it: its delivery id; else,
+        // while it is active, its content (a content claim of an alert
+        // that is no longer active leads to a new alert anyway).
+        const std::string delivery_id = a.value("delivery_id", "");
+        if (delivery_id.empty() && a.value("status", "") != "active") continue;
+        AlertInput in;
+        in.asset_name = a.value("asset_name", "");
+        in.signature = a.value("signature", "");
+        in.message = a.value("message", "");
+        repeats_.Set(company_id, AlertService::ClaimId(in, delivery_id), id, ms * 1000);
+      }
+      q.page_token = r->next_page_token;
+    } while (!q.page_token.empty());
+  }
+  repeat_claims_.store(repeats_.size(), std::memory_order_relaxed);
+  spdlog::info("intake: {} repeat claims rebuilt from {} alerts of the last 24 hours in {} companies in {} ms",
+               repeats_.size(), alerts, companies->size(), (ctx_->clock->NowMicros() - now_us) / 1000);
+  return Status::OK();
+}
 
 void IntakePipeline::Submit(IntakeJob job) {
   bool schedule = false;
@@ -73,6 +120,7 @@ Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
   }
   u.ran = true;
   u.failed.assign(u.jobs.size(), nullptr);
+  if (!u.jobs.empty()) repeats_.Expire(u.jobs.front().now_us);
   // TxnItems writes nothing before Flush, so an alert that cannot be
   // processed (an unreadable stored item, say) is dropped from the unit by
   // starting it again without that alert: it alone gets the error.
@@ -81,6 +129,8 @@ Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
     u.fx = {};
     u.new_assets.clear();
     u.new_alerts.clear();
+    u.new_claims.clear();
+    u.new_claim_keys.clear();
     TxnItems items(txn);
     try {
       bool restart = false;
@@ -98,6 +148,15 @@ Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
       }
       if (restart) continue;
       if (Status s = items.Flush(); !s.ok()) return s;
+      // The claims go live now, for the next unit (which may run before
+      // this one is durable). Should the commit still fail, a claim points
+      // to an alert that was never written, and the next alert with that
+      // claim is written under its id (see Process): nothing is lost.
+      for (const auto& [company_id, claim_id] : u.new_claim_keys) {
+        const RepeatIndex::Claim& c = u.new_claims.at(company_id + '\n' + claim_id);
+        repeats_.Set(company_id, claim_id, c.alert_id, c.created_us);
+      }
+      repeat_claims_.store(repeats_.size(), std::memory_order_relaxed);
       for (const auto& [id, change] : u.fx.changed) {
         if (const json* inc = items.Get(t::kIncidents, {change.first, id})) u.announce.emplace_back(change.second, *inc);
       }
@@ -126,9 +185,22 @@ void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult
   std::string alert_id = alert["id"].get<std::string>();
   r.company_id = company_id;
 
-  const store::Key claim_key{company_id, job.claim_id};
-  if (json* claim = items.Get(t::kAlerts, claim_key)) {
-    const std::string first_id = claim->value("alert_id", "");
+  // The claim: in memory (this pipeline's, RepeatIndex), else an item in
+  // the table (written by the conditional path, which resolved alerts
+  // take, or by an earlier version). Claims made here stay in memory.
+  std::optional<std::string> claimed;
+  if (const RepeatIndex::Claim* c = FindClaim(u, company_id, job.claim_id, job.now_us)) {
+    claimed = c->alert_id;
+  } else if (const json* claim = items.Get(t::kAlerts, {company_id, job.claim_id})) {
+    claimed = claim->value("alert_id", "");
+  }
+  auto set_claim = [&](const std::string& id) {
+    auto [it, inserted] = u.new_claims.try_emplace(company_id + '\n' + job.claim_id);
+    it->second = {id, job.now_us};
+    if (inserted) u.new_claim_keys.emplace_back(company_id, job.claim_id);
+  };
+  if (claimed) {
+    const std::string& first_id = *claimed;
     const store::Key first_key{company_id, first_id};
     json* first = first_id.empty() ? nullptr : items.Get(t::kAlerts, first_key);
     if (first != nullptr && (!job.delivery_id.empty() || first->value("status", "") == "active")) {
@@ -144,21 +216,14 @@ void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult
     }
     if (first == nullptr && !first_id.empty()) {
       // A claim whose alert was never written (a crash of the conditional
-      // path between its writes): write the alert under the claimed id.
+      // path between its writes, or a unit whose commit failed): write the
+      // alert under the claimed id.
       alert_id = first_id;
       alert["id"] = alert_id;
-    } else {
-      // The first alert was resolved: this is a new occurrence.
-      (*claim)["alert_id"] = alert_id;
-      (*claim)["created_us"] = job.now_us;
-      (*claim)["ttl"] = job.now_us / 1'000'000 + 24 * 3600;
-      items.Touch(t::kAlerts, claim_key);
     }
-  } else {
-    items.Put(t::kAlerts, claim_key,
-              {{"company_id", company_id}, {"id", job.claim_id}, {"alert_id", alert_id},
-               {"created_us", job.now_us}, {"ttl", job.now_us / 1'000'000 + 24 * 3600}});
+    // Else the first alert was resolved: this is a new occurrence.
   }
+  set_claim(alert_id);
 
   bool remember = false;
   AssetInfo asset = assets_->TouchLocal(items, company_id, job.in.asset_name, &remember);
@@ -183,6 +248,15 @@ void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult
   r.alert_id = alert_id;
   r.incident_id = c.incident_id;
   r.incident_created = c.created;
+}
+
+const RepeatIndex::Claim* IntakePipeline::FindClaim(const Unit& u, const std::string& company_id,
+                                                    const std::string& claim_id, int64_t now_us) const {
+  if (!u.new_claims.empty()) {
+    auto it = u.new_claims.find(company_id + '\n' + claim_id);
+    if (it != u.new_claims.end()) return &it->second;
+  }
+  return repeats_.Find(company_id, claim_id, now_us);
 }
 
 void IntakePipeline::Finish(const std::shared_ptr<Unit>& u, const Status& s) {
@@ -280,7 +354,7 @@ void IntakePipeline::Stop() {
 
 IntakePipeline::Stats IntakePipeline::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return {jobs_done_, units_};
+  return {jobs_done_, units_, repeat_claims_.load(std::memory_order_relaxed)};
 }
 
 }  // namespace aw::services

@@ -18,6 +18,7 @@
 // (same items, same keys), so a store written by either is read by the
 // other. Thread-safe.
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -36,6 +37,7 @@
 #include "services/context.h"
 #include "services/incident_service.h"
 #include "services/kpi_service.h"
+#include "services/repeat_index.h"
 
 namespace aw::services {
 
@@ -57,6 +59,10 @@ class IntakePipeline {
   IntakePipeline(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis);
   ~IntakePipeline();  // Stop()
 
+  // Rebuilds the repeat claims (services/repeat_index.h) from the alerts of
+  // the last 24 hours of every company. Call once, before the first Submit.
+  Status LoadRepeats();
+
   void Submit(IntakeJob job);
   // Waits until every job submitted so far is answered and its events are
   // out; later Submits are answered with 503. Idempotent.
@@ -65,6 +71,7 @@ class IntakePipeline {
   struct Stats {
     uint64_t jobs = 0;   // answered
     uint64_t units = 0;  // atomic units run (alerts per unit = jobs / units)
+    uint64_t repeat_claims = 0;  // live repeat claims held in memory
   };
   Stats stats() const;
 
@@ -73,6 +80,9 @@ class IntakePipeline {
   void Schedule();
   Status Run(store::AtomicTxn& txn, Unit& u);
   void Process(TxnItems& items, const IntakeJob& job, IngestResult& r, Unit& u);
+  // The claim in this unit's new claims, else in repeats_; nullptr if none.
+  const RepeatIndex::Claim* FindClaim(const Unit& u, const std::string& company_id, const std::string& claim_id,
+                                      int64_t now_us) const;
   void Finish(const std::shared_ptr<Unit>& u, const Status& s);
   void EffectsLoop();
 
@@ -88,6 +98,8 @@ class IntakePipeline {
   size_t open_jobs_ = 0;    // submitted, not yet answered with effects out
   bool stopping_ = false;
   uint64_t jobs_done_ = 0, units_ = 0;
+  RepeatIndex repeats_;  // the writer thread's (see RepeatIndex)
+  std::atomic<uint64_t> repeat_claims_{0};
 
   // After-commit work (events, KPI deltas), off the store's threads.
   std::mutex fx_mu_;

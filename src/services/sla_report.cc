@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "base/errors.h"
+#include "base/ids.h"
 #include "base/time_format.h"
 #include "services/sla_service.h"
 #include "store/tables.h"
@@ -21,14 +22,6 @@ using nlohmann::json;
 namespace {
 
 constexpr int kReportCap = 20000;
-
-// The smallest UUIDv7 string of millisecond `ms`: "xxxxxxxx-xxxx".
-std::string IdPrefixAt(int64_t ms) {
-  char buf[32];
-  uint64_t v = static_cast<uint64_t>(ms < 0 ? 0 : ms) & 0xFFFFFFFFFFFFULL;
-  std::snprintf(buf, sizeof buf, "%08" PRIx64 "-%04" PRIx64, v >> 16, v & 0xFFFF);
-  return buf;
-}
 
 struct Tally {
   int64_t incidents = 0;

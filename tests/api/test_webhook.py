@@ -228,3 +228,38 @@ def test_delivery_ids_are_per_company(server, acme_key):
     assert b.json()["duplicate"] is False
     assert b.json()["company_id"] == "comp-techstart"
     assert a.json()["alert_id"] != b.json()["alert_id"]
+
+
+def test_repeats_are_recognised_after_a_restart(server_factory):
+    """Repeat claims outlive the process: a delivery id and an active alert's content sent again
+    after a restart are repeats of the alerts stored before it (on the embedded store the claims
+    are rebuilt from the alerts of the last 24 hours at start; on DynamoDB they are items)."""
+    first = server_factory.start()
+    key = first.api_key_for("comp-acme")
+    delivery = f"dlv-{uuid.uuid4()}"
+    by_id = first.send_alert(key, headers={"X-Delivery-ID": delivery}, **new_alert())
+    content = new_alert()
+    by_content = first.send_alert(key, **content)
+    assert by_id.status_code == 202 and by_content.status_code == 202, (by_id.text, by_content.text)
+    assert by_id.json()["duplicate"] is False and by_content.json()["duplicate"] is False
+    stats_before = first.admin().get("/api/admin/store-stats").json()
+    data_dir = first.data_dir
+    assert first.terminate() == 0
+
+    again = server_factory.start(data_dir=data_dir)
+    # The same delivery id, even with another body: the first alert, one more attempt.
+    r = again.send_alert(key, headers={"X-Delivery-ID": delivery}, **new_alert())
+    assert r.status_code == 202, r.text
+    assert (r.json()["alert_id"], r.json()["duplicate"], r.json()["delivery_attempts"]) == \
+        (by_id.json()["alert_id"], True, 2)
+    # The same content while the first is active: a repeat of it.
+    r = again.send_alert(key, **content)
+    assert r.status_code == 202, r.text
+    assert (r.json()["alert_id"], r.json()["duplicate"]) == (by_content.json()["alert_id"], True)
+    assert _alert_by_id(again, by_content.json()["alert_id"])["delivery_attempts"] == 2
+    # Something new is still new.
+    r = again.send_alert(key, **new_alert())
+    assert r.status_code == 202 and r.json()["duplicate"] is False
+    if "intake_pipeline" in stats_before:  # the embedded store says how many claims it holds
+        stats = again.admin().get("/api/admin/store-stats").json()
+        assert stats["intake_pipeline"]["repeat_claims"] >= 3, stats
