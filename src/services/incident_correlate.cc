@@ -389,8 +389,8 @@ CorrelationResult IncidentService::CorrelateLocal(TxnItems& items, const std::st
   return {new_id, true};
 }
 
-void IncidentService::AnnounceLocal(const std::vector<std::pair<std::string, nlohmann::json>>& changes) {
-  for (const auto& [type, item] : changes) Notify(type, item);
+void IncidentService::AnnounceLocal(std::vector<std::pair<std::string, nlohmann::json>> changes) {
+  for (auto& [type, item] : changes) Notify(type, std::move(item));
 }
 
 }  // namespace aw::services

@@ -21,9 +21,9 @@ namespace t = store::tables;
 namespace ii = incident_items;
 using nlohmann::json;
 
-void IncidentService::Notify(const std::string& type, const json& incident) {
+void IncidentService::Notify(const std::string& type, json incident) {
   if (listeners_.empty()) return;
-  json view = View(incident);
+  json view = View(std::move(incident));
   for (const auto& l : listeners_) {
     try {
       l(type, view);
@@ -96,16 +96,16 @@ json IncidentService::LoadOwned(const Principal& p, const std::string& incident_
   return std::move(r).value();
 }
 
-json IncidentService::View(const json& item) const {
-  json out = item;
+json IncidentService::View(json out) const {
   for (const char* k : {"correlation_ptr", "last_alert_us", "ttl"}) out.erase(k);
-  if (core::IsOpenStatus(item.value("status", ""))) {
+  if (core::IsOpenStatus(out.value("status", ""))) {
     core::PriorityInput in;
-    in.severity = core::ParseSeverity(item.value("severity", "low")).value_or(core::Severity::kLow);
-    in.critical_asset = item.value("critical_asset", false);
-    in.alert_count = item.value("alert_count", int64_t{1});
-    in.tool_count = static_cast<int>(item.value("tool_sources", json::array()).size());
-    auto created = ParseIso8601(item.value("created_at", ""));
+    in.severity = core::ParseSeverity(out.value("severity", "low")).value_or(core::Severity::kLow);
+    in.critical_asset = out.value("critical_asset", false);
+    in.alert_count = out.value("alert_count", int64_t{1});
+    auto tools = out.find("tool_sources");
+    in.tool_count = tools != out.end() && tools->is_array() ? static_cast<int>(tools->size()) : 0;
+    auto created = ParseIso8601(out.value("created_at", ""));
     in.age_hours = created ? static_cast<double>(ctx_->clock->NowMicros() - *created) / 3.6e9 : 0.0;
     out["priority_score"] = core::PriorityScore(in);
   }

@@ -112,7 +112,7 @@ class IncidentService {
 
   // The incident as the API shows it (internal attributes removed, priority
   // recomputed for the current age).
-  nlohmann::json View(const nlohmann::json& item) const;
+  nlohmann::json View(nlohmann::json item) const;  // by value: an item no longer needed is moved in
 
   uint64_t join_writes() const { return joins_.groups(); }
 
@@ -130,7 +130,7 @@ class IncidentService {
   CorrelationResult CorrelateLocal(TxnItems& items, const std::string& company_id, const core::CorrelationConfig& cfg,
                                    const CorrelationInput& in, int64_t now_us, LocalEffects* fx);
   // Tells the listeners of incidents changed by CorrelateLocal: (type, item).
-  void AnnounceLocal(const std::vector<std::pair<std::string, nlohmann::json>>& changes);
+  void AnnounceLocal(std::vector<std::pair<std::string, nlohmann::json>> changes);
 
   struct JoinOp {
     CorrelationInput in;
@@ -150,7 +150,7 @@ class IncidentService {
                                             std::vector<JoinOp>& ops);
   nlohmann::json LoadOwned(const Principal& p, const std::string& incident_id, std::string* company_id);
   nlohmann::json ApplyStatusChange(const Principal& p, const nlohmann::json& current, const IncidentPatch& patch);
-  void Notify(const std::string& type, const nlohmann::json& incident);
+  void Notify(const std::string& type, nlohmann::json incident);
 
   Context* ctx_;
   ConfigService* configs_;

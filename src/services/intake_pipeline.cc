@@ -157,15 +157,15 @@ Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
         repeats_.Set(company_id, claim_id, c.alert_id, c.created_us);
       }
       repeat_claims_.store(repeats_.size(), std::memory_order_relaxed);
+      // Written: the items are moved out for the announcements, not copied.
       for (const auto& [id, change] : u.fx.changed) {
-        if (const json* inc = items.Get(t::kIncidents, {change.first, id})) u.announce.emplace_back(change.second, *inc);
+        if (auto inc = items.Take(t::kIncidents, {change.first, id})) u.announce.emplace_back(change.second, std::move(*inc));
       }
       u.alert_views.reserve(u.new_alerts.size());
       for (const auto& key : u.new_alerts) {
-        if (const json* a = items.Get(t::kAlerts, key)) {
-          json view = *a;
-          view.erase("ttl");
-          u.alert_views.push_back(std::move(view));
+        if (auto a = items.Take(t::kAlerts, key)) {
+          a->erase("ttl");
+          u.alert_views.push_back(std::move(*a));
         }
       }
       return Status::OK();
@@ -309,7 +309,7 @@ void IntakePipeline::EffectsLoop() {
         for (const auto& [k, v] : deltas) d[k] += v;
       }
       for (const auto& [company_id, deltas] : kpis) kpis_->Add(company_id, deltas);
-      incidents_->AnnounceLocal(u->announce);
+      incidents_->AnnounceLocal(std::move(u->announce));
       for (auto& view : u->alert_views) {
         std::string company_id = view.value("company_id", "");
         ctx_->events->Publish({"alert_received", std::move(company_id), std::move(view), ""});

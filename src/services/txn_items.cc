@@ -52,9 +52,18 @@ void TxnItems::Touch(const std::string& table, const store::Key& key) {
   dirty_.push_back(&e);
 }
 
+std::optional<nlohmann::json> TxnItems::Take(const std::string& table, const store::Key& key) {
+  auto it = entries_.find(Id(table, key));
+  if (it == entries_.end() || !it->second.item || it->second.dirty) return std::nullopt;
+  std::optional<nlohmann::json> out = std::move(it->second.item);
+  it->second.item.reset();
+  return out;
+}
+
 Status TxnItems::Flush() {
   for (Entry* e : dirty_) {
     if (Status s = txn_.Put(e->table, *e->item); !s.ok()) return s;
+    e->dirty = false;
   }
   dirty_.clear();
   return Status::OK();

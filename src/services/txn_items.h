@@ -31,6 +31,10 @@ class TxnItems {
   // The item got by Get was changed in place: write it at Flush.
   void Touch(const std::string& table, const store::Key& key);
   Status Flush();
+  // After Flush: moves a kept item out (nullopt when absent, not kept, or
+  // changed since the last Flush), so what the unit announces after its
+  // writes is not copied. The unit must not Get that item again.
+  std::optional<nlohmann::json> Take(const std::string& table, const store::Key& key);
 
  private:
   struct Entry {

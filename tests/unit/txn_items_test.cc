@@ -60,6 +60,26 @@ TEST(TxnItemsTest, ReadsOnceWritesOnceInFirstTouchedOrder) {
   items.Touch("T", {"zz", "1"});
   ASSERT_TRUE(items.Flush().ok());
   EXPECT_EQ(txn.puts.size(), 3u);
+  // After Flush the written items are moved out once; nothing is written again.
+  auto taken = items.Take("T", {"a", "1"});
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(taken->at("n"), 3);
+  EXPECT_FALSE(items.Take("T", {"a", "1"}).has_value());
+  EXPECT_FALSE(items.Take("T", {"zz", "1"}).has_value());
+  EXPECT_FALSE(items.Take("T", {"never", "seen"}).has_value());
+  ASSERT_TRUE(items.Flush().ok());
+  EXPECT_EQ(txn.puts.size(), 3u);
+}
+
+TEST(TxnItemsTest, AnUnwrittenChangeIsNotTaken) {
+  FakeTxn txn;
+  txn.items["T/a/1"] = Row("a", "1", 1);
+  TxnItems items(txn);
+  (*items.Get("T", {"a", "1"}))["n"] = 9;
+  items.Touch("T", {"a", "1"});
+  EXPECT_FALSE(items.Take("T", {"a", "1"}).has_value());  // not flushed yet
+  ASSERT_TRUE(items.Flush().ok());
+  EXPECT_EQ(items.Take("T", {"a", "1"})->at("n"), 9);
 }
 
 TEST(TxnItemsTest, StoreErrorsThrowSoTheUnitFails) {
