@@ -6,6 +6,7 @@
 #include "base/errors.h"
 #include "base/ids.h"
 #include "base/time_format.h"
+#include "services/company_service.h"
 #include "services/execution_service.h"
 #include "store/tables.h"
 
@@ -16,7 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kCompaniesDirectory = "companies";  // directory-index partition of Companies
 constexpr int kMaxPages = 1000;
 
 // Every item of one partition that `keep` accepts (a Query, paged).
@@ -60,25 +60,14 @@ bool ExecutionService::Orphaned(const json& rec, bool at_start) const {
 int ExecutionService::Recover(bool at_start) {
   int taken = 0;
   try {
-    store::QueryRequest q;
-    q.table = t::kCompanies;
-    q.index = t::kDirectoryIndex;
-    q.pk = kCompaniesDirectory;
-    q.limit = 100;
-    for (int pages = 0; pages < kMaxPages; ++pages) {
-      auto r = ctx_->store->Query(q);
-      if (!r.ok()) {
-        spdlog::warn("runbook recovery: listing companies failed: {}", r.status().message());
-        return taken;
-      }
-      for (const auto& c : r->items) {
-        const std::string cid = c.value("id", "");
-        if (cid.empty()) continue;
-        taken += RecoverExecutions(cid, at_start);
-        taken += RecoverApprovals(cid);
-      }
-      if (r->next_page_token.empty()) break;
-      q.page_token = r->next_page_token;
+    auto companies = AllCompanyIds(ctx_->store);
+    if (!companies.ok()) {
+      spdlog::warn("runbook recovery: listing companies failed: {}", companies.status().message());
+      return taken;
+    }
+    for (const auto& cid : *companies) {
+      taken += RecoverExecutions(cid, at_start);
+      taken += RecoverApprovals(cid);
     }
   } catch (const std::exception& e) {
     spdlog::warn("runbook recovery failed: {}", e.what());

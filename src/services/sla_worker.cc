@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/incident_status.h"
+#include "services/company_service.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -10,10 +11,8 @@ namespace aw::services {
 namespace t = store::tables;
 using nlohmann::json;
 
-namespace {
-constexpr const char* kCompaniesDirectory = "companies";
-// "escalated" before "new": an incident the worker escalates in this tick is not read twice.
-}  // namespace
+// "escalated" before "new" (core::OpenIncidentStatuses): an incident the
+// worker escalates in this tick is not read twice.
 
 void IncidentResponseWorker::CheckCompany(const std::string& cid, WorkerTickStats* st) {
   for (const std::string& status : core::OpenIncidentStatuses()) {
@@ -50,28 +49,16 @@ void IncidentResponseWorker::CheckCompany(const std::string& cid, WorkerTickStat
 
 WorkerTickStats IncidentResponseWorker::Tick() {
   WorkerTickStats st;
-  std::string token;
-  do {
-    store::QueryRequest q;
-    q.table = t::kCompanies;
-    q.index = t::kDirectoryIndex;
-    q.pk = kCompaniesDirectory;
-    q.page_token = token;
-    q.limit = 100;
-    auto r = ctx_->store->Query(q);
-    if (!r.ok()) {
-      spdlog::warn("incident worker: cannot list companies: {}", r.status().message());
-      st.errors++;
-      return st;
-    }
-    for (const auto& c : r->items) {
-      const std::string cid = c.value("id", "");
-      if (cid.empty()) continue;
-      st.companies++;
-      CheckCompany(cid, &st);
-    }
-    token = r->next_page_token;
-  } while (!token.empty());
+  auto companies = AllCompanyIds(ctx_->store);
+  if (!companies.ok()) {
+    spdlog::warn("incident worker: cannot list companies: {}", companies.status().message());
+    st.errors++;
+    return st;
+  }
+  for (const auto& cid : *companies) {
+    st.companies++;
+    CheckCompany(cid, &st);
+  }
   if (st.sla_notices > 0 || st.escalations > 0 || st.errors > 0) {
     spdlog::info("incident worker: {} open incidents in {} companies checked: {} SLA notices, {} escalations, {} errors",
                  st.incidents, st.companies, st.sla_notices, st.escalations, st.errors);
