@@ -109,8 +109,8 @@ json CompanyService::Rename(const std::string& id, const std::string& name) {
 }
 
 void CompanyService::Delete(const std::string& id) {
-  ForgetApiKeys();
   Status s = ctx_->store->DeleteItem({t::kCompanies, {id, std::nullopt}, store::Condition::ItemExists("id")});
+  ForgetApiKeys();
   if (s.IsConditionFailed()) ThrowNotFound("company");
   ThrowIfError(s, "company");
 }
@@ -122,13 +122,16 @@ json CompanyService::RegenerateApiKey(const std::string& id) {
   u.table = t::kCompanies;
   u.key = {id, std::nullopt};
   u.condition = store::Condition::ItemExists("id");
-  ForgetApiKeys();  // before the write: no lookup of the old key begun after this is cached
   u.Set("api_key", crypto::Sha256Hex(key))
       .Set("api_key_enc", ctx_->secrets->Seal(key, id))
       .Set("api_key_prefix", key.substr(0, 7))
       .Set("api_key_created_at", now)
       .Set("updated_at", now);
   auto r = ctx_->store->UpdateItem(u);
+  // After the write (whatever its outcome): a lookup that read the old key
+  // before it either lands in the cache now cleared, or began under the old
+  // generation and is not kept; one that starts later reads the new key.
+  ForgetApiKeys();
   if (r.status().IsConditionFailed()) ThrowNotFound("company");
   ThrowIfError(r.status(), "company");
   spdlog::info("API key of company {} regenerated", id);

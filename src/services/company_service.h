@@ -53,13 +53,15 @@ class CompanyService {
   std::string RevealApiKey(const nlohmann::json& item) const;
 
  private:
-  void ForgetApiKeys();  // after a key changed or a company went away
+  // After a key changed or a company went away (after the write: see
+  // RegenerateApiKey).
+  void ForgetApiKeys();
 
   Context* ctx_;
   const bool cache_api_keys_;
   std::mutex key_mu_;
   std::unordered_map<std::string, std::string> key_cache_;  // SHA-256 of the key -> company id
-  uint64_t key_generation_ = 0;  // bumped by ForgetApiKeys: a lookup begun before it is not cached
+  uint64_t key_generation_ = 0;  // bumped by ForgetApiKeys: a lookup begun before it is not kept
 };
 
 }  // namespace aw::services
