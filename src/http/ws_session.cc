@@ -146,6 +146,7 @@ void WsSession::HandleText(const std::string& text) {
       after_id_ = msg["last_event_id"].get<uint64_t>();
     }
     Authenticate(msg["token"].get<std::string>());
+    return;
   }
   // A fresh token on an open connection (the client refreshed its access
   // token): checked at once, then kept for the periodic checks.
