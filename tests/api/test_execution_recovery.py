@@ -203,3 +203,37 @@ def test_approving_when_the_runbook_was_deleted_leaves_no_dangling_execution_id(
     got = company.get(f"/api/approval-requests/{req_id}").json()
     assert got["execution_id"] is None and got["execution_error"] == req["execution_error"], got
     assert company.get(f"/api/incidents/{inc['id']}/executions").json() == []
+
+
+@pytest.mark.dynamodb_only
+def test_on_dynamodb_a_dead_replicas_run_is_taken_over_once_its_heartbeat_is_stale(server_factory, standin):
+    """DynamoDB (several replicas): a run whose process died is taken over only once its heartbeat
+    is 120 s old, since until then another live replica may still be polling it; then it is polled
+    to its end, never sent again."""
+    srv = start_with_credentials(server_factory, standin)
+    admin = srv.admin()
+    iid = instance()
+    standin.set_outcome(iid, "InProgress")
+    rb = create_runbook(admin, ACME, instance_ids=[iid], timeout_seconds=3600)
+    inc = new_incident(srv, ACME)
+    r = admin.post(f"/api/incidents/{inc['id']}/execute-runbook", json={"runbook_id": rb["id"]})
+    assert r.status_code == 202 and r.json()["action"] == "executing", r.text
+    ex = r.json()["execution"]
+    wait_for(lambda: admin.get(f"/api/executions/{ex['id']}").json()["command_id"], what="the command to be sent")
+    kill9(srv)
+    standin.set_outcome(iid, "Success", output="rotated logs\n")
+
+    # Right away: the heartbeat is fresh, so the new replica leaves the run alone.
+    soon = server_factory.start(data_dir=srv.data_dir, env=env_for(standin))
+    got = soon.admin().get(f"/api/executions/{ex['id']}").json()
+    assert got["status"] == "running" and not got.get("recovered_at"), got
+    assert "took over" not in soon.stderr() + soon.stdout()
+    soon.stop_and_check()
+
+    # Three minutes later (test clock): the run is orphaned and this replica finishes it.
+    later = server_factory.start(data_dir=srv.data_dir, env={**env_for(standin), "AW_TEST_MODE": "1",
+                                                            "AW_TEST_CLOCK_OFFSET_SECONDS": "180"})
+    got = wait_execution(later.admin(), ex["id"])
+    assert got["status"] == "success" and got["recovered_at"], got
+    assert "rotated logs" in got["results"][0]["output"], got
+    assert len(sends_to(standin, iid)) == 1  # polled again, never sent twice
