@@ -112,6 +112,8 @@ def test_tables_create_provisioned_and_check_names_a_wrong_key(tmp_path, ddb):
     # A table with another key is named, and the exit code says so.
     prefix = table_prefix(d)
     ddb.delete_table(TableName=prefix + "Runbooks")
+    # DeleteTable only starts the deletion (dynalite too): wait until the name is free.
+    ddb.get_waiter("table_not_exists").wait(TableName=prefix + "Runbooks", WaiterConfig={"Delay": 1, "MaxAttempts": 30})
     ddb.create_table(TableName=prefix + "Runbooks", BillingMode="PAY_PER_REQUEST",
                      KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
                      AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
