@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(
   g++ cmake ninja-build pkg-config ccache make
   libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libsodium-dev
-  libcurl4-openssl-dev libspdlog-dev libcli11-dev
+  libcurl4-openssl-dev libspdlog-dev libcli11-dev zlib1g-dev
   libcrypt-dev  # bcrypt verification of passwords imported from MongoDB (crypt_r)
 )
 if [ "${1:-}" = "--test" ]; then

@@ -117,6 +117,7 @@ Result<Config> LoadConfig(const EnvMap& env) {
     c.store = *v;
   }
   if (auto v = get("AW_DATA_DIR")) c.data_dir = *v;
+  if (auto v = get("AW_WEB_DIR")) c.web_dir = *v;
   if (auto v = get("DYNAMODB_TABLE_PREFIX")) c.table_prefix = *v;
   if (auto v = get("AWS_REGION")) c.aws_region = *v;
   if (auto v = get("DYNAMODB_ENDPOINT")) c.dynamodb_endpoint = *v;

@@ -23,6 +23,9 @@ struct Config {
   int worker_threads = 64;
   size_t max_body_bytes = 1 << 20;
   std::string log_level = "info";
+  // AW_WEB_DIR: the built web UI (index.html and assets/); empty: looked for
+  // beside the binary (http/static_assets.h).
+  std::string web_dir;
 
   // Store
   std::string store = "sqlite";  // sqlite | dynamodb

@@ -51,6 +51,7 @@ struct Services {
   services::ExecutionService* executions = nullptr;         // routes_executions.cc
   services::AwsCredentialsService* aws_credentials = nullptr;  // routes_runbooks.cc
   std::string store_kind;  // "sqlite" | "dynamodb", shown by /api/health
+  int refresh_token_days = 30;  // lifetime of the web UI's refresh cookie
   // Store call counters for GET /api/admin/store-stats (DynamoDB: calls by
   // operation); empty function: the store keeps none.
   std::function<nlohmann::json()> store_stats;

@@ -180,6 +180,20 @@ TokenPair AuthService::Refresh(const std::string& refresh_token) {
   return IssueTokens(*user, family);
 }
 
+void AuthService::Logout(const std::string& refresh_token) {
+  if (refresh_token.rfind("rt_", 0) != 0 || refresh_token.size() > 128) return;
+  auto tok = ctx_->store->GetItem({t::kUsers, {RefreshItemId(refresh_token), std::nullopt}});
+  if (tok.status().IsNotFound()) return;
+  ThrowIfError(tok.status(), "refresh token");
+  store::UpdateRequest revoke;
+  revoke.table = t::kUsers;
+  revoke.key = {FamilyItemId(tok->value("family", "")), std::nullopt};
+  revoke.condition = store::Condition::ItemExists("id");
+  revoke.Set("revoked", true);
+  auto r = ctx_->store->UpdateItem(revoke);
+  if (!r.ok() && !r.status().IsConditionFailed()) ThrowIfError(r.status(), "refresh token");
+}
+
 void AuthService::LogoutAll(const std::string& user_id) {
   store::UpdateRequest u;
   u.table = t::kUsers;

@@ -32,6 +32,9 @@ class AuthService {
   TokenPair Login(const std::string& email, const std::string& password);
   // 401 invalid_refresh_token. Rotates: the presented token stops working.
   TokenPair Refresh(const std::string& refresh_token);
+  // Ends the session of `refresh_token`: its family is revoked. Unknown or
+  // already revoked tokens are ignored (signing out twice is not an error).
+  void Logout(const std::string& refresh_token);
   // Revokes every access and refresh token of the user.
   void LogoutAll(const std::string& user_id);
   // Verifies a bearer access token and loads the caller. 401 otherwise.
