@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
+#include "base/json_fields.h"
 #include "base/time_format.h"
 #include "core/incident_status.h"
 #include "services/tz_database.h"
@@ -122,6 +123,10 @@ json SlaService::ConfigView(const std::string& company_id) {
 }
 
 json SlaService::PutConfig(const std::string& company_id, const json& body) {
+  // The read-only fields of the view are accepted (and ignored) so a GET's
+  // answer can be sent back as it is.
+  RejectUnknownFields(body, {"enabled", "response_minutes", "resolution_minutes", "warning_minutes", "business_hours",
+                             "company_id", "is_default", "updated_at"});
   json cur = ConfigView(company_id);
   auto int_in = [](const json& v, const std::string& field, int lo, int hi) {
     if (!v.is_number_integer()) ThrowInvalidField(field, "must be an integer");
@@ -153,6 +158,7 @@ json SlaService::PutConfig(const std::string& company_id, const json& body) {
   if (body.contains("business_hours") && !body["business_hours"].is_null()) {
     const json& b = body["business_hours"];
     if (!b.is_object()) ThrowInvalidField("business_hours", "must be an object {enabled, timezone, start, end, days}");
+    RejectUnknownFields(b, {"enabled", "timezone", "start", "end", "days"}, "business_hours.");
     json& bh = cur["business_hours"];
     if (b.contains("enabled") && !b["enabled"].is_null()) {
       if (!b["enabled"].is_boolean()) ThrowInvalidField("business_hours.enabled", "must be true or false");

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
+#include "base/json_fields.h"
 #include "core/webhook_signature.h"
 #include "crypto/hash.h"
 
@@ -115,6 +116,7 @@ json RateLimiter::View(const std::string& company_id) {
 }
 
 json RateLimiter::Put(const std::string& company_id, const json& body) {
+  RejectUnknownFields(body, {"enabled", "requests_per_minute", "burst_size", "company_id"});
   RateLimitConfig c = ConfigFor(company_id);
   auto num = [&](const char* f, int64_t* out) {
     if (!body.contains(f) || body[f].is_null()) return;
