@@ -218,7 +218,7 @@ int EscalationService::Check(const json& inc) {
   core::SlaClock c;
   if (sla_->ClockOf(inc, &c) && !c.resolved_s) {
     const int64_t due = c.responded_s ? c.resolution_due_s : c.response_due_s;
-    f.sla_warning_s = due - int64_t{c.warning_minutes} * 60;
+    f.sla_warning_s = c.responded_s ? c.resolution_warning_s : c.response_warning_s;
     f.sla_breach_s = due;
   }
   int fired = 0;
