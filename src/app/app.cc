@@ -175,7 +175,10 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                               app->kpis_.get());
     app->alerts_->UsePipeline(app->intake_.get());
   }
-  app->webhook_security_ = std::make_unique<services::WebhookSecurityService>(&ctx, app->configs_.get());
+  // Replicas share the signed-delivery log through DynamoDB; one process
+  // owning an embedded store keeps it in memory.
+  app->webhook_security_ = std::make_unique<services::WebhookSecurityService>(&ctx, app->configs_.get(),
+                                                                              app->config_.store == "dynamodb");
   app->rate_limiter_ = std::make_unique<services::RateLimiter>(&ctx, app->configs_.get());
   app->audit_ = std::make_unique<services::AuditService>(&ctx);
   if (Status s = app->OpenNotifications(); !s.ok()) return s;

@@ -61,7 +61,8 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
     const std::string company_id = companies->CompanyIdForApiKey(key);
     if (company_id.empty()) Throw(ErrorKind::kUnauthenticated, "invalid_api_key", "the API key is not valid");
     // Signature first: nothing below answers an unauthenticated request.
-    security->Verify(company_id, req.Header("X-Signature"), req.Header("X-Timestamp"), req.body);
+    auto signed_delivery =
+        security->Verify(company_id, req.Header("X-Signature"), req.Header("X-Timestamp"), req.body);
     auto limit_headers = limiter->Take(company_id);
     json body = ParseJsonObject(req);
     services::AlertInput in = ParseAlert(body);
@@ -82,19 +83,38 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
       for (const auto& h : limit_headers) resp.headers.push_back(h);
       return resp;
     };
-    if (!req.respond_later) return answer(alerts->Ingest(company_id, in, delivery_id));
+    // A request with an X-Delivery-ID is idempotent by that id already (the
+    // intake answers its repeats and counts them).
+    if (!delivery_id.empty()) signed_delivery.reset();
+    if (signed_delivery) {
+      // A signed request seen before within its window is a replay: a repeat,
+      // with no side effect (services/webhook_replay.h).
+      if (auto first = security->AcceptedBefore(company_id, *signed_delivery)) {
+        services::IngestResult repeat;
+        repeat.alert_id = *first;
+        repeat.company_id = company_id;
+        repeat.duplicate = true;
+        return answer(repeat);
+      }
+    }
+    // Accepted: a signed delivery is remembered for its window.
+    auto accepted = [answer, security, company_id, signed_delivery](const services::IngestResult& r) {
+      if (signed_delivery) security->RecordAccepted(company_id, *signed_delivery, r.alert_id);
+      return answer(r);
+    };
+    if (!req.respond_later) return accepted(alerts->Ingest(company_id, in, delivery_id));
     // On the network thread (Router::AddInline): answer when durable.
     auto respond = std::move(req.respond_later);
     const std::string request_id = req.request_id;
     if (alerts->IngestAsync(company_id, in, delivery_id,
-                            [respond, answer, request_id](services::IngestResult&& r, std::exception_ptr e) {
-                              respond(e ? ResponseForException(e, request_id) : answer(r));
+                            [respond, accepted, request_id](services::IngestResult&& r, std::exception_ptr e) {
+                              respond(e ? ResponseForException(e, request_id) : accepted(r));
                             })) {
       return Response::Deferred();
     }
-    req.run_blocking([alerts, company_id, in = std::move(in), delivery_id, respond, answer, request_id] {
+    req.run_blocking([alerts, company_id, in = std::move(in), delivery_id, respond, accepted, request_id] {
       try {
-        respond(answer(alerts->Ingest(company_id, in, delivery_id)));
+        respond(accepted(alerts->Ingest(company_id, in, delivery_id)));
       } catch (...) {
         respond(ResponseForException(std::current_exception(), request_id));
       }

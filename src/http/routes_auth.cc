@@ -1,4 +1,5 @@
 #include "base/errors.h"
+#include "base/json_fields.h"
 #include "http/api.h"
 #include "http/audit_hook.h"
 #include "http/api_util.h"
@@ -140,6 +141,8 @@ void RegisterAuthRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "PUT", "/api/profile", [auth, users](Request& req) {
     auto p = RequireUser(req, *auth);
     json body = ParseJsonObject(req);
+    // email, role and company_ids are known: they get their own sentence below.
+    RejectUnknownFields(body, {"name", "email", "role", "company_ids"});
     services::UserPatch patch;
     if (auto name = OptionalString(body, "name", 200)) {
       if (name->empty()) ThrowInvalidField("name", "must not be empty");
@@ -154,6 +157,7 @@ void RegisterAuthRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "PUT", "/api/profile/password", [auth](Request& req) {
     auto p = RequireUser(req, *auth);
     json body = ParseJsonObject(req);
+    RejectUnknownFields(body, {"current_password", "new_password"});
     std::string current = RequiredString(body, "current_password", 256);
     std::string next = RequiredString(body, "new_password", 256);
     services::UserService::ValidatePassword(next, "new_password");
