@@ -17,6 +17,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <exception>
+#include <future>
+
 #include "base/errors.h"
 #include "core/intake/cloudwatch.h"
 #include "core/intake/sns_message.h"
@@ -74,6 +77,26 @@ std::string DeliveryId(const intake::ToolAlert& a, const intake::SnsMessage& m) 
   std::string id = a.repeat_key.empty() ? "sns:" + m.message_id : "cloudwatch:" + a.repeat_key;
   if (id.size() > 240) id = "cloudwatch:sha256:" + crypto::Sha256Hex(id);
   return id;
+}
+
+// Through the intake pipeline when there is one (so repeats are found by the
+// same index as on /api/webhooks/alerts), waiting here: this route runs on a
+// worker thread. Recoveries and the DynamoDB store take Ingest, as there.
+services::IngestResult IngestAndWait(services::AlertService* alerts, const std::string& company_id,
+                                     const services::AlertInput& in, const std::string& delivery_id) {
+  std::promise<services::IngestResult> done;
+  auto result = done.get_future();
+  if (alerts->IngestAsync(company_id, in, delivery_id,
+                          [&done](services::IngestResult&& r, std::exception_ptr e) {
+                            if (e) {
+                              done.set_exception(e);
+                            } else {
+                              done.set_value(std::move(r));
+                            }
+                          })) {
+    return result.get();  // `done` is called exactly once
+  }
+  return alerts->Ingest(company_id, in, delivery_id);
 }
 
 struct Auditor {
@@ -168,7 +191,7 @@ void RegisterCloudWatchRoutes(Router& router, const Services& s) {
     intake::ToolAlert& alert = adapted.alerts.front();  // an alarm message holds one alarm
     const std::string delivery_id = DeliveryId(alert, m);
     services::IngestResult r =
-        alerts->Ingest(company_id, ToAlertInput(std::move(alert), m, req.body.size()), delivery_id);
+        IngestAndWait(alerts, company_id, ToAlertInput(std::move(alert), m, req.body.size()), delivery_id);
     json out = {{"message", r.duplicate ? "Duplicate delivery; alert already received" : "Alert received"},
                 {"alert_id", r.alert_id},
                 {"company_id", r.company_id},

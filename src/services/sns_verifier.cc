@@ -19,11 +19,6 @@ using core::intake::SnsType;
 
 }  // namespace
 
-int64_t SnsVerifier::fetches() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return fetches_;
-}
-
 std::shared_ptr<const crypto::CertificateKey> SnsVerifier::Certificate(const std::string& url) {
   const int64_t now = clock_->NowSeconds();
   {
@@ -50,7 +45,6 @@ std::shared_ptr<const crypto::CertificateKey> SnsVerifier::Certificate(const std
   auto key = crypto::CertificateKey::FromPem(resp->body, now);
   if (!key.ok()) Refuse("sns_invalid_certificate", key.status().message());
   std::lock_guard<std::mutex> lock(mu_);
-  ++fetches_;
   if (cache_.find(url) == cache_.end()) {
     order_.push_back(url);
     while (order_.size() > options_.max_cached_certificates) {

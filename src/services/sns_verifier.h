@@ -55,9 +55,6 @@ class SnsVerifier {
   // REQUIRES: m is a verified SubscriptionConfirmation.
   void ConfirmSubscription(const core::intake::SnsMessage& m);
 
-  // Test hook: how many certificate fetches were made (cache misses).
-  int64_t fetches() const;
-
  private:
   std::shared_ptr<const crypto::CertificateKey> Certificate(const std::string& url);
 
@@ -71,7 +68,6 @@ class SnsVerifier {
   mutable std::mutex mu_;
   std::map<std::string, Cached> cache_;
   std::deque<std::string> order_;  // oldest first, for the bound
-  int64_t fetches_ = 0;
 };
 
 }  // namespace aw::services
