@@ -110,9 +110,11 @@ class StandInSns:
         return m
 
     def notification(self, alarm, version="2", message_id=None, timestamp=None, cert_url=None):
+        text = alarm if isinstance(alarm, str) else json.dumps(alarm)
+        subject = "a message" if isinstance(alarm, str) else \
+            f'{alarm.get("NewStateValue")}: "{alarm.get("AlarmName")}" in US East (N. Virginia)'
         m = {"Type": "Notification", "MessageId": message_id or str(uuid.uuid4()), "TopicArn": TOPIC,
-             "Subject": f'{alarm.get("NewStateValue")}: "{alarm.get("AlarmName")}" in US East (N. Virginia)',
-             "Message": alarm if isinstance(alarm, str) else json.dumps(alarm),
+             "Subject": subject, "Message": text,
              "Timestamp": timestamp or iso_now(),
              "UnsubscribeURL": self.base + "/unsubscribe"}
         return self.sign(m, version, cert_url)
@@ -357,3 +359,9 @@ def test_the_override_needs_test_mode(tmp_path, sns):
                 env={"AW_SNS_CERT_BASE_URL": sns.base, "AW_TEST_MODE": None}, timeout=30)
     assert r.returncode != 0
     assert "AW_SNS_CERT_BASE_URL" in r.stderr and "AW_TEST_MODE=1" in r.stderr, r.stderr
+
+
+def test_openapi_lists_the_route_with_the_api_key(cw_server):
+    doc = requests.get(cw_server.url("/api/openapi.json"), timeout=30).json()
+    op = doc["paths"][PATH]["post"]
+    assert {"apiKeyQuery": []} in op["security"] and {"apiKeyHeader": []} in op["security"]
