@@ -181,6 +181,12 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                                               app->config_.store == "dynamodb");
   app->rate_limiter_ = std::make_unique<services::RateLimiter>(&ctx, app->configs_.get());
   app->audit_ = std::make_unique<services::AuditService>(&ctx);
+  if (!app->config_.sns_cert_base_url.empty()) {
+    spdlog::warn("AW_SNS_CERT_BASE_URL={}: SNS certificates and confirmations come from a stand-in; tests only",
+                 app->config_.sns_cert_base_url);
+  }
+  app->sns_ = std::make_unique<services::SnsVerifier>(
+      ctx.clock, clients::HttpClient::Default(), services::SnsOptions{.url_override = app->config_.sns_cert_base_url});
   if (Status s = app->OpenNotifications(); !s.ok()) return s;
   app->oncall_ = std::make_unique<services::OnCallService>(&ctx, app->users_.get());
   app->sla_ = std::make_unique<services::SlaService>(&ctx, app->configs_.get(), app->oncall_.get());

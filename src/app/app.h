@@ -29,6 +29,7 @@
 #include "services/incident_service.h"
 #include "services/kpi_service.h"
 #include "services/sla_worker.h"
+#include "services/sns_verifier.h"
 #include "services/user_service.h"
 #include "services/webhook_guard.h"
 #include "store/store.h"
@@ -61,6 +62,7 @@ class App {
   services::WebhookSecurityService* webhook_security() { return webhook_security_.get(); }
   services::RateLimiter* rate_limiter() { return rate_limiter_.get(); }
   services::AuditService* audit() { return audit_.get(); }
+  services::SnsVerifier* sns() { return sns_.get(); }  // CloudWatch via SNS
   services::EventHub* events() { return events_.get(); }
   services::Mailer* mailer() { return mailer_.get(); }  // null: email not configured
   services::NotificationService* notifications() { return notifications_.get(); }
@@ -105,6 +107,7 @@ class App {
   std::unique_ptr<services::WebhookSecurityService> webhook_security_;
   std::unique_ptr<services::RateLimiter> rate_limiter_;
   std::unique_ptr<services::AuditService> audit_;
+  std::unique_ptr<services::SnsVerifier> sns_;
   // Live events and notifications: before the incident-response services,
   // so they outlive everything that publishes or notifies.
   std::unique_ptr<services::EventHub> events_;

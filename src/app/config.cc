@@ -158,6 +158,18 @@ Result<Config> LoadConfig(const EnvMap& env) {
           "setting AW_TEST_CLOCK_OFFSET_SECONDS is only for tests: it needs AW_TEST_MODE=1 as well; unset it");
     }
   }
+  if (auto v = get("AW_SNS_CERT_BASE_URL")) {
+    auto mode = get("AW_TEST_MODE");
+    if (!mode || *mode != "1") {
+      return Status::InvalidArgument(
+          "setting AW_SNS_CERT_BASE_URL is only for tests: it needs AW_TEST_MODE=1 as well; unset it");
+    }
+    if (v->rfind("http://", 0) != 0 && v->rfind("https://", 0) != 0) {
+      return Bad("AW_SNS_CERT_BASE_URL", *v, "expected an http:// or https:// URL");
+    }
+    c.sns_cert_base_url = *v;
+    while (!c.sns_cert_base_url.empty() && c.sns_cert_base_url.back() == '/') c.sns_cert_base_url.pop_back();
+  }
   // Email (SMTP or SES)
   n = c.smtp_port;
   if (auto s = ParseInt(env, "AW_SMTP_PORT", 1, 65535, &n); !s.ok()) return s;

@@ -105,6 +105,7 @@ int Serve(const Config& config) {
   services.webhook_security = app->webhook_security();
   services.rate_limiter = app->rate_limiter();
   services.audit = app->audit();
+  services.sns = app->sns();
   services.notifications = app->notifications();
   services.chat = app->chat();
   services.sla = app->sla();

@@ -24,6 +24,7 @@
 #include "services/oncall_service.h"
 #include "services/runbook_service.h"
 #include "services/sla_service.h"
+#include "services/sns_verifier.h"
 #include "services/user_service.h"
 #include "services/webhook_guard.h"
 
@@ -50,6 +51,7 @@ struct Services {
   services::ApprovalService* approvals = nullptr;           // routes_approvals.cc
   services::ExecutionService* executions = nullptr;         // routes_executions.cc
   services::AwsCredentialsService* aws_credentials = nullptr;  // routes_runbooks.cc
+  services::SnsVerifier* sns = nullptr;  // POST /api/webhooks/cloudwatch (routes_cloudwatch.cc)
   std::string store_kind;  // "sqlite" | "dynamodb", shown by /api/health
   int refresh_token_days = 30;  // lifetime of the web UI's refresh cookie
   // Store call counters for GET /api/admin/store-stats (DynamoDB: calls by
@@ -81,6 +83,7 @@ void RegisterAnalysisRoutes(Router& router, const Services& s);
 void RegisterRunbookRoutes(Router& router, const Services& s);
 void RegisterApprovalRoutes(Router& router, const Services& s);
 void RegisterExecutionRoutes(Router& router, const Services& s);
+void RegisterCloudWatchRoutes(Router& router, const Services& s);  // routes_cloudwatch.cc
 
 // Every company id the caller may see (all of them for MSP admins).
 std::vector<std::string> VisibleCompanyIds(services::CompanyService* companies, const services::Principal& p);

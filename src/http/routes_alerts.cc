@@ -169,6 +169,7 @@ void RegisterRoutes(Router& router, const Services& s) {
   if (s.runbooks != nullptr) RegisterRunbookRoutes(router, s);
   if (s.approvals != nullptr) RegisterApprovalRoutes(router, s);
   if (s.executions != nullptr) RegisterExecutionRoutes(router, s);
+  if (s.sns != nullptr) RegisterCloudWatchRoutes(router, s);
   RegisterOpenApiRoute(router, s);  // last: it documents every route above
 }
 

@@ -63,7 +63,7 @@ json BuildDocument(const std::vector<Router::RouteInfo>& routes, const std::stri
     }
     if (!params.empty()) op["parameters"] = params;
     const std::string key = r.method + " " + r.pattern;
-    if (r.pattern == "/api/webhooks/alerts") {
+    if (r.pattern.rfind("/api/webhooks/", 0) == 0) {  // API key, not a JWT
       op["security"] = json::array({{{"apiKeyHeader", json::array()}}, {{"apiKeyQuery", json::array()}}});
     } else if (PublicRoutes().count(key) != 0) {
       op["security"] = json::array();
