@@ -177,6 +177,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   }
   app->webhook_security_ = std::make_unique<services::WebhookSecurityService>(&ctx, app->configs_.get());
   app->rate_limiter_ = std::make_unique<services::RateLimiter>(&ctx, app->configs_.get());
+  app->tool_intake_ = std::make_unique<services::IntakeService>(&ctx, app->configs_.get(), app->incidents_.get());
   app->audit_ = std::make_unique<services::AuditService>(&ctx);
   if (Status s = app->OpenNotifications(); !s.ok()) return s;
   app->oncall_ = std::make_unique<services::OnCallService>(&ctx, app->users_.get());

@@ -75,6 +75,12 @@ std::string CheckEnum(const json& v, const char* field, std::initializer_list<st
 }  // namespace
 
 json ParseJsonObject(const Request& req) {
+  json parsed = ParseJsonValue(req);
+  if (!parsed.is_object()) ThrowInvalidField("body", "must be a JSON object");
+  return parsed;
+}
+
+json ParseJsonValue(const Request& req) {
   if (req.body.empty()) ThrowInvalidJson("Invalid JSON body: the request body is empty; expected a JSON object");
   CheckDepth(req.body);
   json parsed;
@@ -87,7 +93,6 @@ json ParseJsonObject(const Request& req) {
     if (close != std::string_view::npos) what.remove_prefix(close + 2);
     ThrowInvalidJson("Invalid JSON body at byte " + std::to_string(e.byte) + ": " + std::string(what));
   }
-  if (!parsed.is_object()) ThrowInvalidField("body", "must be a JSON object");
   return parsed;
 }
 
