@@ -11,7 +11,10 @@ PKGS=(
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest python3-requests
          python3-websocket python3-boto3 python3-aiosmtpd curl
-         python3-cryptography)  # the stand-in SNS signs with a test certificate (test_cloudwatch_sns.py)
+         python3-cryptography  # the stand-in SNS signs with a test certificate (test_cloudwatch_sns.py)
+         # real senders for tests/api/test_real_senders.py (Prometheus -> Alertmanager -> us);
+         # the tests run the binaries themselves, their systemd services play no part
+         prometheus prometheus-alertmanager)
   # dynalite (tests/dynalite) runs on Node.js; a node that is already there will do.
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     PKGS+=(nodejs npm)

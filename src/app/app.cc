@@ -180,6 +180,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->webhook_security_ = std::make_unique<services::WebhookSecurityService>(&ctx, app->configs_.get(),
                                                                               app->config_.store == "dynamodb");
   app->rate_limiter_ = std::make_unique<services::RateLimiter>(&ctx, app->configs_.get());
+  app->tool_intake_ = std::make_unique<services::IntakeService>(&ctx, app->configs_.get(), app->incidents_.get());
   app->audit_ = std::make_unique<services::AuditService>(&ctx);
   if (!app->config_.sns_cert_base_url.empty()) {
     spdlog::warn("AW_SNS_CERT_BASE_URL={}: SNS certificates and confirmations come from a stand-in; tests only",

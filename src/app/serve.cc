@@ -104,6 +104,7 @@ int Serve(const Config& config) {
   services.kpis = app->kpis();
   services.webhook_security = app->webhook_security();
   services.rate_limiter = app->rate_limiter();
+  services.tool_intake = app->tool_intake();
   services.audit = app->audit();
   services.sns = app->sns();
   services.notifications = app->notifications();

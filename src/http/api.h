@@ -19,6 +19,7 @@
 #include "services/escalation_service.h"
 #include "services/execution_service.h"
 #include "services/incident_service.h"
+#include "services/intake_service.h"
 #include "services/kpi_service.h"
 #include "services/notification_service.h"
 #include "services/oncall_service.h"
@@ -40,6 +41,7 @@ struct Services {
   services::KpiService* kpis = nullptr;
   services::WebhookSecurityService* webhook_security = nullptr;
   services::RateLimiter* rate_limiter = nullptr;
+  services::IntakeService* tool_intake = nullptr;  // monitoring-tool receivers (routes_intake.cc)
   services::AuditService* audit = nullptr;
   services::NotificationService* notifications = nullptr;
   services::ChatService* chat = nullptr;
@@ -68,6 +70,8 @@ void RegisterAuthRoutes(Router& router, const Services& s);
 void RegisterUserRoutes(Router& router, const Services& s);
 void RegisterCompanyRoutes(Router& router, const Services& s);
 void RegisterAlertRoutes(Router& router, const Services& s);
+// Alertmanager, Prometheus, Grafana, PagerDuty, Datadog, Zabbix payloads (routes_intake.cc).
+void RegisterIntakeRoutes(Router& router, const Services& s);
 void RegisterIncidentRoutes(Router& router, const Services& s);
 void RegisterAssetRoutes(Router& router, const Services& s);
 void RegisterWebhookConfigRoutes(Router& router, const Services& s);

@@ -121,6 +121,12 @@ std::string CheckEnum(const json& v, const char* field, std::initializer_list<st
 }  // namespace
 
 json ParseJsonObject(const Request& req) {
+  json parsed = ParseJsonValue(req);
+  if (!parsed.is_object()) ThrowInvalidField("body", "must be a JSON object");
+  return parsed;
+}
+
+json ParseJsonValue(const Request& req) {
   if (req.body.empty()) ThrowInvalidJson("Invalid JSON body: the request body is empty; expected a JSON object");
   CheckDepth(req.body);
   json parsed;
@@ -137,7 +143,6 @@ json ParseJsonObject(const Request& req) {
     if (what.size() > 120) what = what.substr(0, 100) + "...";
     ThrowInvalidJson("Invalid JSON body: " + what);
   }
-  if (!parsed.is_object()) ThrowInvalidField("body", "must be a JSON object");
   return parsed;
 }
 

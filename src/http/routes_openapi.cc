@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/api.h"
+#include "http/webhook_intake.h"
 
 namespace aw::http {
 
@@ -21,8 +22,7 @@ using nlohmann::json;
 // Routes that take no bearer token.
 const std::set<std::string>& PublicRoutes() {
   static const std::set<std::string> kPublic = {
-      "GET /api/health", "POST /api/auth/login", "POST /api/auth/refresh", "POST /api/auth/logout",
-      "GET /api/openapi.json"};
+      "GET /api/health", "POST /api/auth/login", "POST /api/auth/refresh", "GET /api/openapi.json"};
   return kPublic;
 }
 
@@ -63,8 +63,9 @@ json BuildDocument(const std::vector<Router::RouteInfo>& routes, const std::stri
     }
     if (!params.empty()) op["parameters"] = params;
     const std::string key = r.method + " " + r.pattern;
-    if (r.pattern.rfind("/api/webhooks/", 0) == 0) {  // API key, not a JWT
+    if (IsApiKeyRoute(r.pattern)) {
       op["security"] = json::array({{{"apiKeyHeader", json::array()}}, {{"apiKeyQuery", json::array()}}});
+      if (r.pattern != "/api/webhooks/alerts") op["security"].push_back({{"apiKeyBearer", json::array()}});
     } else if (PublicRoutes().count(key) != 0) {
       op["security"] = json::array();
     }
@@ -94,7 +95,9 @@ json BuildDocument(const std::vector<Router::RouteInfo>& routes, const std::stri
        {{"securitySchemes",
          {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}},
           {"apiKeyHeader", {{"type", "apiKey"}, {"in", "header"}, {"name", "X-API-Key"}}},
-          {"apiKeyQuery", {{"type", "apiKey"}, {"in", "query"}, {"name", "api_key"}}}}},
+          {"apiKeyQuery", {{"type", "apiKey"}, {"in", "query"}, {"name", "api_key"}}},
+          // The company API key as a bearer token (Prometheus/Alertmanager http_config).
+          {"apiKeyBearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
         {"schemas",
          {{"Error",
            {{"type", "object"},
