@@ -153,9 +153,10 @@ def post(server, message, api_key, headers=None, raw=None):
     """POSTs like SNS: JSON as text/plain, the message type header, the key in the URL."""
     h = {"Content-Type": "text/plain; charset=UTF-8", "User-Agent": "Amazon Simple Notification Service Agent"}
     if message is not None:
-        h["x-amz-sns-message-type"] = message["Type"]
-        h["x-amz-sns-message-id"] = message["MessageId"]
-        h["x-amz-sns-topic-arn"] = message["TopicArn"]
+        for header, field in (("x-amz-sns-message-type", "Type"), ("x-amz-sns-message-id", "MessageId"),
+                              ("x-amz-sns-topic-arn", "TopicArn")):
+            if field in message:
+                h[header] = message[field]
     h.update(headers or {})
     body = raw if raw is not None else json.dumps(message)
     return requests.post(server.url(PATH), params={"api_key": api_key} if api_key else None,
