@@ -200,6 +200,16 @@ def test_subscribe_url_on_a_foreign_host_is_not_fetched(cw_server, sns, company)
     assert not [p for p in sns.confirmations if token in p]
 
 
+def test_a_refused_confirmation_is_503_and_audited(cw_server, sns, company):
+    cid, key = company
+    token = "tok-" + uuid.uuid4().hex
+    r = post(cw_server, sns.confirmation(token, subscribe_url=f"{sns.base}/gone?Token={token}"), key)
+    assert_error(r, 503, "sns_confirmation_failed", mentions="HTTP 404")
+    assert r.headers.get("Retry-After")
+    assert len(audit_actions(cw_server, cid, "sns.subscription_confirm_failed")) == 1
+    assert audit_actions(cw_server, cid, "sns.subscription_confirmed") == []
+
+
 def test_unsubscribe_confirmation_is_acknowledged(cw_server, sns, company):
     cid, key = company
     token = "tok-" + uuid.uuid4().hex
