@@ -153,9 +153,10 @@ def post(server, message, api_key, headers=None, raw=None):
     """POSTs like SNS: JSON as text/plain, the message type header, the key in the URL."""
     h = {"Content-Type": "text/plain; charset=UTF-8", "User-Agent": "Amazon Simple Notification Service Agent"}
     if message is not None:
-        h["x-amz-sns-message-type"] = message["Type"]
-        h["x-amz-sns-message-id"] = message["MessageId"]
-        h["x-amz-sns-topic-arn"] = message["TopicArn"]
+        for header, field in (("x-amz-sns-message-type", "Type"), ("x-amz-sns-message-id", "MessageId"),
+                              ("x-amz-sns-topic-arn", "TopicArn")):
+            if field in message:
+                h[header] = message[field]
     h.update(headers or {})
     body = raw if raw is not None else json.dumps(message)
     return requests.post(server.url(PATH), params={"api_key": api_key} if api_key else None,
@@ -197,6 +198,16 @@ def test_subscribe_url_on_a_foreign_host_is_not_fetched(cw_server, sns, company)
     r = post(cw_server, sns.confirmation(token, subscribe_url=foreign), key)
     assert_error(r, 403, "sns_subscribe_url_refused")
     assert not [p for p in sns.confirmations if token in p]
+
+
+def test_a_refused_confirmation_is_503_and_audited(cw_server, sns, company):
+    cid, key = company
+    token = "tok-" + uuid.uuid4().hex
+    r = post(cw_server, sns.confirmation(token, subscribe_url=f"{sns.base}/gone?Token={token}"), key)
+    assert_error(r, 503, "sns_confirmation_failed", mentions="HTTP 404")
+    assert r.headers.get("Retry-After")
+    assert len(audit_actions(cw_server, cid, "sns.subscription_confirm_failed")) == 1
+    assert audit_actions(cw_server, cid, "sns.subscription_confirmed") == []
 
 
 def test_unsubscribe_confirmation_is_acknowledged(cw_server, sns, company):
