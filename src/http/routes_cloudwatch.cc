@@ -25,6 +25,7 @@
 #include "core/intake/sns_message.h"
 #include "crypto/hash.h"
 #include "http/api.h"
+#include "http/webhook_intake.h"
 #include "http/error_mapping.h"
 #include "http/json_body.h"
 
@@ -36,38 +37,15 @@ namespace {
 
 namespace intake = core::intake;
 
-std::string CompanyForKey(services::CompanyService* companies, const Request& req) {
-  std::string key(req.Header("X-API-Key"));
-  if (key.empty()) key = req.QueryParam("api_key").value_or("");
-  if (key.empty()) {
-    Throw(ErrorKind::kUnauthenticated, "missing_api_key",
-          "an API key is required: pass ?api_key=... in the SNS subscription's endpoint URL, or the "
-          "X-API-Key header");
-  }
-  std::string company_id = companies->CompanyIdForApiKey(key);
-  if (company_id.empty()) Throw(ErrorKind::kUnauthenticated, "invalid_api_key", "the API key is not valid");
-  return company_id;
-}
-
 [[noreturn]] void ThrowPayload(const intake::AdapterError& e) {
   Throw(ErrorKind::kBadRequest, "invalid_payload", e.message);
 }
 
-services::AlertInput ToAlertInput(intake::ToolAlert a, const intake::SnsMessage& m, size_t body_size) {
-  services::AlertInput in;
-  in.asset_name = std::move(a.asset_name);
-  in.signature = std::move(a.signature);
-  in.severity = std::move(a.severity);
-  in.message = std::move(a.message);
-  in.tool_source = std::move(a.tool_source);
-  in.timestamp_micros = a.timestamp_micros;
-  in.metadata = std::move(a.metadata);
-  in.metadata["labels"] = a.labels;
+services::AlertInput ToAlertInput(const intake::ToolAlert& a, const intake::SnsMessage& m, size_t body_size) {
+  services::AlertInput in = services::IntakeService::ToInput(a, body_size);
   json sns = {{"message_id", m.message_id}, {"topic_arn", m.topic_arn}};
   if (m.subject) sns["subject"] = *m.subject;
   in.metadata["sns"] = std::move(sns);
-  in.status = a.resolved ? "resolved" : "active";
-  in.source_bytes = body_size;
   return in;
 }
 
@@ -128,13 +106,17 @@ struct Auditor {
 }  // namespace
 
 void RegisterCloudWatchRoutes(Router& router, const Services& s) {
-  auto* companies = s.companies;
   auto* alerts = s.alerts;
-  auto* limiter = s.rate_limiter;
+  auto* tool_intake = s.tool_intake;
   auto* sns = s.sns;
   auto* audit = s.audit;
   router.Add("POST", "/api/webhooks/cloudwatch", [=](Request& req) -> Response {
-    const std::string company_id = CompanyForKey(companies, req);
+    // The API key names the company; SNS signs the message itself (below),
+    // so the company's HMAC signing does not apply (docs/intake.md).
+    WebhookAuthOptions key_only;
+    key_only.verify_hmac = false;
+    WebhookCaller caller = AuthenticateWebhook(req, s, key_only);
+    const std::string& company_id = caller.company_id;
     // SNS sends JSON as text/plain: the Content-Type is not looked at.
     json body = ParseJsonObject(req);
     intake::SnsMessage m;
@@ -153,9 +135,8 @@ void RegisterCloudWatchRoutes(Router& router, const Services& s) {
       }
       throw;
     }
-    auto limit_headers = limiter->Take(company_id);
-    auto with_limits = [&limit_headers](Response r) {
-      for (const auto& h : limit_headers) r.headers.push_back(h);
+    auto with_limits = [&caller](Response r) {
+      for (const auto& h : caller.rate_headers) r.headers.push_back(h);
       return r;
     };
 
@@ -179,8 +160,7 @@ void RegisterCloudWatchRoutes(Router& router, const Services& s) {
           200, {{"message", "Unsubscribe confirmation received"}, {"topic_arn", m.topic_arn}}));
     }
 
-    // The company's own intake mapping is not read here yet: the defaults.
-    intake::AdapterResult adapted = intake::AdaptCloudWatchMessage(m.message, intake::IntakeMapping{});
+    intake::AdapterResult adapted = intake::AdaptCloudWatchMessage(m.message, tool_intake->MappingFor(company_id));
     if (adapted.error) ThrowPayload(*adapted.error);
     if (adapted.alerts.empty()) {
       return with_limits(Response::Json(
@@ -191,7 +171,7 @@ void RegisterCloudWatchRoutes(Router& router, const Services& s) {
     intake::ToolAlert& alert = adapted.alerts.front();  // an alarm message holds one alarm
     const std::string delivery_id = DeliveryId(alert, m);
     services::IngestResult r =
-        IngestAndWait(alerts, company_id, ToAlertInput(std::move(alert), m, req.body.size()), delivery_id);
+        IngestAndWait(alerts, company_id, ToAlertInput(alert, m, req.body.size()), delivery_id);
     json out = {{"message", r.duplicate ? "Duplicate delivery; alert already received" : "Alert received"},
                 {"alert_id", r.alert_id},
                 {"company_id", r.company_id},

@@ -36,6 +36,9 @@ struct WebhookAuthOptions {
   bool allow_bearer = false;
   // A key the payload carried (PagerDuty's routing_key); wins when set.
   std::string key_from_body;
+  // Check the company's HMAC signature where it enabled signing. Off only
+  // for senders that sign with their own scheme instead (Amazon SNS).
+  bool verify_hmac = true;
 };
 
 struct WebhookCaller {
