@@ -65,14 +65,16 @@ local group = tonumber(os.getenv("BENCH_GROUP") or "10")
 -- notification of a busy Alertmanager.
 local function alertmanager_group(tag)
   local alerts = {}
+  -- A recent startsAt, as Alertmanager sends: correlation windows count from it.
+  local now = os.date("!%Y-%m-%dT%H:%M:%SZ")
   for i = 1, group do
     local host = string.format("host-%d", (counter * 7919 + i * 131 + thread_id * 104729) % hosts)
     alerts[i] = string.format(
       '{"status":"firing","labels":{"alertname":"bench_sig_%d","instance":"%s","job":"node",' ..
       '"severity":"%s"},"annotations":{"summary":"bench alert %s-%d"},' ..
-      '"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z",' ..
+      '"startsAt":"%s","endsAt":"0001-01-01T00:00:00Z",' ..
       '"generatorURL":"http://prometheus:9090/graph","fingerprint":"%s-%d"}',
-      (counter + i) % 50, host, severities[(counter + i) % 4 + 1], tag, i, tag, i)
+      (counter + i) % 50, host, severities[(counter + i) % 4 + 1], tag, i, now, tag, i)
   end
   return '{"receiver":"aw","status":"firing","alerts":[' .. table.concat(alerts, ",") ..
     '],"groupLabels":{},"commonLabels":{"job":"node"},"commonAnnotations":{},' ..

@@ -47,7 +47,8 @@ BatchFailure NameFailures(const std::string& request_id, std::vector<std::string
     if (status >= 500) {
       if (status != 503) code = "intake_failed";
       status = 503;
-      detail = name + " was not stored (" + detail + "); retry the request: alerts stored before it count as repeats";
+      detail = name + " was not stored (" + detail +
+               "); retry the request: alerts stored before it count as repeats";
     } else {
       detail = name + ": " + detail;
     }
@@ -60,8 +61,8 @@ BatchFailure NameFailures(const std::string& request_id, std::vector<std::string
   };
 }
 
-Response BatchSummary(unsigned status, const std::string& company_id, std::vector<services::IngestResult>& results,
-                      const std::vector<std::string>& statuses,
+Response BatchSummary(unsigned status, const std::string& company_id,
+                      std::vector<services::IngestResult>& results, const std::vector<std::string>& statuses,
                       const std::vector<std::pair<std::string, std::string>>& rate_headers) {
   json list = json::array();
   size_t duplicates = 0;
@@ -72,7 +73,8 @@ Response BatchSummary(unsigned status, const std::string& company_id, std::vecto
     duplicates += r.duplicate ? 1 : 0;
     list.push_back(std::move(a));
   }
-  json out = {{"message", std::to_string(results.size()) + (results.size() == 1 ? " alert" : " alerts") + " received"},
+  json out = {{"message",
+               std::to_string(results.size()) + (results.size() == 1 ? " alert" : " alerts") + " received"},
               {"company_id", company_id},
               {"received", results.size()},
               {"duplicates", duplicates},
@@ -89,7 +91,8 @@ Handler ToolRoute(const Services& s, Adapter adapt, unsigned status) {
     o.allow_bearer = true;
     WebhookCaller caller = AuthenticateWebhook(req, s, o);
     json body = ParseJsonValue(req);
-    ci::AdapterResult r = adapt(body, s.tool_intake->MappingFor(caller.company_id), s.tool_intake->NowMicros());
+    ci::AdapterResult r =
+        adapt(body, s.tool_intake->MappingFor(caller.company_id), s.tool_intake->NowMicros());
     if (r.error) Throw(ErrorKind::kBadRequest, "invalid_payload", r.error->message);
     std::vector<BatchItem> items;
     std::vector<std::string> names, statuses;
@@ -151,7 +154,8 @@ Response PagerDutyFollowUp(const Services& s, const std::string& company_id, con
     in.asset_name = asset;
     in.signature = signature;
     in.severity = severity;
-    in.message = "Resolved by a PagerDuty Events API resolve event (dedup_key " + ci::Truncate(e.dedup_key, 255) + ")";
+    in.message =
+        "Resolved by a PagerDuty Events API resolve event (dedup_key " + ci::Truncate(e.dedup_key, 255) + ")";
     in.tool_source = "PagerDuty";
     in.status = "resolved";
     in.metadata = {{"dedup_key", e.dedup_key}, {"labels", json::object()}};
@@ -184,16 +188,16 @@ Handler PagerDutyRoute(const Services& s) {
       std::vector<std::string> names = {"the alert " + Describe(in)};
       std::vector<BatchItem> items;
       items.push_back({std::move(in), ""});
-      auto answer = [dedup = e.dedup_key, headers = caller.rate_headers](std::vector<services::IngestResult>&) {
-        return PagerDutyAccepted(dedup, headers);
-      };
+      auto answer = [dedup = e.dedup_key, headers = caller.rate_headers](
+                        std::vector<services::IngestResult>&) { return PagerDutyAccepted(dedup, headers); };
       return IngestBatch(req, s.alerts, caller.company_id, std::move(items), std::move(answer),
                          NameFailures(req.request_id, std::move(names)));
     }
-    if (!req.respond_later) return PagerDutyFollowUp(s, caller.company_id, e, caller.rate_headers, req.request_id);
+    if (!req.respond_later)
+      return PagerDutyFollowUp(s, caller.company_id, e, caller.rate_headers, req.request_id);
     auto respond = std::move(req.respond_later);
-    req.run_blocking([s, company_id = caller.company_id, e = std::move(e), headers = caller.rate_headers, respond,
-                      request_id = req.request_id] {
+    req.run_blocking([s, company_id = caller.company_id, e = std::move(e), headers = caller.rate_headers,
+                      respond, request_id = req.request_id] {
       try {
         respond(PagerDutyFollowUp(s, company_id, e, headers, request_id));
       } catch (...) {
@@ -214,21 +218,27 @@ void RegisterIntakeRoutes(Router& router, const Services& s) {
       AddRoute(router, s, "POST", pattern, std::move(h));  // not audited (IsApiKeyRoute)
     }
   };
-  add("/api/webhooks/alertmanager", ToolRoute(s, [](const json& b, const ci::IntakeMapping& m, int64_t) {
-        return ci::AdaptAlertmanagerWebhook(b, m);
-      }, 200));
-  add("/api/v2/alerts", ToolRoute(s, [](const json& b, const ci::IntakeMapping& m, int64_t now) {
-        return ci::AdaptAlertmanagerApiV2(b, m, now);
-      }, 200));
-  add("/api/webhooks/grafana", ToolRoute(s, [](const json& b, const ci::IntakeMapping& m, int64_t) {
-        return ci::AdaptGrafana(b, m);
-      }, 202));
-  add("/api/webhooks/datadog", ToolRoute(s, [](const json& b, const ci::IntakeMapping& m, int64_t) {
-        return ci::AdaptDatadog(b, m);
-      }, 202));
-  add("/api/webhooks/zabbix", ToolRoute(s, [](const json& b, const ci::IntakeMapping& m, int64_t) {
-        return ci::AdaptZabbix(b, m);
-      }, 202));
+  add("/api/webhooks/alertmanager", ToolRoute(
+                                        s,
+                                        [](const json& b, const ci::IntakeMapping& m, int64_t) {
+                                          return ci::AdaptAlertmanagerWebhook(b, m);
+                                        },
+                                        200));
+  add("/api/v2/alerts", ToolRoute(
+                            s,
+                            [](const json& b, const ci::IntakeMapping& m, int64_t now) {
+                              return ci::AdaptAlertmanagerApiV2(b, m, now);
+                            },
+                            200));
+  add("/api/webhooks/grafana",
+      ToolRoute(
+          s, [](const json& b, const ci::IntakeMapping& m, int64_t) { return ci::AdaptGrafana(b, m); }, 202));
+  add("/api/webhooks/datadog",
+      ToolRoute(
+          s, [](const json& b, const ci::IntakeMapping& m, int64_t) { return ci::AdaptDatadog(b, m); }, 202));
+  add("/api/webhooks/zabbix",
+      ToolRoute(
+          s, [](const json& b, const ci::IntakeMapping& m, int64_t) { return ci::AdaptZabbix(b, m); }, 202));
   add("/api/webhooks/pagerduty", PagerDutyRoute(s));
   add("/v2/enqueue", PagerDutyRoute(s));
 

@@ -9,8 +9,8 @@
 namespace aw::services {
 
 namespace t = store::tables;
-using nlohmann::json;
 using core::intake::IntakeMapping;
+using nlohmann::json;
 
 namespace {
 
@@ -37,12 +37,15 @@ IntakeMapping FromStored(const json& v) {
       if (e->is_string()) m.severity_map[e.key()] = e->get<std::string>();
     }
   }
-  if (auto it = v.find("default_severity"); it != v.end() && it->is_string()) m.default_severity = it->get<std::string>();
+  if (auto it = v.find("default_severity"); it != v.end() && it->is_string())
+    m.default_severity = it->get<std::string>();
   return m;
 }
 
 json ToJson(const IntakeMapping& m) {
-  return {{"asset_labels", m.asset_labels}, {"severity_map", m.severity_map}, {"default_severity", m.default_severity}};
+  return {{"asset_labels", m.asset_labels},
+          {"severity_map", m.severity_map},
+          {"default_severity", m.default_severity}};
 }
 
 }  // namespace
@@ -68,31 +71,37 @@ json IntakeService::PutMapping(const std::string& company_id, const json& body) 
     if (kFields.count(it.key()) == 0) unknown += (unknown.empty() ? "" : ", ") + it.key();
   }
   if (!unknown.empty()) {
-    ThrowInvalidField(unknown, "unknown field(s); the mapping has asset_labels, severity_map, default_severity");
+    ThrowInvalidField(unknown,
+                      "unknown field(s); the mapping has asset_labels, severity_map, default_severity");
   }
   IntakeMapping m = MappingFor(company_id);
   if (auto it = body.find("asset_labels"); it != body.end() && !it->is_null()) {
     if (!it->is_array() || it->empty() || it->size() > kMaxAssetLabels) {
-      ThrowInvalidField("asset_labels", "must be a list of 1 to " + std::to_string(kMaxAssetLabels) + " label names");
+      ThrowInvalidField("asset_labels",
+                        "must be a list of 1 to " + std::to_string(kMaxAssetLabels) + " label names");
     }
     m.asset_labels.clear();
     for (size_t i = 0; i < it->size(); ++i) {
       const json& l = (*it)[i];
-      if (!l.is_string() || l.get_ref<const std::string&>().empty() || l.get_ref<const std::string&>().size() > 128) {
-        ThrowInvalidField("asset_labels[" + std::to_string(i) + "]", "must be a label name of 1 to 128 characters");
+      if (!l.is_string() || l.get_ref<const std::string&>().empty() ||
+          l.get_ref<const std::string&>().size() > 128) {
+        ThrowInvalidField("asset_labels[" + std::to_string(i) + "]",
+                          "must be a label name of 1 to 128 characters");
       }
       m.asset_labels.push_back(l.get<std::string>());
     }
   }
   if (auto it = body.find("severity_map"); it != body.end() && !it->is_null()) {
     if (!it->is_object() || it->size() > kMaxSeverityEntries) {
-      ThrowInvalidField("severity_map", "must be an object of at most " + std::to_string(kMaxSeverityEntries) +
+      ThrowInvalidField("severity_map", "must be an object of at most " +
+                                            std::to_string(kMaxSeverityEntries) +
                                             " entries, tool severity -> one of: " + kSeverities);
     }
     m.severity_map.clear();
     for (auto e = it->begin(); e != it->end(); ++e) {
       const std::string field = "severity_map." + e.key();
-      if (e.key().empty() || e.key().size() > 128) ThrowInvalidField(field, "names must be 1 to 128 characters");
+      if (e.key().empty() || e.key().size() > 128)
+        ThrowInvalidField(field, "names must be 1 to 128 characters");
       if (!e->is_string() || !core::ParseSeverity(e->get<std::string>())) {
         ThrowInvalidField(field, std::string("must be one of: ") + kSeverities);
       }
@@ -124,7 +133,8 @@ AlertInput IntakeService::ToInput(const core::intake::ToolAlert& t, size_t sourc
   return in;
 }
 
-std::vector<json> IntakeService::ActiveAlertsWithDedupKey(const std::string& company_id, const std::string& dedup_key) {
+std::vector<json> IntakeService::ActiveAlertsWithDedupKey(const std::string& company_id,
+                                                          const std::string& dedup_key) {
   store::QueryRequest q;
   q.table = t::kAlerts;
   q.index = t::kAlertsByTimeIndex;

@@ -7,10 +7,9 @@
 // events (acknowledge / resolve name an alert by its dedup_key only).
 // Thread-safe; methods may throw ApiError.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/intake/tool_alert.h"
 #include "services/alert_service.h"
@@ -43,7 +42,8 @@ class IntakeService {
 
   // PagerDuty: the company's active alerts (among its newest 1,000) that
   // were opened with this dedup_key (metadata.dedup_key).
-  std::vector<nlohmann::json> ActiveAlertsWithDedupKey(const std::string& company_id, const std::string& dedup_key);
+  std::vector<nlohmann::json> ActiveAlertsWithDedupKey(const std::string& company_id,
+                                                       const std::string& dedup_key);
   // Moves each open incident still `new` or `escalated` to `acknowledged`,
   // as the integration "PagerDuty Events API"; others are left alone.
   // Returns the incidents acknowledged.

@@ -139,7 +139,10 @@ alerting:
         (tmp / "prom").mkdir()
         prom, prom_log = senders.start("prometheus", [
             PROMETHEUS, f"--config.file={tmp}/prometheus.yml", f"--storage.tsdb.path={tmp}/prom",
-            f"--web.listen-address=127.0.0.1:{prom_port}", "--log.level=info"])
+            f"--web.listen-address=127.0.0.1:{prom_port}", "--log.level=info",
+            # Alerts evaluated before the alertmanagers are discovered (~5 s after start) are
+            # dropped and re-sent only after the resend delay (default 1 m).
+            "--rules.alert.resend-delay=2s"])
         _wait_ready(f"http://127.0.0.1:{prom_port}/-/ready", prom, "prometheus", prom_log)
         yield {"a": cid_a, "b": cid_b, "senders": senders, "ends": ends}
     finally:

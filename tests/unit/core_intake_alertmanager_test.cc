@@ -1,9 +1,9 @@
-#include "core/intake/alertmanager.h"
-
-#include <functional>
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "base/time_format.h"
+#include "core/intake/alertmanager.h"
 #include "core/intake/common.h"
 #include "core/intake/grafana.h"
 #include "core_intake_test_util.h"
@@ -102,10 +102,12 @@ TEST(CoreIntakeAlertmanagerTest, EveryMalformedFieldIsNamed) {
       {[](json& p) { p["alerts"][0]["labels"] = "x"; }, "alerts[0].labels"},
       {[](json& p) { p["alerts"][0]["labels"].erase("alertname"); }, "alerts[0].labels.alertname"},
       {[](json& p) { p["alerts"][0]["labels"]["alertname"] = 1; }, "alerts[0].labels.alertname"},
-      {[](json& p) { p["alerts"][0]["labels"]["alertname"] = std::string(257, 'a'); }, "alerts[0].labels.alertname"},
+      {[](json& p) { p["alerts"][0]["labels"]["alertname"] = std::string(257, 'a'); },
+       "alerts[0].labels.alertname"},
       {[](json& p) { p["alerts"][0]["labels"]["instance"] = std::string(257, 'i'); }, "alerts[0].labels"},
       {[](json& p) { p["alerts"][0]["annotations"] = json::array(); }, "alerts[0].annotations"},
-      {[](json& p) { p["alerts"][0]["annotations"]["summary"] = std::string(16385, 's'); }, "alerts[0].annotations.summary"},
+      {[](json& p) { p["alerts"][0]["annotations"]["summary"] = std::string(16385, 's'); },
+       "alerts[0].annotations.summary"},
       {[](json& p) { p["alerts"][0]["startsAt"] = "yesterday"; }, "alerts[0].startsAt"},
       {[](json& p) { p["alerts"][0]["endsAt"] = 5; }, "alerts[0].endsAt"},
       {[](json& p) { p["alerts"][0]["generatorURL"] = 5; }, "alerts[0].generatorURL"},

@@ -1,8 +1,8 @@
-#include "core/intake/datadog.h"
-
-#include <functional>
 #include <gtest/gtest.h>
 
+#include <functional>
+
+#include "core/intake/datadog.h"
 #include "core_intake_test_util.h"
 
 namespace aw::core::intake {
@@ -39,14 +39,16 @@ TEST(CoreIntakeDatadogTest, TransitionsPrioritiesAndFallbacks) {
          EXPECT_TRUE(a.resolved);
          EXPECT_EQ(a.repeat_key, "datadog:1234567:7204486127446812345#recovered");
        }},
-      {[](json& p) { p["alert_priority"] = "P1"; }, [](const ToolAlert& a) { EXPECT_EQ(a.severity, "critical"); }},
+      {[](json& p) { p["alert_priority"] = "P1"; },
+       [](const ToolAlert& a) { EXPECT_EQ(a.severity, "critical"); }},
       {[](json& p) { p["alert_priority"] = "P4"; }, [](const ToolAlert& a) { EXPECT_EQ(a.severity, "low"); }},
       {[](json& p) {
          p["alert_priority"] = "";
          p["alert_type"] = "warning";
        },
        [](const ToolAlert& a) { EXPECT_EQ(a.severity, "medium"); }},
-      {[](json& p) { p["hostname"] = ""; }, [](const ToolAlert& a) { EXPECT_EQ(a.asset_name, "web-3"); }},  // host tag
+      {[](json& p) { p["hostname"] = ""; },
+       [](const ToolAlert& a) { EXPECT_EQ(a.asset_name, "web-3"); }},  // host tag
       {[](json& p) {
          p["hostname"] = "";
          p["tags"] = "env:prod";

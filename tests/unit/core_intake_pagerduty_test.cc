@@ -1,9 +1,9 @@
-#include "core/intake/pagerduty.h"
-
-#include <functional>
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "base/time_format.h"
+#include "core/intake/pagerduty.h"
 #include "core_intake_test_util.h"
 
 namespace aw::core::intake {
@@ -37,7 +37,7 @@ TEST(CoreIntakePagerDutyTest, SeverityAndSignature) {
   IntakeMapping company;
   company.severity_map = {{"error", "critical"}};
   const std::vector<std::tuple<std::string, IntakeMapping, std::string>> cases = {
-      {"critical", {}, "critical"}, {"error", {}, "high"},         {"warning", {}, "medium"},
+      {"critical", {}, "critical"}, {"error", {}, "high"},          {"warning", {}, "medium"},
       {"info", {}, "low"},          {"error", company, "critical"},
   };
   for (const auto& [sev, m, want] : cases) {

@@ -3,10 +3,9 @@
 // Reads a payload fixture of tests/testdata/intake/ (see its README.md).
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 namespace aw::core::intake::testing {
 

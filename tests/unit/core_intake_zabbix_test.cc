@@ -1,8 +1,8 @@
-#include "core/intake/zabbix.h"
-
-#include <functional>
 #include <gtest/gtest.h>
 
+#include <functional>
+
+#include "core/intake/zabbix.h"
 #include "core_intake_test_util.h"
 
 namespace aw::core::intake {
@@ -40,8 +40,9 @@ TEST(CoreIntakeZabbixTest, RecoveryAndSeverities) {
   IntakeMapping company;
   company.severity_map = {{"average", "high"}};
   const std::vector<std::tuple<std::string, IntakeMapping, std::string>> cases = {
-      {"Not classified", {}, "low"}, {"Information", {}, "low"}, {"Warning", {}, "medium"},
-      {"Average", {}, "medium"},     {"High", {}, "high"},       {"Disaster", {}, "critical"},
+      {"Not classified", {}, "low"}, {"Information", {}, "low"},
+      {"Warning", {}, "medium"},     {"Average", {}, "medium"},
+      {"High", {}, "high"},          {"Disaster", {}, "critical"},
       {"Average", company, "high"},  {"{EVENT.SEVERITY}", {}, "medium"},
   };
   for (const auto& [sev, m, want] : cases) {
@@ -77,7 +78,10 @@ TEST(CoreIntakeZabbixTest, EveryMalformedFieldIsNamed) {
       {[](json& p) { p["event_tags"] = "[oops"; }, "event_tags"},
       {[](json& p) { p["event_tags"] = "{}"; }, "event_tags"},
       {[](json& p) { p["event_tags"] = json::array({1}); }, "event_tags[0]"},
-      {[](json& p) { p["event_tags"] = json::array({{{"tag", "t"}, {"value", 1}}}); }, "event_tags[0].value"},
+      {[](json& p) {
+         p["event_tags"] = json::array({{{"tag", "t"}, {"value", 1}}});
+       },
+       "event_tags[0].value"},
   };
   for (const auto& [mutate, field] : cases) {
     json p = Fixture("zabbix_problem.json");

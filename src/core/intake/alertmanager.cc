@@ -7,7 +7,6 @@
 
 namespace aw::core::intake {
 
-using nlohmann::json;
 using detail::Find;
 using detail::Index;
 using detail::OptionalString;
@@ -15,19 +14,41 @@ using detail::OptionalTime;
 using detail::Path;
 using detail::Refuse;
 using detail::StringMap;
+using nlohmann::json;
 
 namespace {
 
 // Severity label values seen in Prometheus rule sets, lower-case.
 const std::map<std::string, std::string>& SeverityTable() {
   static const std::map<std::string, std::string> kTable = {
-      {"critical", "critical"}, {"crit", "critical"}, {"fatal", "critical"},   {"page", "critical"},
-      {"emergency", "critical"}, {"disaster", "critical"}, {"p1", "critical"}, {"sev1", "critical"},
-      {"error", "high"},         {"err", "high"},          {"major", "high"},     {"p2", "high"},
-      {"sev2", "high"},          {"warning", "medium"},    {"warn", "medium"},    {"minor", "medium"},
-      {"average", "medium"},     {"p3", "medium"},         {"sev3", "medium"},    {"info", "low"},
-      {"informational", "low"},  {"notice", "low"},        {"debug", "low"},      {"none", "low"},
-      {"ok", "low"},             {"p4", "low"},            {"p5", "low"},         {"sev4", "low"},
+      {"critical", "critical"},
+      {"crit", "critical"},
+      {"fatal", "critical"},
+      {"page", "critical"},
+      {"emergency", "critical"},
+      {"disaster", "critical"},
+      {"p1", "critical"},
+      {"sev1", "critical"},
+      {"error", "high"},
+      {"err", "high"},
+      {"major", "high"},
+      {"p2", "high"},
+      {"sev2", "high"},
+      {"warning", "medium"},
+      {"warn", "medium"},
+      {"minor", "medium"},
+      {"average", "medium"},
+      {"p3", "medium"},
+      {"sev3", "medium"},
+      {"info", "low"},
+      {"informational", "low"},
+      {"notice", "low"},
+      {"debug", "low"},
+      {"none", "low"},
+      {"ok", "low"},
+      {"p4", "low"},
+      {"p5", "low"},
+      {"sev4", "low"},
   };
   return kTable;
 }
@@ -164,7 +185,8 @@ AdapterResult AdaptAlertmanagerApiV2(const json& payload, const IntakeMapping& m
   return detail::Guard([&](AdapterResult& r) {
     if (!payload.is_array()) Refuse("body", "the body must be a JSON array of alerts (Alertmanager API v2)");
     if (payload.size() > kMaxAlertsPerPayload) {
-      Refuse("body", "the body must hold at most " + std::to_string(kMaxAlertsPerPayload) + " alerts per request");
+      Refuse("body",
+             "the body must hold at most " + std::to_string(kMaxAlertsPerPayload) + " alerts per request");
     }
     for (size_t i = 0; i < payload.size(); ++i) {
       const std::string path = Index("", i);

@@ -23,16 +23,16 @@
 // metadata. Pure; thread-safe.
 
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/intake/tool_alert.h"
 
 namespace aw::core::intake {
 
 AdapterResult AdaptAlertmanagerWebhook(const nlohmann::json& payload, const IntakeMapping& m);
-AdapterResult AdaptAlertmanagerApiV2(const nlohmann::json& payload, const IntakeMapping& m, int64_t now_micros);
+AdapterResult AdaptAlertmanagerApiV2(const nlohmann::json& payload, const IntakeMapping& m,
+                                     int64_t now_micros);
 
 // The webhook body's shape, shared with Grafana's contact point (grafana.h),
 // which posts the same body plus Grafana's fields.
@@ -41,6 +41,7 @@ struct AlertGroupFlavour {
   std::string key_prefix = "am";
   bool grafana = false;  // keep orgId, state, values, dashboardURL, panelURL, silenceURL
 };
-AdapterResult AdaptAlertGroup(const nlohmann::json& payload, const IntakeMapping& m, const AlertGroupFlavour& f);
+AdapterResult AdaptAlertGroup(const nlohmann::json& payload, const IntakeMapping& m,
+                              const AlertGroupFlavour& f);
 
 }  // namespace aw::core::intake

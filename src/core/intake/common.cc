@@ -67,11 +67,13 @@ std::map<std::string, std::string> StringMap(const json& obj, std::string_view k
   const json* v = Find(obj, key);
   if (v == nullptr) return out;
   if (!v->is_object()) Refuse(path, path + " must be an object of strings");
-  if (v->size() > kMaxLabels) Refuse(path, path + " must hold at most " + std::to_string(kMaxLabels) + " entries");
+  if (v->size() > kMaxLabels)
+    Refuse(path, path + " must hold at most " + std::to_string(kMaxLabels) + " entries");
   for (auto it = v->begin(); it != v->end(); ++it) {
     const std::string item = path + "." + it.key();
     if (it.key().empty() || it.key().size() > kMaxLabelBytes) {
-      Refuse(path, path + " has a name that is empty or longer than " + std::to_string(kMaxLabelBytes) + " bytes");
+      Refuse(path,
+             path + " has a name that is empty or longer than " + std::to_string(kMaxLabelBytes) + " bytes");
     }
     if (it->is_null()) continue;
     out[it.key()] = CheckString(*it, item, kMaxMessageBytes);
@@ -91,7 +93,9 @@ std::optional<int64_t> OptionalTime(const json& obj, std::string_view key, std::
 }
 
 void RequireObject(const json& v, std::string_view path) {
-  if (!v.is_object()) Refuse(std::string(path.empty() ? "body" : path), std::string(path.empty() ? "the body" : path) + " must be a JSON object");
+  if (!v.is_object())
+    Refuse(std::string(path.empty() ? "body" : path),
+           std::string(path.empty() ? "the body" : path) + " must be a JSON object");
 }
 
 AdapterResult Guard(const std::function<void(AdapterResult&)>& body) {
@@ -120,7 +124,8 @@ std::string LowerTrim(std::string_view s) {
 
 }  // namespace
 
-std::string MapSeverity(std::string_view raw, const IntakeMapping& m, const std::map<std::string, std::string>& builtin) {
+std::string MapSeverity(std::string_view raw, const IntakeMapping& m,
+                        const std::map<std::string, std::string>& builtin) {
   const std::string key = LowerTrim(raw);
   if (!key.empty()) {
     if (auto it = m.severity_map.find(key); it != m.severity_map.end()) return it->second;

@@ -9,18 +9,18 @@
 
 namespace aw::core::intake {
 
-using nlohmann::json;
 using detail::Find;
 using detail::OptionalString;
 using detail::Refuse;
 using detail::RequiredString;
+using nlohmann::json;
 
 namespace {
 
 const std::map<std::string, std::string>& SeverityTable() {
   static const std::map<std::string, std::string> kTable = {
-      {"p1", "critical"}, {"p2", "high"},    {"p3", "medium"}, {"p4", "low"},     {"p5", "low"},
-      {"error", "high"},  {"warning", "medium"}, {"info", "low"}, {"success", "low"},
+      {"p1", "critical"}, {"p2", "high"},        {"p3", "medium"}, {"p4", "low"},      {"p5", "low"},
+      {"error", "high"},  {"warning", "medium"}, {"info", "low"},  {"success", "low"},
   };
   return kTable;
 }
@@ -88,10 +88,12 @@ AdapterResult AdaptDatadog(const json& payload, const IntakeMapping& m) {
     if (tags) t.labels = ParseTags(*tags);
     t.signature = Truncate(StripStatusTag(title), kMaxSignatureBytes);
     if (t.signature.empty()) Refuse("alert_title", "alert_title must name the monitor");
-    t.asset_name = hostname && !Trim(*hostname).empty() ? std::string(Trim(*hostname)) : AssetFromLabels(t.labels, m);
+    t.asset_name =
+        hostname && !Trim(*hostname).empty() ? std::string(Trim(*hostname)) : AssetFromLabels(t.labels, m);
     if (t.asset_name.empty()) t.asset_name = "datadog-monitor-" + alert_id;
     if (t.asset_name.size() > kMaxAssetBytes) {
-      Refuse("tags", "tags: the asset tag's value must be at most " + std::to_string(kMaxAssetBytes) + " bytes long");
+      Refuse("tags",
+             "tags: the asset tag's value must be at most " + std::to_string(kMaxAssetBytes) + " bytes long");
     }
     if (event_msg && !StripMarkers(*event_msg).empty()) {
       t.message = StripMarkers(*event_msg);
@@ -131,7 +133,8 @@ AdapterResult AdaptDatadog(const json& payload, const IntakeMapping& m) {
     }
     t.metadata["alert_id"] = alert_id;
     t.metadata["alert_transition"] = transition;
-    for (const char* key : {"alert_scope", "alert_metric", "link", "org_id", "alert_type", "alert_priority"}) {
+    for (const char* key :
+         {"alert_scope", "alert_metric", "link", "org_id", "alert_type", "alert_priority"}) {
       if (auto v = OptionalString(payload, key, "", 4096); v && !v->empty()) t.metadata[key] = *v;
     }
     if (event_id && !event_id->empty()) t.metadata["event_id"] = *event_id;

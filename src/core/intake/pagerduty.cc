@@ -6,12 +6,12 @@
 
 namespace aw::core::intake {
 
-using nlohmann::json;
 using detail::Find;
 using detail::OptionalString;
 using detail::OptionalTime;
 using detail::Refuse;
 using detail::RequiredString;
+using nlohmann::json;
 
 namespace {
 
@@ -95,7 +95,8 @@ PagerDutyResult AdaptPagerDuty(const json& payload, const IntakeMapping& m) {
       std::map<std::string, std::string> basis;
       if (p != nullptr && p->is_object()) {
         for (const char* key : {"source", "summary"}) {
-          if (const json* v = Find(*p, key); v != nullptr && v->is_string()) basis[key] = v->get<std::string>();
+          if (const json* v = Find(*p, key); v != nullptr && v->is_string())
+            basis[key] = v->get<std::string>();
         }
       }
       e.dedup_key = "aw-" + LabelFingerprint(basis);

@@ -22,10 +22,9 @@
 // new alert for a dedup_key whose alert was resolved, and so do we.
 // Pure; thread-safe.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "core/intake/tool_alert.h"
 

@@ -12,20 +12,19 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace aw::core::intake {
 
 struct ToolAlert {
-  std::string asset_name;  // from the mapping's asset labels; never empty
-  std::string signature;   // e.g. labels.alertname; never empty
-  std::string severity;    // critical | high | medium | low (mapped)
-  std::string message;     // summary / description / title
-  std::string tool_source;  // "Prometheus", "Alertmanager", "Grafana", "PagerDuty", ...
+  std::string asset_name;                   // from the mapping's asset labels; never empty
+  std::string signature;                    // e.g. labels.alertname; never empty
+  std::string severity;                     // critical | high | medium | low (mapped)
+  std::string message;                      // summary / description / title
+  std::string tool_source;                  // "Prometheus", "Alertmanager", "Grafana", "PagerDuty", ...
   std::optional<int64_t> timestamp_micros;  // when the tool says it started
   // The tool's labels (string -> string). Intake stores them in the alert's
   // metadata as "labels"; silences and inhibition rules match on them.

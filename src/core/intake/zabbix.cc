@@ -7,9 +7,9 @@
 
 namespace aw::core::intake {
 
-using nlohmann::json;
 using detail::Find;
 using detail::Refuse;
+using nlohmann::json;
 
 namespace {
 
@@ -43,7 +43,8 @@ std::string Param(const json& obj, const char* key, size_t max_bytes) {
   } else {
     Refuse(key, std::string(key) + " must be a string");
   }
-  if (s.size() > max_bytes) Refuse(key, std::string(key) + " must be at most " + std::to_string(max_bytes) + " bytes long");
+  if (s.size() > max_bytes)
+    Refuse(key, std::string(key) + " must be at most " + std::to_string(max_bytes) + " bytes long");
   return IsUnexpandedMacro(s) ? "" : s;
 }
 
@@ -102,7 +103,8 @@ AdapterResult AdaptZabbix(const json& payload, const IntakeMapping& m) {
     const std::string event_id = Digits(payload, "event_id", "{EVENT.ID}");
     const std::string trigger_id = Digits(payload, "trigger_id", "{TRIGGER.ID}");
     const std::string value = RequiredParam(payload, "event_value", 8, "{EVENT.VALUE}");
-    if (value != "0" && value != "1") Refuse("event_value", "event_value must be 1 (problem) or 0 (recovery)");
+    if (value != "0" && value != "1")
+      Refuse("event_value", "event_value must be 1 (problem) or 0 (recovery)");
     t.resolved = value == "0";
     t.asset_name = RequiredParam(payload, "host", kMaxAssetBytes, "{HOST.HOST}");
     t.signature = RequiredParam(payload, "trigger_name", kMaxSignatureBytes, "{TRIGGER.NAME}");
@@ -117,7 +119,8 @@ AdapterResult AdaptZabbix(const json& payload, const IntakeMapping& m) {
     t.metadata["event_id"] = event_id;
     t.metadata["trigger_id"] = trigger_id;
     if (!severity.empty()) t.metadata["zabbix_severity"] = severity;
-    for (const char* key : {"host_name", "subject", "event_date", "event_time", "recovery_event_id", "event_url"}) {
+    for (const char* key :
+         {"host_name", "subject", "event_date", "event_time", "recovery_event_id", "event_url"}) {
       if (std::string v = Param(payload, key, 4096); !v.empty()) t.metadata[key] = v;
     }
     r.alerts.push_back(std::move(t));
