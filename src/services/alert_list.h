@@ -1,0 +1,16 @@
+#pragma once
+
+// The MSP admin's alert list across every company, newest first, read
+// through the write-sharded shard-time-index (docs/data-model.md,
+// "Cross-company lists"): 16 Queries a page (a few more with a filter),
+// whatever the number of companies; the cursor is one key.
+
+#include "services/alert_service.h"
+#include "services/page.h"
+#include "store/store.h"
+
+namespace aw::services {
+
+Page ListAlertsAcrossCompanies(store::Store* store, const AlertFilter& f);
+
+}  // namespace aw::services
