@@ -21,6 +21,7 @@ Page ListAlertsAcrossCompanies(store::Store* store, const AlertFilter& f) {
     q.keep = [status](const json& a) { return a.value("status", "") == status; };
   }
   ShardedPage sp = RunShardedQuery(store, q);
+  list_index::DropDeletedCompanies(store, &sp.items);
   Page page;
   page.items = std::move(sp.items);
   for (auto& a : page.items) {

@@ -65,6 +65,7 @@ Page IncidentService::ListAcrossCompanies(const IncidentFilter& f) {
   Page page;
   if (f.sort == "time") {
     ShardedPage sp = by_time(DecodeShardCursor("t", f.cursor), f.limit, false);
+    list_index::DropDeletedCompanies(ctx_->store, &sp.items);
     for (auto& it : sp.items) page.items.push_back(View(std::move(it)));
     page.next_cursor = EncodeShardCursor("t", sp.next_below);
     return page;
@@ -75,6 +76,7 @@ Page IncidentService::ListAcrossCompanies(const IncidentFilter& f) {
   if (kind == "p") {
     if (!status.empty() && !open_status) ThrowInvalidField("cursor", "invalid");
     ShardedPage sp = by_priority(DecodeShardCursor("p", f.cursor), f.limit);
+    list_index::DropDeletedCompanies(ctx_->store, &sp.items);
     for (auto& it : sp.items) page.items.push_back(View(std::move(it)));
     if (!sp.next_below.empty()) {
       page.next_cursor = EncodeShardCursor("p", sp.next_below);
@@ -89,6 +91,7 @@ Page IncidentService::ListAcrossCompanies(const IncidentFilter& f) {
       return page;
     }
     ShardedPage rest = by_time("", room, true);
+    list_index::DropDeletedCompanies(ctx_->store, &rest.items);
     for (auto& it : rest.items) page.items.push_back(View(std::move(it)));
     page.next_cursor = EncodeShardCursor("c", rest.next_below);
     return page;

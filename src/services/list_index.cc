@@ -122,6 +122,29 @@ void HideAttrs(json& item) {
   for (const char* k : kAlertAttrs) item.erase(k);
 }
 
+void DropDeletedCompanies(store::Store* st, std::vector<json>* items) {
+  if (items->empty()) return;
+  std::vector<std::string> ids;
+  for (const auto& it : *items) ids.push_back(it.value("company_id", ""));
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<std::string> live;
+  for (size_t i = 0; i < ids.size(); i += store::kMaxBatchGet) {
+    std::vector<store::Key> keys;
+    for (size_t j = i; j < ids.size() && j < i + store::kMaxBatchGet; ++j) {
+      if (!ids[j].empty()) keys.push_back({ids[j], std::nullopt});
+    }
+    auto found = st->BatchGetItem(t::kCompanies, keys);
+    if (!found.ok()) return;  // a list never fails for this: show what was read
+    for (const auto& c : *found) live.push_back(c.value("id", ""));
+  }
+  std::sort(live.begin(), live.end());
+  if (live.size() == ids.size()) return;
+  std::erase_if(*items, [&](const json& it) {
+    return !std::binary_search(live.begin(), live.end(), it.value("company_id", ""));
+  });
+}
+
 bool IsIncident(const json& item) {
   const std::string pk = item.value("company_id", "");
   return !pk.empty() && pk.find('#') == std::string::npos && item.contains("status") && item.contains("created_at");

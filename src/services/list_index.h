@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -46,6 +47,12 @@ void StampUpdate(const nlohmann::json& current, store::UpdateRequest& u);
 
 // Removes the derived attributes from an API view (they are store plumbing).
 void HideAttrs(nlohmann::json& item);
+
+// Drops the items of companies that no longer exist (deleting a company
+// leaves its incidents and alerts in the store; the per-company lists never
+// reached them, the sharded indexes do). One BatchGetItem of the page's
+// distinct companies (at most kMaxPageSize).
+void DropDeletedCompanies(store::Store* store, std::vector<nlohmann::json>* items);
 
 // Whether `item` (an item of Incidents / Alerts) is a real incident / alert
 // rather than a pointer, locator or claim.

@@ -1,6 +1,7 @@
 #include "services/sharded_query.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "base/errors.h"
 #include "crypto/hash.h"
