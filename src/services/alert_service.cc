@@ -4,6 +4,7 @@
 #include "services/intake_pipeline.h"
 #include "services/list_index.h"
 #include "services/merged_query.h"
+#include "services/sharded_query.h"
 
 #include <algorithm>
 #include <chrono>
@@ -257,7 +258,7 @@ IngestResult AlertService::Repeat(const std::string& company_id, const std::stri
 }
 
 Page AlertService::List(const Principal& p, const AlertFilter& f, const std::vector<std::string>& all_ids) {
-  if (f.company_id.empty() && p.IsMspAdmin()) return ListAlertsAcrossCompanies(ctx_->store, f);
+  if (f.company_id.empty() && UsesShardedLists(p)) return ListAlertsAcrossCompanies(ctx_->store, p, f);
   MergedQuery q;
   if (!f.company_id.empty()) {
     RequireSee(p, f.company_id);

@@ -1,4 +1,5 @@
-// The MSP admin's incident list across every company, read through the
+// The incident list across companies (the MSP admin's, and that of anyone
+// who sees more than a few companies), read through the
 // write-sharded indexes (docs/data-model.md, "Cross-company lists"):
 //   sort=time      shard-id-index, newest first (status: filtered while read);
 //   sort=priority  open-priority-index (queue priority, then newest), then the
@@ -6,6 +7,8 @@
 //                  per-company ranking puts them last.
 // The cursor is one key ("t."/"p."/"c." + base64url), never per company.
 
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,8 +35,12 @@ std::vector<std::string> Shards(const char* prefix) {
 
 }  // namespace
 
-Page IncidentService::ListAcrossCompanies(const IncidentFilter& f) {
+Page IncidentService::ListAcrossCompanies(const Principal& p, const IncidentFilter& f) {
   const std::string status = f.status;
+  // Someone other than the MSP admin: only their companies, filtered while read.
+  std::shared_ptr<const std::set<std::string>> mine;
+  if (!p.IsMspAdmin()) mine = std::make_shared<const std::set<std::string>>(p.company_ids.begin(), p.company_ids.end());
+  auto theirs = [mine](const json& it) { return !mine || mine->count(it.value("company_id", "")) > 0; };
   const bool open_status = !status.empty() && core::IsOpenStatus(status);
   auto by_time = [&](const std::string& below, int limit, bool only_closed) {
     ShardedQuery q;
@@ -44,9 +51,11 @@ Page IncidentService::ListAcrossCompanies(const IncidentFilter& f) {
     q.limit = limit;
     q.below = below;
     if (!status.empty()) {
-      q.keep = [status](const json& it) { return it.value("status", "") == status; };
+      q.keep = [status, theirs](const json& it) { return it.value("status", "") == status && theirs(it); };
     } else if (only_closed) {
-      q.keep = [](const json& it) { return !core::IsOpenStatus(it.value("status", "")); };
+      q.keep = [theirs](const json& it) { return !core::IsOpenStatus(it.value("status", "")) && theirs(it); };
+    } else if (mine) {
+      q.keep = theirs;
     }
     return RunShardedQuery(ctx_->store, q);
   };
@@ -58,7 +67,11 @@ Page IncidentService::ListAcrossCompanies(const IncidentFilter& f) {
     q.partitions = Shards("open#");
     q.limit = limit;
     q.below = below;
-    if (!status.empty()) q.keep = [status](const json& it) { return it.value("status", "") == status; };
+    if (!status.empty()) {
+      q.keep = [status, theirs](const json& it) { return it.value("status", "") == status && theirs(it); };
+    } else if (mine) {
+      q.keep = theirs;
+    }
     return RunShardedQuery(ctx_->store, q);
   };
 

@@ -14,6 +14,7 @@
 #include "services/incident_items.h"
 #include "services/list_index.h"
 #include "services/merged_query.h"
+#include "services/sharded_query.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -123,7 +124,7 @@ Page IncidentService::List(const Principal& p, const IncidentFilter& f, const st
     ThrowInvalidField("status", "must be one of: new, acknowledged, in_progress, escalated, resolved, closed");
   }
   if (f.sort != "time" && f.sort != "priority") ThrowInvalidField("sort", "must be time or priority");
-  if (f.company_id.empty() && p.IsMspAdmin()) return ListAcrossCompanies(f);
+  if (f.company_id.empty() && UsesShardedLists(p)) return ListAcrossCompanies(p, f);
   MergedQuery q;
   if (!f.company_id.empty()) {
     RequireSee(p, f.company_id);

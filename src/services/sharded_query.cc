@@ -107,6 +107,10 @@ ShardedPage RunShardedQuery(store::Store* st, const ShardedQuery& q) {
   return page;
 }
 
+bool UsesShardedLists(const Principal& p) {
+  return p.IsMspAdmin() || p.company_ids.size() > kMaxPerCompanyLists;
+}
+
 std::string EncodeShardCursor(const std::string& kind, const std::string& key) {
   if (key.empty()) return "";
   return kind + "." + crypto::Base64UrlEncode(key);

@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/principal.h"
 #include "store/store.h"
 
 namespace aw::services {
@@ -41,6 +42,13 @@ struct ShardedPage {
 };
 
 ShardedPage RunShardedQuery(store::Store* store, const ShardedQuery& q);
+
+// Whether a list without company_id reads the sharded indexes for `p`: the
+// MSP admin, and anyone who sees more than kMaxPerCompanyLists companies
+// (their lists are filtered to those companies while read). Below that, one
+// Query per company and a cursor of a position per company stay small.
+inline constexpr size_t kMaxPerCompanyLists = 3;
+bool UsesShardedLists(const Principal& p);
 
 // The API cursor of a sharded list: "<kind>.<base64url(key)>", at most ~400
 // bytes for a key of at most 256. `kind` tells lists apart ("t", "p", ...).

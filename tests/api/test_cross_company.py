@@ -159,6 +159,29 @@ def test_bad_cursors_are_422_and_others_keep_per_company_lists(server_factory):
     assert all(a["company_id"] == ACME for a in items)
 
 
+def test_a_technician_of_many_companies_pages_only_theirs(server_factory):
+    srv = server_factory.start(env=QUIET)
+    made = make_companies(srv, 12, 2)
+    theirs = sorted(made)[:6]  # more than a few: the sharded lists, filtered to these
+    email = f"multi-{os.getpid()}@example.com"
+    r = srv.admin().post("/api/users", json={"email": email, "name": "Multi Tech", "password": "Secr3tPass",
+                                             "role": "technician", "company_ids": theirs})
+    assert r.status_code == 201, r.text
+    tech = srv.as_user(email, "Secr3tPass")
+    want = {inc for c in theirs for inc, _, _ in made[c]}
+    for params in ({}, {"sort": "priority"}):
+        items, _ = page_all(tech, "/api/incidents", params, limit=1)
+        assert [i["id"] for i in items if i["id"] in want] and {i["id"] for i in items} == want
+        assert len(items) == len(want)
+    alerts, _ = page_all(tech, "/api/alerts", limit=1)
+    assert {a["id"] for a in alerts} == {a for c in theirs for _, a, _ in made[c]}
+    # One of theirs by name still works, another company's is refused.
+    assert len(page_all(tech, "/api/incidents", {"company_id": theirs[0]})[0]) == 2
+    other = sorted(made)[-1]
+    assert srv.session(tech.headers["Authorization"].split()[1]).get(
+        "/api/incidents", params={"company_id": other}).status_code in (403, 404)
+
+
 # -- 1,000 companies -------------------------------------------------------------
 # dynalite writes slowly (every write a JSON round trip on a LevelDB in one
 # Node.js process): 1,000 companies and their alerts take minutes there, so
