@@ -203,7 +203,7 @@ def big(tmp_path_factory):
     assert admin.put(f"/api/incidents/{resolved[0]}", json={"status": "closed"}).status_code == 200
     reopened = resolved[1]
     assert admin.put(f"/api/incidents/{reopened}", json={"status": "in_progress"}).status_code == 200
-    acked = [inc for k, (inc, _, _) in enumerate(rows) if k % 11 == 1]
+    acked = [inc for k, (inc, _, _) in enumerate(rows) if k % 11 == 1 and k % 7 != 0]
     for inc in acked:
         assert admin.post(f"/api/incidents/{inc}/acknowledge").status_code == 200
     yield srv, made, set(resolved) - {reopened}
@@ -363,8 +363,13 @@ def test_items_of_the_previous_version_are_back_filled(server_factory):
     for params in ({}, {"sort": "priority"}):
         items, _, _ = walk(srv, "/api/incidents", params, 3)
         assert incidents <= {i["id"] for i in items}
-    items, _, _ = walk(srv, "/api/incidents", {"sort": "priority", "status": "new"}, 3)
-    assert {i["id"] for i in items} >= incidents - {resolved} and resolved not in {i["id"] for i in items}
+    # (The escalation worker's first tick at the restart may have escalated some: compare with
+    # the statuses as they are.)
+    status_of = {i["id"]: i["status"] for i in walk(srv, "/api/incidents", {}, 50)[0]}
+    assert status_of[resolved] == "resolved"
+    for status in ("new", "escalated"):
+        items, _, _ = walk(srv, "/api/incidents", {"sort": "priority", "status": status}, 3)
+        assert {i["id"] for i in items} == {i for i, s in status_of.items() if s == status}
     check_priority_order(walk(srv, "/api/incidents", {"sort": "priority"}, 3)[0])
     got, _, _ = walk(srv, "/api/alerts", {}, 3)
     assert alerts <= {a["id"] for a in got}
