@@ -19,8 +19,10 @@ namespace {
 constexpr const char* kIncidentAttrs[] = {"time_shard", "open_shard", "queue_key"};
 constexpr const char* kAlertAttrs[] = {"time_shard", "time_key"};
 // What the derived attributes are computed from (the back-fill's condition).
-constexpr const char* kIncidentInputs[] = {"status",         "version",     "severity",
-                                           "critical_asset", "alert_count", "tool_sources"};
+// Scalars only (a list compared with = is not portable across DynamoDB
+// implementations); `version` changes with every join, which is what changes
+// `tool_sources`.
+constexpr const char* kIncidentInputs[] = {"status", "version", "severity", "critical_asset", "alert_count"};
 constexpr const char* kAlertInputs[] = {"timestamp"};
 
 const store::TableSpec& IncidentsSpec() {

@@ -355,9 +355,11 @@ def test_items_of_the_previous_version_are_back_filled(server_factory):
         assert not {i["id"] for i in items} & incidents
         r = run_cli(["index", "backfill"], data_dir=srv.data_dir, env=QUIET)
         assert r.returncode == 0, r.stdout + r.stderr
-        assert f"Incidents: " in r.stdout and f"{len(incidents)} updated" in r.stdout, r.stdout
+        lines = dict(line.split(": ", 1) for line in r.stdout.splitlines() if ": " in line)
+        assert lines["Incidents"].endswith(f", {len(incidents)} updated"), r.stdout
+        assert lines["Alerts"].endswith(f", {len(alerts)} updated"), r.stdout
         again = run_cli(["index", "backfill"], data_dir=srv.data_dir, env=QUIET)
-        assert again.returncode == 0 and "0 updated" in again.stdout, again.stdout
+        assert again.returncode == 0 and again.stdout.count(", 0 updated") == 2, again.stdout
     else:
         assert "list indexes back-filled" in srv.stderr() + srv.stdout()
     for params in ({}, {"sort": "priority"}):
