@@ -20,11 +20,13 @@ Page ListAlertsAcrossCompanies(store::Store* store, const Principal& p, const Al
   q.limit = f.limit;
   q.below = DecodeShardCursor("a", f.cursor);
   std::shared_ptr<const std::set<std::string>> mine;  // not the MSP admin: only their companies
-  if (!p.IsMspAdmin()) mine = std::make_shared<const std::set<std::string>>(p.company_ids.begin(), p.company_ids.end());
+  if (!p.IsMspAdmin())
+    mine = std::make_shared<const std::set<std::string>>(p.company_ids.begin(), p.company_ids.end());
   if (!f.status.empty() || mine) {
     std::string status = f.status;
     q.keep = [status, mine](const json& a) {
-      return (status.empty() || a.value("status", "") == status) && (!mine || mine->count(a.value("company_id", "")));
+      return (status.empty() || a.value("status", "") == status) &&
+             (!mine || mine->count(a.value("company_id", "")));
     };
   }
   ShardedPage sp = RunShardedQuery(store, q);

@@ -39,7 +39,8 @@ Page IncidentService::ListAcrossCompanies(const Principal& p, const IncidentFilt
   const std::string status = f.status;
   // Someone other than the MSP admin: only their companies, filtered while read.
   std::shared_ptr<const std::set<std::string>> mine;
-  if (!p.IsMspAdmin()) mine = std::make_shared<const std::set<std::string>>(p.company_ids.begin(), p.company_ids.end());
+  if (!p.IsMspAdmin())
+    mine = std::make_shared<const std::set<std::string>>(p.company_ids.begin(), p.company_ids.end());
   auto theirs = [mine](const json& it) { return !mine || mine->count(it.value("company_id", "")) > 0; };
   const bool open_status = !status.empty() && core::IsOpenStatus(status);
   auto by_time = [&](const std::string& below, int limit, bool only_closed) {
@@ -84,7 +85,8 @@ Page IncidentService::ListAcrossCompanies(const Principal& p, const IncidentFilt
     return page;
   }
   // sort=priority: the open incidents ("p"), then the others ("c").
-  std::string kind = f.cursor.empty() ? (status.empty() || open_status ? "p" : "c") : ShardCursorKind(f.cursor);
+  std::string kind =
+      f.cursor.empty() ? (status.empty() || open_status ? "p" : "c") : ShardCursorKind(f.cursor);
   if (kind != "p" && kind != "c") ThrowInvalidField("cursor", "invalid");
   if (kind == "p") {
     if (!status.empty() && !open_status) ThrowInvalidField("cursor", "invalid");

@@ -81,7 +81,8 @@ void StampIncident(json& inc) {
   const std::string shard = std::to_string(ShardOf(id));
   inc["time_shard"] = "t#" + shard;
   auto status = inc.find("status");
-  if (status != inc.end() && status->is_string() && core::IsOpenStatus(status->get_ref<const std::string&>())) {
+  if (status != inc.end() && status->is_string() &&
+      core::IsOpenStatus(status->get_ref<const std::string&>())) {
     char prio[8];
     std::snprintf(prio, sizeof prio, "%03d", QueuePriority(inc));
     inc["open_shard"] = "open#" + shard;
@@ -149,7 +150,8 @@ void DropDeletedCompanies(store::Store* st, std::vector<json>* items) {
 
 bool IsIncident(const json& item) {
   const std::string pk = item.value("company_id", "");
-  return !pk.empty() && pk.find('#') == std::string::npos && item.contains("status") && item.contains("created_at");
+  return !pk.empty() && pk.find('#') == std::string::npos && item.contains("status") &&
+         item.contains("created_at");
 }
 
 bool IsAlert(const json& item) {
@@ -216,12 +218,12 @@ Status Pass(store::Store* st, const char* table, bool (*is)(const json&), void (
 Result<BackfillStats> Backfill(store::Store* st) {
   BackfillStats s;
   if (Status e = Pass(st, t::kIncidents, &IsIncident, &StampIncident, kIncidentAttrs, kIncidentInputs,
-                      &s.incidents_seen,
-                      &s.incidents_fixed);
+                      &s.incidents_seen, &s.incidents_fixed);
       !e.ok()) {
     return e;
   }
-  if (Status e = Pass(st, t::kAlerts, &IsAlert, &StampAlert, kAlertAttrs, kAlertInputs, &s.alerts_seen, &s.alerts_fixed);
+  if (Status e = Pass(st, t::kAlerts, &IsAlert, &StampAlert, kAlertAttrs, kAlertInputs, &s.alerts_seen,
+                      &s.alerts_fixed);
       !e.ok()) {
     return e;
   }

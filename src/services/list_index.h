@@ -19,10 +19,9 @@
 // Thread-safe: pure functions, except Backfill (store I/O).
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 #include "store/store.h"

@@ -14,10 +14,9 @@
 // shown). Items failing `keep` are read and skipped.
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "services/principal.h"
 #include "store/store.h"
@@ -30,9 +29,9 @@ struct ShardedQuery {
   std::string sort_attr;                // the index's sort key attribute
   std::vector<std::string> partitions;  // index partition key values
   int limit = 50;
-  std::string below;                    // resume strictly below this key ("": from the top)
+  std::string below;                                // resume strictly below this key ("": from the top)
   std::function<bool(const nlohmann::json&)> keep;  // optional
-  int max_requests = 0;                 // 0: 4 per partition
+  int max_requests = 0;                             // 0: 4 per partition
 };
 
 struct ShardedPage {

@@ -4,16 +4,17 @@
 // and a bounded number of Queries; the derived index attributes follow the
 // incident's status and priority.
 
+#include "services/sharded_query.h"
+
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <random>
 #include <set>
 
-#include <gtest/gtest.h>
-
 #include "base/clock.h"
 #include "base/errors.h"
 #include "services/list_index.h"
-#include "services/sharded_query.h"
 #include "store/memory/memory_store.h"
 #include "store/tables.h"
 
@@ -37,7 +38,8 @@ class CountingStore : public store::Store {
     ++queries;
     return inner_.Query(req);
   }
-  Result<std::vector<store::Item>> BatchGetItem(const std::string& table, const std::vector<store::Key>& keys) override {
+  Result<std::vector<store::Item>> BatchGetItem(const std::string& table,
+                                                const std::vector<store::Key>& keys) override {
     return inner_.BatchGetItem(table, keys);
   }
   Status BatchWriteItem(const store::WriteBatch& batch) override { return inner_.BatchWriteItem(batch); }
@@ -122,7 +124,8 @@ TEST_F(ShardedQueryTest, PagesAreTheFullSortWithoutGapsOrRepeats) {
     int pages = 0;
     auto got = Walk(AlertQuery(limit), 4 * list_index::kShards + 4, &pages);
     EXPECT_EQ(Ids(got), Ids(all)) << "limit " << limit;
-    EXPECT_LE(pages, (1000 + limit - 1) / limit + 1) << "limit " << limit;  // full pages, perhaps one empty last
+    EXPECT_LE(pages, (1000 + limit - 1) / limit + 1)
+        << "limit " << limit;  // full pages, perhaps one empty last
   }
 }
 
@@ -172,8 +175,9 @@ TEST_F(ShardedQueryTest, CursorIsOneShortKeyAndForeignCursorsAreRefused) {
 }
 
 TEST(ListIndexTest, OpenIncidentsAreInTheQueueByPriorityAndLeaveItWhenResolved) {
-  json inc = {{"company_id", "c1"}, {"id", "0193-x"},         {"status", "new"},
-              {"severity", "high"}, {"alert_count", 2},       {"tool_sources", json::array({"a"})},
+  json inc = {{"company_id", "c1"},      {"id", "0193-x"},
+              {"status", "new"},         {"severity", "high"},
+              {"alert_count", 2},        {"tool_sources", json::array({"a"})},
               {"critical_asset", false}, {"created_at", "2026-12-01T10:00:00.000000Z"}};
   list_index::StampIncident(inc);
   const std::string shard = std::to_string(list_index::ShardOf("0193-x"));
