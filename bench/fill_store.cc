@@ -21,6 +21,13 @@
 //     (alerts_total, incidents_total, open_<severity>).
 // Not written: delivery (dedup) claims, which expire after a day anyway.
 //
+// --companies K (bench/queue_bench.sh): first creates K companies
+// "fill-co-0000".."fill-co-<K-1>" (no API key: they take no webhooks) and
+// spreads the set over them: key k belongs to company k % K (its alerts,
+// incident, pointer, asset and KPI counters); --company is then unused.
+// Incidents and alerts carry the attributes of the cross-company list
+// indexes (services/list_index.h), as the server writes them.
+//
 // REQUIRES: the company exists (seed first: `alertwhisperer seed --data-dir
 // DIR`), no server runs on DIR, M <= N. Running it twice on one directory
 // adds a second set whose pointers replace the first set's.
@@ -45,6 +52,7 @@
 #include "core/priority.h"
 #include "core/severity.h"
 #include "services/incident_items.h"
+#include "services/list_index.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/tables.h"
 
@@ -67,7 +75,13 @@ struct Options {
   int64_t hosts = 1000;
   int64_t batch = 1000;
   int64_t alert_ttl_days = 90;
+  int64_t companies = 0;  // 0: everything belongs to `company`
 };
+
+std::string FillCompany(int64_t i) {
+  std::string n = std::to_string(i);
+  return "fill-co-" + std::string(n.size() < 4 ? 4 - n.size() : 0, '0') + n;
+}
 
 // What the incidents need to know about their alerts, gathered while the
 // alerts are written.
@@ -99,6 +113,7 @@ class Filler {
       : o_(o), store_(store), agg_(agg), now_us_(aw::SystemClock::Default()->NowMicros()) {}
 
   int Run() {
+    if (int rc = WriteCompanies(); rc != 0) return rc;
     if (int rc = WriteAlerts(); rc != 0) return rc;
     if (int rc = WriteIncidents(); rc != 0) return rc;
     if (int rc = WriteAssetsAndKpis(); rc != 0) return rc;
@@ -109,6 +124,26 @@ class Filler {
   }
 
  private:
+  const std::string& CompanyOf(int64_t k) const {
+    return o_.companies > 0 ? company_ids_[static_cast<size_t>(k % o_.companies)] : o_.company;
+  }
+
+  int WriteCompanies() {
+    const std::string now = aw::FormatIso8601Micros(now_us_);
+    std::vector<json> chunk;
+    for (int64_t i = 0; i < o_.companies; ++i) {
+      company_ids_.push_back(FillCompany(i));
+      chunk.push_back({{"id", company_ids_.back()}, {"name", "Fill company " + std::to_string(i)},
+                       {"directory", "companies"}, {"policy", {{"auto_approve_low_risk", false}}},
+                       {"created_at", now}, {"updated_at", now}});
+      if (static_cast<int64_t>(chunk.size()) >= o_.batch) {
+        if (aw::Status s = Flush(t::kCompanies, &chunk); !s.ok()) return StoreError("writing companies", s);
+      }
+    }
+    if (aw::Status s = Flush(t::kCompanies, &chunk); !s.ok()) return StoreError("writing companies", s);
+    return 0;
+  }
+
   // Key k of the fill set: incident k, or alert k when there are no incidents.
   int64_t KeyOf(int64_t alert_index) const {
     return o_.open_incidents > 0 ? alert_index % o_.open_incidents : alert_index;
@@ -143,7 +178,7 @@ class Filler {
       const std::string host = HostName(o_, k);
       const std::string severity = kSeverities[i % 4];
       json alert = {
-          {"company_id", o_.company},
+          {"company_id", CompanyOf(k)},
           {"id", alert_ids_.Next(at_us)},
           {"asset_name", host},
           {"asset_id", host},
@@ -170,6 +205,8 @@ class Filler {
         inc.last_us = at_us;
         if (aw::core::SeverityRank(severity) > aw::core::SeverityRank(inc.severity)) inc.severity = severity;
       }
+      aw::services::list_index::StampAlert(alert);
+      ++alerts_by_company_[CompanyOf(k)];
       chunk.push_back(std::move(alert));
       if (static_cast<int64_t>(chunk.size()) >= o_.batch) {
         if (aw::Status s = Flush(t::kAlerts, &chunk); !s.ok()) return StoreError("writing alerts", s);
@@ -199,8 +236,8 @@ class Filler {
     p.age_hours = static_cast<double>(now_us_ - acc.first_us) / 3.6e9;
     const std::string first = aw::FormatIso8601Micros(acc.first_us);
     const std::string last = aw::FormatIso8601Micros(acc.last_us);
-    return {
-        {"company_id", o_.company},
+    json inc = {
+        {"company_id", CompanyOf(k)},
         {"id", acc.id},
         {"title", sig + " on " + host},
         {"description", first_message},
@@ -234,6 +271,8 @@ class Filler {
         {"priority_score", aw::core::PriorityScore(p)},
         {"version", acc.count},  // one version per alert, as joins make it
     };
+    aw::services::list_index::StampIncident(inc);
+    return inc;
   }
 
   int WriteIncidents() {
@@ -243,12 +282,12 @@ class Filler {
     for (int64_t k = 0; k < o_.open_incidents; ++k) {
       const IncidentAcc& acc = incidents_[k];
       const std::string key = aw::core::CorrelationKey(agg_, HostName(o_, k), SignatureName(o_, k), kTool);
-      const aw::store::Key ptr = ii::PointerKey(o_.company, key);
+      const aw::store::Key ptr = ii::PointerKey(CompanyOf(k), key);
       chunk.push_back(IncidentItem(acc, k, *ptr.sk));
-      chunk.push_back({{"company_id", ii::LocatorKey(acc.id).pk}, {"id", acc.id}, {"owner", o_.company}});
+      chunk.push_back({{"company_id", ii::LocatorKey(acc.id).pk}, {"id", acc.id}, {"owner", CompanyOf(k)}});
       chunk.push_back({{"company_id", ptr.pk}, {"id", *ptr.sk}, {"incident_id", acc.id}, {"version", 1},
                        {"last_at_us", acc.last_us}});
-      ++open_by_severity_[acc.severity];
+      ++open_by_company_[CompanyOf(k)][acc.severity];
       if (static_cast<int64_t>(chunk.size()) >= o_.batch) {
         if (aw::Status s = Flush(t::kIncidents, &chunk); !s.ok()) return StoreError("writing incidents", s);
       }
@@ -268,7 +307,7 @@ class Filler {
     std::vector<json> chunk;
     for (int64_t h = 0; h < std::min(keys, o_.hosts); ++h) {
       const std::string name = HostName(o_, h);
-      chunk.push_back({{"company_id", o_.company}, {"config_type", "asset#" + name}, {"id", name}, {"name", name},
+      chunk.push_back({{"company_id", CompanyOf(h)}, {"config_type", "asset#" + name}, {"id", name}, {"name", name},
                        {"type", "unknown"}, {"os", ""}, {"is_critical", false}, {"tags", json::array()},
                        {"auto_registered", true}, {"created_at", now}, {"updated_at", now}});
       if (static_cast<int64_t>(chunk.size()) >= o_.batch) {
@@ -276,15 +315,20 @@ class Filler {
       }
     }
     if (aw::Status s = Flush(t::kCompanyConfigs, &chunk); !s.ok()) return StoreError("writing assets", s);
-    if (o_.alerts == 0) return 0;
-    aw::store::UpdateRequest u;
-    u.table = t::kCompanyConfigs;
-    u.key = {o_.company, "kpi"};
-    u.Add("alerts_total", o_.alerts);
-    if (o_.open_incidents > 0) u.Add("incidents_total", o_.open_incidents);
-    for (const auto& [severity, n] : open_by_severity_) u.Add("open_" + severity, n);
-    u.defer_sync = true;
-    if (auto r = store_->UpdateItem(u); !r.ok()) return StoreError("writing the KPI counters", r.status());
+    for (const auto& [company, alerts] : alerts_by_company_) {
+      aw::store::UpdateRequest u;
+      u.table = t::kCompanyConfigs;
+      u.key = {company, "kpi"};
+      u.Add("alerts_total", alerts);
+      int64_t incidents = 0;
+      for (const auto& [severity, n] : open_by_company_[company]) {
+        u.Add("open_" + severity, n);
+        incidents += n;
+      }
+      if (incidents > 0) u.Add("incidents_total", incidents);
+      u.defer_sync = true;
+      if (auto r = store_->UpdateItem(u); !r.ok()) return StoreError("writing the KPI counters", r.status());
+    }
     return 0;
   }
 
@@ -295,7 +339,9 @@ class Filler {
   aw::IdGenerator alert_ids_;
   aw::IdGenerator incident_ids_;
   std::vector<IncidentAcc> incidents_;
-  std::map<std::string, int64_t> open_by_severity_;
+  std::vector<std::string> company_ids_;
+  std::map<std::string, int64_t> alerts_by_company_;
+  std::map<std::string, std::map<std::string, int64_t>> open_by_company_;
 };
 
 }  // namespace
@@ -312,6 +358,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.001, 24.0 * 365));
   cli.add_option("--hosts", o.hosts, "Distinct asset names (default 1000)")->check(CLI::Range(1, 1'000'000));
   cli.add_option("--batch", o.batch, "Items per BatchWriteItem (default 1000)")->check(CLI::Range(1, 100'000));
+  cli.add_option("--companies", o.companies, "Create this many companies and spread the set over them (default 0)")
+      ->check(CLI::Range(0, 100'000));
   cli.add_option("--alert-ttl-days", o.alert_ttl_days, "Alert TTL, as AW_ALERT_TTL_DAYS (default 90)")
       ->check(CLI::Range(1, 3650));
   try {
@@ -335,7 +383,7 @@ int main(int argc, char** argv) {
     if (aw::Status s = store->CreateTable(spec); !s.ok()) return StoreError("cannot create table " + spec.name, s);
   }
   auto company = store->GetItem({t::kCompanies, {o.company, std::nullopt}});
-  if (!company.ok()) {
+  if (o.companies == 0 && !company.ok()) {
     std::cerr << "aw_fill: company " << o.company << " not found in " << opts.path << " ("
               << company.status().ToString() << "); seed first: alertwhisperer seed --data-dir " << o.data_dir
               << std::endl;

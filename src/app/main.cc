@@ -8,6 +8,7 @@
 //   alertwhisperer import-mongo DIR [--data-dir DIR]     (docs/migration.md)
 //   alertwhisperer export [--out DIR] [--data-dir DIR]
 //   alertwhisperer import DIR [--data-dir DIR]
+//   alertwhisperer index backfill [--data-dir DIR]     (docs/operations.md)
 
 #include <csignal>
 #include <cstdlib>
@@ -25,6 +26,7 @@
 #include "app/serve.h"
 #include "app/tables_cli.h"
 #include "base/errors.h"
+#include "services/list_index.h"
 #include "services/seed.h"
 
 namespace {
@@ -78,6 +80,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"msp_admin", "admin", "company_admin", "technician", "client"}));
   user_add->add_option("--company", companies, "Company id (repeatable)");
   user_add->add_option("--data-dir", data_dir, "Data directory");
+
+  auto* index = cli.add_subcommand("index", "Maintain the cross-company list indexes");
+  index->require_subcommand(1);
+  auto* index_backfill = index->add_subcommand(
+      "backfill", "Give items written before the list indexes existed their index attributes (idempotent)");
+  index_backfill->add_option("--data-dir", data_dir, "Data directory");
 
   std::string migrate_dir;
   std::string export_dir = "aw-export";
@@ -134,6 +142,11 @@ int main(int argc, char** argv) {
       return aw::app::RunMigrateVerb(import_mongo->parsed() ? "import-mongo" : export_cmd->parsed() ? "export" : "import",
                                      import_mongo->parsed() || import_cmd->parsed() ? migrate_dir : export_dir,
                                      app->get());
+    } else if (index_backfill->parsed()) {
+      auto b = aw::services::list_index::Backfill((*app)->store());
+      if (!b.ok()) return Fail("index backfill failed: " + b.status().message());
+      std::cout << "Incidents: " << b->incidents_seen << " seen, " << b->incidents_fixed << " updated" << std::endl
+                << "Alerts: " << b->alerts_seen << " seen, " << b->alerts_fixed << " updated" << std::endl;
     } else if (tables_create->parsed()) {
       std::cout << "The 11 tables exist in " << config->data_dir << std::endl;
     } else if (user_add->parsed()) {

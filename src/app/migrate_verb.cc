@@ -2,6 +2,7 @@
 
 #include "app/app.h"
 #include "app/migrate.h"
+#include "services/list_index.h"
 
 namespace aw::app {
 
@@ -24,6 +25,16 @@ int RunMigrateVerb(const std::string& verb, const std::string& dir, App* app) {
     return 2;
   }
   r->Print(std::cout);
+  if (verb != "export") {
+    // Imported items get the attributes of the cross-company list indexes.
+    auto b = services::list_index::Backfill(app->store());
+    if (!b.ok()) {
+      std::cerr << "alertwhisperer: " << verb << " failed: list indexes: " << b.status().message() << std::endl;
+      return 2;
+    }
+    std::cout << "list indexes: " << b->incidents_fixed << " incidents, " << b->alerts_fixed << " alerts stamped"
+              << std::endl;
+  }
   if (r->bad_lines() > 0) {
     std::cout << verb << " finished; " << r->bad_lines() << " bad line(s) were skipped (listed above)" << std::endl;
     return 1;

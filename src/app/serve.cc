@@ -12,6 +12,7 @@
 #include "http/server.h"
 #include "http/static_assets.h"
 #include "http/ws_endpoint.h"
+#include "services/list_index.h"
 #include "services/seed.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/dynamodb/dynamodb_store.h"
@@ -92,6 +93,20 @@ int Serve(const Config& config) {
     std::cerr << "alertwhisperer: seeding the demo data failed: " << e.what() << std::endl;
     return 2;
   }
+  if (config.store == "sqlite") {
+    // Items written before the cross-company list indexes existed get their
+    // attributes once (docs/operations.md); DynamoDB: `index backfill`.
+    bool ran = false;
+    auto b = services::list_index::BackfillOnce(app->store(), &ran);
+    if (!b.ok()) {
+      std::cerr << "alertwhisperer: back-filling the list indexes failed: " << b.status().message() << std::endl;
+      return 2;
+    }
+    if (ran && (b->incidents_fixed > 0 || b->alerts_fixed > 0)) {
+      spdlog::info("list indexes back-filled: {} of {} incidents, {} of {} alerts", b->incidents_fixed,
+                   b->incidents_seen, b->alerts_fixed, b->alerts_seen);
+    }
+  }
 
   http::Router router;
   http::Services services;
@@ -124,7 +139,11 @@ int Serve(const Config& config) {
   } else if (auto* lite = dynamic_cast<store::SqliteStore*>(app->store())) {
     services.store_stats = [lite, intake = app->intake()] {
       store::SqliteStats st = lite->Stats();
-      nlohmann::json out = {{"sqlite", {{"transactions", st.groups}, {"write_ops", st.ops}, {"fsyncs", st.syncs}}}};
+      nlohmann::json out = {{"sqlite", {{"transactions", st.groups},
+                                               {"write_ops", st.ops},
+                                               {"fsyncs", st.syncs},
+                                               {"queries", st.queries},
+                                               {"scans", st.scans}}}};
       if (intake != nullptr) {
         auto is = intake->stats();
         out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}, {"repeat_claims", is.repeat_claims}};

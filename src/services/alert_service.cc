@@ -1,7 +1,10 @@
 #include "services/alert_service.h"
 
+#include "services/alert_list.h"
 #include "services/intake_pipeline.h"
+#include "services/list_index.h"
 #include "services/merged_query.h"
+#include "services/sharded_query.h"
 
 #include <algorithm>
 #include <chrono>
@@ -49,6 +52,7 @@ json AlertService::NewAlert(const std::string& company_id, const AlertInput& in,
       {"ttl", ttl},
   };
   if (!delivery_id.empty()) alert["delivery_id"] = delivery_id;
+  list_index::StampAlert(alert);
   return alert;
 }
 
@@ -199,6 +203,7 @@ IngestResult AlertService::Store(const std::string& company_id, json alert, cons
   if (!r.incident_id.empty()) alert["correlated_incident_id"] = r.incident_id;
   // A repeat that raced us may have written this very alert already (crash
   // repair); that is the same alert, not an error.
+  list_index::StampAlert(alert);  // again: the id may have changed since NewAlert (a repeat's claim)
   Status s = ctx_->store->PutItem({t::kAlerts, alert, store::Condition::ItemNotExists("company_id")});
   if (s.IsConditionFailed()) {
     // Written already (a racing repair): nothing of ours was fsynced yet.
@@ -215,6 +220,7 @@ IngestResult AlertService::Store(const std::string& company_id, json alert, cons
   {
     json view = alert;
     view.erase("ttl");
+    list_index::HideAttrs(view);
     if (!r.incident_id.empty()) view["correlated_incident_id"] = r.incident_id;
     ctx_->events->Publish({"alert_received", company_id, std::move(view), ""});
   }
@@ -252,6 +258,7 @@ IngestResult AlertService::Repeat(const std::string& company_id, const std::stri
 }
 
 Page AlertService::List(const Principal& p, const AlertFilter& f, const std::vector<std::string>& all_ids) {
+  if (f.company_id.empty() && UsesShardedLists(p)) return ListAlertsAcrossCompanies(ctx_->store, p, f);
   MergedQuery q;
   if (!f.company_id.empty()) {
     RequireSee(p, f.company_id);
@@ -271,7 +278,10 @@ Page AlertService::List(const Principal& p, const AlertFilter& f, const std::vec
     q.keep = [status](const json& a) { return a.value("status", "") == status; };
   }
   Page page = RunMergedQuery(ctx_->store, q);
-  for (auto& a : page.items) a.erase("ttl");
+  for (auto& a : page.items) {
+    a.erase("ttl");
+    list_index::HideAttrs(a);
+  }
   return page;
 }
 

@@ -15,6 +15,7 @@
 #include "services/incident_items.h"
 #include "services/txn_items.h"
 #include "services/incident_service.h"
+#include "services/list_index.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -94,7 +95,8 @@ namespace {
 // Attributes a join writes (JoinInto), in the order of the update.
 constexpr const char* kJoinFields[] = {"alert_ids",  "tool_sources", "severity",     "critical_asset",
                                        "alert_count", "active_alert_count", "last_alert_at", "last_alert_us",
-                                       "updated_at", "priority_score", "version"};
+                                       "updated_at", "priority_score", "version",
+                                       "time_shard", "open_shard", "queue_key"};
 
 // The join rule: `ops` become part of the open incident `inc` (newest
 // kMaxAlertIds ids kept, tools merged, the highest severity, counts, last
@@ -125,6 +127,7 @@ void JoinInto(json& inc, const std::vector<IncidentService::JoinOp>& ops, int64_
   inc["updated_at"] = now;
   inc["priority_score"] = Priority(inc, now_us);
   inc["version"] = inc.value("version", int64_t{0}) + 1;
+  list_index::StampIncident(inc);  // open (Joinable): all three attributes are set
 }
 
 bool Joinable(const json& inc, int64_t now_us, int64_t window_us) {
@@ -225,6 +228,7 @@ json IncidentService::NewIncident(const std::string& company_id, const std::stri
   };
   inc["priority_score"] = Priority(inc, now_us);
   for (const auto& d : decorators_) d(company_id, inc);
+  list_index::StampIncident(inc);
   return inc;
 }
 

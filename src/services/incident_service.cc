@@ -13,7 +13,9 @@
 #include "core/priority.h"
 #include "core/severity.h"
 #include "services/incident_items.h"
+#include "services/list_index.h"
 #include "services/merged_query.h"
+#include "services/sharded_query.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -101,6 +103,7 @@ json IncidentService::LoadOwned(const Principal& p, const std::string& incident_
 
 json IncidentService::View(json out) const {
   for (const char* k : {"correlation_ptr", "last_alert_us", "ttl"}) out.erase(k);
+  list_index::HideAttrs(out);
   if (core::IsOpenStatus(out.value("status", ""))) {
     core::PriorityInput in;
     in.severity = core::ParseSeverity(out.value("severity", "low")).value_or(core::Severity::kLow);
@@ -124,6 +127,7 @@ Page IncidentService::List(const Principal& p, const IncidentFilter& f, const st
     ThrowInvalidField("status", "must be one of: new, acknowledged, in_progress, escalated, resolved, closed");
   }
   if (f.sort != "time" && f.sort != "priority") ThrowInvalidField("sort", "must be time or priority");
+  if (f.company_id.empty() && UsesShardedLists(p)) return ListAcrossCompanies(p, f);
   MergedQuery q;
   if (!f.company_id.empty()) {
     RequireSee(p, f.company_id);
@@ -232,6 +236,7 @@ json IncidentService::ApplyStatusChange(const Principal& p, const json& cur, con
   }
   if (patch.resolution_notes) u.Set("resolution_notes", *patch.resolution_notes);
   u.Set("updated_at", now).Set("version", version + 1);
+  list_index::StampUpdate(cur, u);
   auto r = ctx_->store->UpdateItem(u);
   if (r.status().IsConditionFailed()) {
     Throw(ErrorKind::kConflict, "stale_version", "the incident was changed by someone else; reload it and retry");
@@ -290,6 +295,7 @@ json IncidentService::Escalate(const Principal& p, const std::string& incident_i
         .Set("escalated_by", p.user_id)
         .Set("updated_at", now)
         .Set("version", version + 1);
+    list_index::StampUpdate(cur, u);
     auto r = ctx_->store->UpdateItem(u);
     if (r.status().IsConditionFailed() && attempt < 3) continue;
     if (r.status().IsConditionFailed()) {
@@ -312,7 +318,10 @@ Page IncidentService::Alerts(const Principal& p, const std::string& incident_id,
   q.cursor = cursor;
   q.order = [](const json& a) { return a.value("timestamp", "") + "|" + a.value("id", ""); };
   Page page = RunMergedQuery(ctx_->store, q);
-  for (auto& a : page.items) a.erase("ttl");
+  for (auto& a : page.items) {
+    a.erase("ttl");
+    list_index::HideAttrs(a);
+  }
   return page;
 }
 
@@ -447,6 +456,7 @@ std::string IncidentService::ResolveByKey(const std::string& company_id, const C
           .Set("resolved_by", "system")
           .Set("resolution_notes", "All alerts of this incident were resolved by their senders.");
     }
+    list_index::StampUpdate(*inc, u);
     auto r = ctx_->store->UpdateItem(u);
     if (r.status().IsConditionFailed()) continue;
     ThrowIfError(r.status(), "incident");

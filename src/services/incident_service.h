@@ -143,6 +143,9 @@ class IncidentService {
   };
 
  private:
+  // The MSP admin's list of every company: the write-sharded indexes
+  // (incident_list.cc), a fixed number of Queries per page.
+  Page ListAcrossCompanies(const Principal& p, const IncidentFilter& f);
   nlohmann::json NewIncident(const std::string& company_id, const std::string& id, const store::Key& ptr_key,
                              const core::CorrelationConfig& cfg, const PendingAlerts& pending,
                              const std::vector<JoinOp>& ops, int64_t now_us);

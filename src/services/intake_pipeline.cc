@@ -6,6 +6,7 @@
 #include "base/ids.h"
 #include "base/time_format.h"
 #include "services/company_service.h"
+#include "services/list_index.h"
 #include "services/txn_items.h"
 #include "store/tables.h"
 
@@ -165,6 +166,7 @@ Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
       for (const auto& key : u.new_alerts) {
         if (auto a = items.Take(t::kAlerts, key)) {
           a->erase("ttl");
+          list_index::HideAttrs(*a);
           u.alert_views.push_back(std::move(*a));
         }
       }
@@ -220,6 +222,7 @@ void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult
       // alert under the claimed id.
       alert_id = first_id;
       alert["id"] = alert_id;
+      list_index::StampAlert(alert);
     }
     // Else the first alert was resolved: this is a new occurrence.
   }

@@ -1,6 +1,6 @@
 #pragma once
 
-// The 11 tables of the seed design (plus one added GSI), as TableSpecs.
+// The 11 tables of the seed design (plus added GSIs), as TableSpecs.
 // docs/data-model.md explains every attribute and each refinement.
 
 #include <vector>
@@ -30,6 +30,13 @@ inline constexpr const char* kIncidentsByStatusIndex = "company_id-status-index"
 // partition "directory" holds a constant ("users" / "companies"), so listing
 // every user or company is a Query, never a Scan.
 inline constexpr const char* kDirectoryIndex = "directory-index";
+
+// Added GSIs for lists across companies (docs/data-model.md, "Cross-company
+// lists"): write-sharded partitions ("t#<n>", "open#<n>"), so the MSP admin's
+// list of every company costs a fixed number of Queries per page.
+inline constexpr const char* kIncidentsByShardIndex = "shard-id-index";            // (time_shard, id)
+inline constexpr const char* kOpenIncidentsIndex = "open-priority-index";          // (open_shard, queue_key)
+inline constexpr const char* kAlertsByShardIndex = "shard-time-index";             // (time_shard, time_key)
 
 // All table specs, in a stable order.
 const std::vector<TableSpec>& All();

@@ -96,7 +96,10 @@ def test_tables_create_is_idempotent_and_names_what_the_server_lacks(tmp_path, d
     assert run_cli(["tables", "check"], data_dir=d, env=env).returncode == 0
     desc = ddb.describe_table(TableName=table_prefix(d) + "Alerts")["Table"]
     assert {g["IndexName"] for g in desc["GlobalSecondaryIndexes"]} == {
-        "company_id-timestamp-index", "correlated_incident_id-index"}
+        "company_id-timestamp-index", "correlated_incident_id-index", "shard-time-index"}
+    desc = ddb.describe_table(TableName=table_prefix(d) + "Incidents")["Table"]
+    assert {g["IndexName"] for g in desc["GlobalSecondaryIndexes"]} == {
+        "company_id-status-index", "shard-id-index", "open-priority-index"}
     assert desc["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
 
 

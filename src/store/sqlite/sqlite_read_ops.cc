@@ -200,6 +200,7 @@ Result<std::vector<Item>> SqliteStore::BatchGetItem(const std::string& table, co
 }
 
 Result<QueryResult> SqliteStore::Query(const QueryRequest& req) {
+  queries_.fetch_add(1, std::memory_order_relaxed);
   auto t = Lookup(req.table);
   if (!t.ok()) return t.status();
   auto rq = ResolveQuery((*t)->spec, req);
@@ -232,6 +233,7 @@ Result<std::vector<std::string>> SqliteStore::ExplainQuery(const QueryRequest& r
 }
 
 Result<QueryResult> SqliteStore::Scan(const ScanRequest& req) {
+  scans_.fetch_add(1, std::memory_order_relaxed);
   auto t = Lookup(req.table);
   if (!t.ok()) return t.status();
   auto start = ResolveScan((*t)->spec, req);

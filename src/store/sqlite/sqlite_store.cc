@@ -253,7 +253,7 @@ Status SqliteStore::Flush() {
 
 SqliteStats SqliteStore::Stats() const {
   auto s = writer_->Stats();
-  return {s.groups, s.ops, s.syncs};
+  return {s.groups, s.ops, s.syncs, queries_.load(std::memory_order_relaxed), scans_.load(std::memory_order_relaxed)};
 }
 
 }  // namespace aw::store

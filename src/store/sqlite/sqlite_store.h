@@ -27,6 +27,7 @@
 #include <chrono>
 #include <map>
 #include <condition_variable>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -58,6 +59,8 @@ struct SqliteStats {
   uint64_t groups = 0;  // committed write transactions
   uint64_t ops = 0;     // write operations in them
   uint64_t syncs = 0;   // fsyncs of the WAL
+  uint64_t queries = 0;  // Query calls (reads), as DynamoDB's call counters
+  uint64_t scans = 0;    // Scan calls
 };
 
 class SqliteStore final : public Store {
@@ -103,6 +106,8 @@ class SqliteStore final : public Store {
 
   const SqliteOptions opts_;
   const aw::Clock* clock_;
+  std::atomic<uint64_t> queries_{0};
+  std::atomic<uint64_t> scans_{0};
   std::unique_ptr<sqlite::Writer> writer_;
   std::unique_ptr<sqlite::ReaderPool> readers_;
   // Checkpoints run here, on a connection of their own, instead of inside
