@@ -20,6 +20,10 @@ namespace aw::app {
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
+// Graceful stop: all of it within kStopBudget of the signal, of which
+// kAfterHttp is kept for what follows the HTTP drain.
+constexpr auto kStopBudget = std::chrono::seconds(10);
+constexpr auto kAfterHttp = std::chrono::milliseconds(1000);
 
 // Warns while a demo account still has its published password.
 void WarnAboutDemoPasswords(App* app) {
@@ -145,8 +149,12 @@ int Serve(const Config& config) {
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  live_updates.CloseAll();  // WebSocket sockets belong to the server's io threads
-  server.Stop();
+  // One budget for the whole stop (docs/operations.md: 10 s): WebSockets get
+  // at most 2 s to close, HTTP drains until kStopBudget - kAfterHttp after
+  // the signal, and the rest (workers, KPI counters, store flush) the end.
+  const auto stop_deadline = std::chrono::steady_clock::now() + kStopBudget;
+  live_updates.CloseAll(std::chrono::milliseconds(2000));  // their sockets belong to the server's io threads
+  server.Stop(stop_deadline - kAfterHttp);
   app->StopIntake();
   app->incident_worker()->Stop();
   app->approvals()->Stop();

@@ -153,7 +153,9 @@ Status Server::Start() {
 
 uint16_t Server::port() const { return impl_->port.load(); }
 
-void Server::Stop() {
+void Server::Stop() { Stop(std::chrono::steady_clock::now() + impl_->core.opts.drain_timeout); }
+
+void Server::Stop(std::chrono::steady_clock::time_point deadline) {
   Impl& m = *impl_;
   {
     std::unique_lock lock(m.phase_mu);
@@ -177,13 +179,21 @@ void Server::Stop() {
   });
   // Idle connections close now; busy ones after their current response.
   m.ForEachConnection([](Connection& c) { c.Shutdown(); });
-  if (!m.WaitForDrain(m.core.opts.drain_timeout)) {
-    spdlog::warn("http: connections still busy after {}s; closing them", m.core.opts.drain_timeout.count());
+  // The whole stop fits in the budget: the drain ends early enough for the
+  // forced closes after it (they take milliseconds; kCloseGrace bounds them).
+  constexpr auto kCloseGrace = std::chrono::milliseconds(500);
+  auto left = [&](std::chrono::steady_clock::duration reserve) {
+    return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - reserve -
+                                                                          std::chrono::steady_clock::now()),
+                    std::chrono::milliseconds(0));
+  };
+  if (!m.WaitForDrain(left(kCloseGrace))) {
+    spdlog::warn("http: connections still busy at the end of the drain; closing them");
   }
   m.ForEachConnection([](Connection& c) { c.ForceClose(); });
   m.pool->join();  // handlers still running finish here
   m.ForEachConnection([](Connection& c) { c.ForceClose(); });
-  m.WaitForDrain(std::chrono::seconds(2));
+  m.WaitForDrain(std::max(left(std::chrono::milliseconds(0)), std::chrono::milliseconds(100)));
 
   m.guards.clear();
   for (auto& io : m.ios) io->stop();

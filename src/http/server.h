@@ -81,10 +81,12 @@ class Server {
   // The bound port (useful when opts.port == 0). 0 before Start().
   uint16_t port() const;
   // Graceful: stops accepting, closes idle keep-alive connections, lets
-  // in-flight requests finish (up to drain_timeout; their responses carry
-  // Connection: close), then closes what is left and joins all threads.
-  // A handler that never returns makes Stop() wait for it. Idempotent.
+  // in-flight requests finish (their responses carry Connection: close),
+  // then closes what is left and joins all threads, all by `deadline`
+  // (default: drain_timeout from now) - unless a handler never returns,
+  // which makes Stop() wait for it. Idempotent.
   void Stop();
+  void Stop(std::chrono::steady_clock::time_point deadline);
   // Blocks until Stop() has completed.
   void Wait();
 
