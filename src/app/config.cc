@@ -83,6 +83,13 @@ Result<Config> LoadConfig(const EnvMap& env) {
   n = static_cast<int64_t>(c.max_body_bytes);
   if (auto s = ParseInt(env, "AW_MAX_BODY_BYTES", 1024, 64 << 20, &n); !s.ok()) return s;
   c.max_body_bytes = static_cast<size_t>(n);
+  if (auto s = ParseInt(env, "AW_MAX_CONNECTIONS", 1, 1'000'000, &c.max_connections); !s.ok()) return s;
+  if (auto s = ParseInt(env, "AW_MAX_CONNECTIONS_PER_IP", 0, 1'000'000, &c.max_connections_per_ip); !s.ok()) {
+    return s;
+  }
+  n = c.header_timeout_seconds;
+  if (auto s = ParseInt(env, "AW_HEADER_TIMEOUT_SECONDS", 1, 300, &n); !s.ok()) return s;
+  c.header_timeout_seconds = static_cast<int>(n);
   n = c.jwt_expiration_hours;
   if (auto s = ParseInt(env, "JWT_EXPIRATION_HOURS", 1, 24 * 365, &n); !s.ok()) return s;
   c.jwt_expiration_hours = static_cast<int>(n);

@@ -22,6 +22,11 @@ struct Config {
   int io_threads = 2;
   int worker_threads = 64;
   size_t max_body_bytes = 1 << 20;
+  // Connection caps (http::ServerOptions). 0 for max_connections: derived
+  // from the open-file limit at start (serve.cc); 0 per IP: no cap.
+  int64_t max_connections = 0;
+  int64_t max_connections_per_ip = 256;
+  int header_timeout_seconds = 10;
   std::string log_level = "info";
   // AW_WEB_DIR: the built web UI (index.html and assets/); empty: looked for
   // beside the binary (http/static_assets.h).

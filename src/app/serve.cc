@@ -1,5 +1,8 @@
 #include "app/serve.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -22,6 +25,35 @@ namespace aw::app {
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
+
+// File handles kept free of connections: the store, its WAL, logs, outbound
+// HTTPS (DynamoDB, SES, SSM, AI providers), WebSockets, the accept itself.
+constexpr int64_t kReservedFiles = 128;
+constexpr int64_t kDefaultMaxConnections = 10000;
+// Graceful stop: all of it within kStopBudget of the signal, of which
+// kAfterHttp is kept for what follows the HTTP drain.
+constexpr auto kStopBudget = std::chrono::seconds(10);
+constexpr auto kAfterHttp = std::chrono::milliseconds(1000);
+
+// Raises the soft open-files limit to the hard one (each connection is a
+// file handle; distributions often start services at 1,024) and returns it.
+int64_t RaiseOpenFilesLimit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+  const rlim_t before = rl.rlim_cur;
+  if (rl.rlim_cur != RLIM_INFINITY && (rl.rlim_max == RLIM_INFINITY || rl.rlim_cur < rl.rlim_max)) {
+    rlimit raised = rl;
+    raised.rlim_cur = rl.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+  }
+  const int64_t limit = rl.rlim_cur == RLIM_INFINITY ? int64_t{1} << 20 : static_cast<int64_t>(rl.rlim_cur);
+  if (rl.rlim_cur != before) {
+    spdlog::info("open files limit: {} (raised from {})", limit, static_cast<int64_t>(before));
+  } else {
+    spdlog::info("open files limit: {}", limit);
+  }
+  return limit;
+}
 
 // Warns while a demo account still has its published password.
 void WarnAboutDemoPasswords(App* app) {
@@ -165,6 +197,17 @@ int Serve(const Config& config) {
   opts.io_threads = config.io_threads;
   opts.worker_threads = config.worker_threads;
   opts.max_body_bytes = config.max_body_bytes;
+  const int64_t open_files = RaiseOpenFilesLimit();
+  int64_t max_connections = config.max_connections;
+  if (max_connections == 0) {
+    max_connections = std::clamp<int64_t>(open_files - kReservedFiles, 16, kDefaultMaxConnections);
+  } else if (max_connections > open_files - kReservedFiles) {
+    spdlog::warn("AW_MAX_CONNECTIONS={} is more than the open files limit ({}) allows with {} kept free",
+                 max_connections, open_files, kReservedFiles);
+  }
+  opts.max_connections = static_cast<size_t>(max_connections);
+  opts.max_connections_per_ip = static_cast<size_t>(config.max_connections_per_ip);
+  opts.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
   http::Server server(opts, &router);
   http::WsOptions ws_opts;
   ws_opts.recheck_interval = std::chrono::seconds(config.ws_recheck_seconds);
@@ -202,8 +245,12 @@ int Serve(const Config& config) {
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down: finishing in-flight requests", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  live_updates.CloseAll();  // WebSocket sockets belong to the server's io threads
-  server.Stop();
+  // One budget for the whole stop (docs/operations.md: 10 s): WebSockets get
+  // at most 2 s to close, HTTP drains until kStopBudget - kAfterHttp after
+  // the signal, and the rest (workers, KPI counters, store flush) the end.
+  const auto stop_deadline = std::chrono::steady_clock::now() + kStopBudget;
+  live_updates.CloseAll(std::chrono::milliseconds(2000));  // their sockets belong to the server's io threads
+  server.Stop(stop_deadline - kAfterHttp);
   app->StopIntake();
   app->incident_worker()->Stop();
   app->approvals()->Stop();

@@ -34,14 +34,14 @@ std::string_view PathOf(std::string_view target) { return target.substr(0, targe
 
 std::string_view CurrentRequestId() { return t_request_id; }
 
-Connection::Connection(ServerCore* core, asio::ip::tcp::socket socket)
-    : core_(core), executor_(socket.get_executor()), socket_(std::move(socket)), timer_(executor_) {
-  error_code ec;
-  auto ep = socket_.remote_endpoint(ec);
-  if (!ec) remote_ip_ = ep.address().to_string();
-}
+Connection::Connection(ServerCore* core, asio::ip::tcp::socket socket, std::string remote_ip)
+    : core_(core),
+      executor_(socket.get_executor()),
+      socket_(std::move(socket)),
+      timer_(executor_),
+      remote_ip_(std::move(remote_ip)) {}
 
-Connection::~Connection() { core_->Unregister(this); }
+Connection::~Connection() { core_->Unregister(this, remote_ip_); }
 
 void Connection::Start() {
   error_code ec;
@@ -73,6 +73,15 @@ bool Connection::InputWaiting() {
 
 void Connection::ForceClose() { Close(); }
 
+void Connection::EvictIfIdle() {
+  if (state_ == State::kIdle && !InputWaiting()) Close();
+}
+
+void Connection::SetIdle(bool idle) {
+  int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+  idle_since_ns_.store(idle ? std::max<int64_t>(now, 1) : 0, std::memory_order_relaxed);
+}
+
 void Connection::BeginRequest() {
   bool stopping = shutdown_requested_ || core_->stopping.load(std::memory_order_relaxed);
   if (stopping && !InputWaiting()) {
@@ -101,11 +110,15 @@ void Connection::BeginRequest() {
   if (buffer_.size() > 0) {  // a pipelined request is already here
     state_ = State::kReading;
     request_start_ = now;
-    deadline_ = now + core_->opts.read_timeout;
+    deadline_ = now + std::min(core_->opts.header_timeout, core_->opts.read_timeout);
     Parse();
   } else {
     state_ = State::kIdle;
-    deadline_ = now + core_->opts.idle_timeout;
+    SetIdle(true);
+    // A new connection must send its first request head soon (a connection
+    // that never sends a byte holds a file handle); a kept-alive one may
+    // wait for the idle timeout.
+    deadline_ = now + (first_request_ ? core_->opts.header_timeout : core_->opts.idle_timeout);
     ReadMore();
   }
 }
@@ -125,8 +138,12 @@ void Connection::OnRead(const error_code& ec, size_t n) {
   buffer_.commit(n);
   if (state_ == State::kIdle) {
     state_ = State::kReading;
+    SetIdle(false);
     request_start_ = Clock::now();
-    deadline_ = request_start_ + core_->opts.read_timeout;
+    // The head must be complete within header_timeout (counted from the
+    // connection's start for its first request) and within read_timeout.
+    const auto head_by = first_request_ ? deadline_ : request_start_ + core_->opts.header_timeout;
+    deadline_ = std::min(head_by, request_start_ + core_->opts.read_timeout);
   }
   Parse();
 }
@@ -150,6 +167,7 @@ void Connection::Parse() {
     }
     if (!header_done_ && parser_->is_header_done()) {
       header_done_ = true;
+      deadline_ = request_start_ + core_->opts.read_timeout;  // now the body
       if (!OnHeaderDone()) return;
     }
     if (parser_->is_done()) {
@@ -195,6 +213,7 @@ void Connection::OnParseError(const error_code& ec) {
 
 void Connection::OnRequestComplete() {
   state_ = State::kHandling;
+  first_request_ = false;
   deadline_ = Clock::time_point::max();
   keep_alive_ = parser_->keep_alive();
   version_ = parser_->version();
@@ -399,6 +418,7 @@ void Connection::Drain() {
 void Connection::Close() {
   if (state_ == State::kClosed || state_ == State::kUpgraded) return;
   state_ = State::kClosed;
+  SetIdle(false);
   error_code ec;
   socket_.close(ec);
   timer_.cancel();
@@ -406,8 +426,8 @@ void Connection::Close() {
 
 void Connection::ArmTimer() {
   const auto& o = core_->opts;
-  Clock::duration period = std::max<Clock::duration>(std::min(o.read_timeout, o.idle_timeout) / 4,
-                                                      std::chrono::milliseconds(50));
+  Clock::duration period = std::max<Clock::duration>(
+      std::min({o.header_timeout, o.read_timeout, o.idle_timeout}) / 4, std::chrono::milliseconds(50));
   auto now = Clock::now();
   auto next = deadline_ - now < period ? deadline_ : now + period;
   timer_.expires_at(next);

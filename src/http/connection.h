@@ -15,7 +15,9 @@
 // instead; its handler answers at once or later, from any thread, through
 // Request::respond_later, which calls Finish.
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,7 +34,8 @@ namespace aw::http {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(ServerCore* core, boost::asio::ip::tcp::socket socket);
+  // `remote_ip` was counted in core->per_ip by the admission.
+  Connection(ServerCore* core, boost::asio::ip::tcp::socket socket, std::string remote_ip);
   ~Connection();
 
   // Post these to the connection's executor (they are not thread-safe).
@@ -42,7 +45,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Shutdown();
   // Close whatever the state (the worker, if any, still finishes).
   void ForceClose();
+  // Over the connection cap: close if still waiting for a request.
+  void EvictIfIdle();
 
+  // Since when (steady clock, ns) it waits for a request; 0 while a request
+  // is in progress or once closed. Read from any thread (the admission).
+  int64_t idle_since_ns() const { return idle_since_ns_.load(std::memory_order_relaxed); }
   const boost::asio::any_io_executor& executor() const { return executor_; }
 
  private:
@@ -76,6 +84,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void LingeringClose();
   void Drain();
   void Close();
+  void SetIdle(bool idle);
   // Request bytes received but not yet parsed (ours or the kernel's buffer).
   bool InputWaiting();
   void ArmTimer();
@@ -95,10 +104,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool keep_alive_ = true;
   bool shutdown_requested_ = false;
   bool head_request_ = false;
+  bool first_request_ = true;  // its header deadline counts from the connection's start
   int version_ = 11;
   size_t drained_ = 0;
   Clock::time_point deadline_ = Clock::time_point::max();
   Clock::time_point request_start_;
+  std::atomic<int64_t> idle_since_ns_{0};
 
   std::string head_;  // serialised status line + headers of the response being written
   std::string body_;  // body of the response being written

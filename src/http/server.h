@@ -17,8 +17,18 @@
 //   - Content-Length larger than max_body_bytes -> 413 before the body is read;
 //     a chunked body that grows past it -> 413; both close the connection.
 //   - unparsable request -> 400 and close.
-//   - no complete request within read_timeout of its first byte, or no byte
-//     within idle_timeout on a kept-alive connection -> connection closed.
+//   - request line and headers not complete within header_timeout (of the
+//     connection's start for its first request, of the first byte for a
+//     later one), a request not complete within read_timeout of its first
+//     byte, or no byte within idle_timeout on a kept-alive connection ->
+//     connection closed.
+//   - at most max_connections at once and max_connections_per_ip from one
+//     client address (0: no cap). Over the global cap a new connection
+//     replaces the connection idle the longest (waiting for a request); if
+//     none is idle it is closed at once, as is one over the per-address cap.
+//     Refusals are logged at most once per 10 s, with counts.
+//   - accept() failing (EMFILE, ENFILE, ...) backs off from 50 ms to 1 s and
+//     is logged at most once per 10 s.
 //   - every response carries X-Request-ID (the client's, if it is 1-64 chars of
 //     [A-Za-z0-9._-]; else a generated one), Content-Type and Date.
 //   - one access-log line per request (spdlog, info): request id, remote ip,
@@ -47,8 +57,11 @@ struct ServerOptions {
   int worker_threads = 32;
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 * 1024;
+  std::chrono::seconds header_timeout{10};
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{75};
+  size_t max_connections = 10000;      // 0: no cap
+  size_t max_connections_per_ip = 256;  // 0: no cap
   // How long Stop() lets in-flight requests finish before closing connections.
   std::chrono::seconds drain_timeout{10};
   bool access_log = true;
@@ -81,10 +94,12 @@ class Server {
   // The bound port (useful when opts.port == 0). 0 before Start().
   uint16_t port() const;
   // Graceful: stops accepting, closes idle keep-alive connections, lets
-  // in-flight requests finish (up to drain_timeout; their responses carry
-  // Connection: close), then closes what is left and joins all threads.
-  // A handler that never returns makes Stop() wait for it. Idempotent.
+  // in-flight requests finish (their responses carry Connection: close),
+  // then closes what is left and joins all threads, all by `deadline`
+  // (default: drain_timeout from now) - unless a handler never returns,
+  // which makes Stop() wait for it. Idempotent.
   void Stop();
+  void Stop(std::chrono::steady_clock::time_point deadline);
   // Blocks until Stop() has completed.
   void Wait();
 

@@ -152,6 +152,64 @@ TEST_F(HttpServerLimitsTest, StalledRequestAndIdleConnectionAreClosed) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
 }
 
+TEST_F(HttpServerLimitsTest, RequestHeadHasItsOwnDeadline) {
+  // Issue 16: a connection that never sent a byte was kept for the whole
+  // idle timeout (75 s), so idle connections could exhaust file handles.
+  ServerOptions opts;
+  opts.header_timeout = std::chrono::seconds(1);
+  opts.idle_timeout = std::chrono::seconds(30);
+  StartServer(opts);
+  TestClient silent(port());
+  TestClient kept(port());
+  ASSERT_TRUE(kept.Request(Get("/echo/x")));
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(silent.ReadsEof());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  // Between requests a kept-alive connection has the idle timeout.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  auto again = kept.Request(Get("/echo/y"));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+}
+
+TEST_F(HttpServerLimitsTest, ConnectionsOverThePerAddressCapAreClosedAtOnce) {
+  ServerOptions opts;
+  opts.max_connections_per_ip = 2;
+  StartServer(opts);
+  TestClient a(port()), b(port());
+  ASSERT_TRUE(a.Request(Get("/echo/a")));
+  ASSERT_TRUE(b.Request(Get("/echo/b")));
+  TestClient c(port(), /*timeout_seconds=*/2);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.ReadsEof());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  a.Close();  // a slot frees up
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  TestClient d(port());
+  auto r = d.Request(Get("/echo/d"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(HttpServerLimitsTest, OverTheGlobalCapTheLongestIdleConnectionMakesRoom) {
+  ServerOptions opts;
+  opts.max_connections = 2;
+  opts.max_connections_per_ip = 0;
+  StartServer(opts);
+  TestClient oldest(port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  TestClient newer(port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  TestClient third(port());
+  auto r = third.Request(Get("/echo/z"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(oldest.ReadsEof());
+  auto n = newer.Request(Get("/echo/n"));
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->status, 200);
+}
+
 TEST_F(HttpServerLimitsTest, StopLetsInFlightRequestFinishAndClosesIdle) {
   StartServer();
   TestClient busy(port());
