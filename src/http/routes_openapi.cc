@@ -62,7 +62,7 @@ json BuildDocument(const std::vector<Router::RouteInfo>& routes, const std::stri
     }
     if (!params.empty()) op["parameters"] = params;
     const std::string key = r.method + " " + r.pattern;
-    if (r.pattern == "/api/webhooks/alerts") {
+    if (r.pattern == "/api/webhooks/alerts" || r.pattern == "/api/heartbeats/{heartbeat_id}/ping") {
       op["security"] = json::array({{{"apiKeyHeader", json::array()}}, {{"apiKeyQuery", json::array()}}});
     } else if (PublicRoutes().count(key) != 0) {
       op["security"] = json::array();
