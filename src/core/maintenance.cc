@@ -10,7 +10,8 @@ bool MaintenanceWindow::AppliesTo(const std::string& asset) const {
   return assets.empty() || std::find(assets.begin(), assets.end(), asset) != assets.end();
 }
 
-std::vector<std::pair<int64_t, int64_t>> WindowIntervals(const MaintenanceWindow& w, int64_t from_s, int64_t to_s) {
+std::vector<std::pair<int64_t, int64_t>> WindowIntervals(const MaintenanceWindow& w, int64_t from_s,
+                                                         int64_t to_s) {
   std::vector<std::pair<int64_t, int64_t>> out;
   if (to_s <= from_s) return out;
   if (!w.weekly) {
@@ -39,8 +40,8 @@ bool InWindow(const MaintenanceWindow& w, int64_t t_s) { return !WindowIntervals
 namespace {
 
 // Seconds of [from, to) covered by the union of the applicable windows.
-int64_t CoveredSeconds(const std::vector<MaintenanceWindow>& windows, const std::string& asset, int64_t from_s,
-                       int64_t to_s) {
+int64_t CoveredSeconds(const std::vector<MaintenanceWindow>& windows, const std::string& asset,
+                       int64_t from_s, int64_t to_s) {
   std::vector<std::pair<int64_t, int64_t>> all;
   for (const auto& w : windows) {
     if (!w.AppliesTo(asset)) continue;
@@ -61,8 +62,8 @@ int64_t CoveredSeconds(const std::vector<MaintenanceWindow>& windows, const std:
 
 }  // namespace
 
-int64_t ExtendForMaintenance(const std::vector<MaintenanceWindow>& windows, const std::string& asset, int64_t from_s,
-                             int64_t due_s) {
+int64_t ExtendForMaintenance(const std::vector<MaintenanceWindow>& windows, const std::string& asset,
+                             int64_t from_s, int64_t due_s) {
   if (due_s <= from_s) return due_s;
   bool any = false;
   for (const auto& w : windows) any = any || w.AppliesTo(asset);

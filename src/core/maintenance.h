@@ -32,14 +32,15 @@ struct MaintenanceWindow {
   std::array<bool, 7> days = {};  // weekly, Monday = 0: the days a window starts
   int start_minute = 0;
   int end_minute = 0;
-  const TimeZone* tz = nullptr;  // weekly; REQUIRES non-null then
+  const TimeZone* tz = nullptr;     // weekly; REQUIRES non-null then
   std::vector<std::string> assets;  // empty: every asset of the company
 
   bool AppliesTo(const std::string& asset) const;
 };
 
 // The window's intervals overlapping [from_s, to_s), clipped to it, ascending.
-std::vector<std::pair<int64_t, int64_t>> WindowIntervals(const MaintenanceWindow& w, int64_t from_s, int64_t to_s);
+std::vector<std::pair<int64_t, int64_t>> WindowIntervals(const MaintenanceWindow& w, int64_t from_s,
+                                                         int64_t to_s);
 bool InWindow(const MaintenanceWindow& w, int64_t t_s);
 
 // A deadline that pauses during maintenance: `due_s` moved later by the
@@ -47,7 +48,7 @@ bool InWindow(const MaintenanceWindow& w, int64_t t_s);
 // between `from_s` and the moved deadline. A deadline that falls inside a
 // window moves by the rest of it too. Returns `due_s` when no window
 // applies.
-int64_t ExtendForMaintenance(const std::vector<MaintenanceWindow>& windows, const std::string& asset, int64_t from_s,
-                             int64_t due_s);
+int64_t ExtendForMaintenance(const std::vector<MaintenanceWindow>& windows, const std::string& asset,
+                             int64_t from_s, int64_t due_s);
 
 }  // namespace aw::core

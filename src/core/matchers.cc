@@ -32,8 +32,10 @@ std::string FactValue(const MatchFacts& a, const std::string& name) {
 bool Matches(const Matcher& m, const MatchFacts& a) {
   const std::string v = FactValue(a, m.name);
   switch (m.op) {
-    case MatchOp::kEq: return v == m.value;
-    case MatchOp::kNotEq: return v != m.value;
+    case MatchOp::kEq:
+      return v == m.value;
+    case MatchOp::kNotEq:
+      return v != m.value;
     case MatchOp::kRegex:
     case MatchOp::kNotRegex: {
       bool hit = false;
@@ -59,10 +61,14 @@ bool MatchesAll(const std::vector<Matcher>& ms, const MatchFacts& a) {
 
 const char* MatchOpName(MatchOp op) {
   switch (op) {
-    case MatchOp::kEq: return "=";
-    case MatchOp::kNotEq: return "!=";
-    case MatchOp::kRegex: return "=~";
-    case MatchOp::kNotRegex: return "!~";
+    case MatchOp::kEq:
+      return "=";
+    case MatchOp::kNotEq:
+      return "!=";
+    case MatchOp::kRegex:
+      return "=~";
+    case MatchOp::kNotRegex:
+      return "!~";
   }
   return "=";
 }
@@ -83,8 +89,9 @@ std::optional<FieldError> ParseMatchers(const json& list, const std::string& fie
     auto name = m.find("name");
     if (name == m.end() || !name->is_string() || name->get<std::string>().empty() ||
         name->get<std::string>().size() > 256 || name->get<std::string>() == "labels.") {
-      return FieldError{at + ".name", "must be a non-empty string of at most 256 characters (asset, signature, "
-                                      "severity, tool, or a label name)"};
+      return FieldError{at + ".name",
+                        "must be a non-empty string of at most 256 characters (asset, signature, "
+                        "severity, tool, or a label name)"};
     }
     x.name = name->get<std::string>();
     auto op = m.find("op");

@@ -4,10 +4,14 @@ namespace aw::core {
 
 const char* SuppressedByName(SuppressedBy s) {
   switch (s) {
-    case SuppressedBy::kNone: return "";
-    case SuppressedBy::kSilence: return "silence";
-    case SuppressedBy::kMaintenance: return "maintenance";
-    case SuppressedBy::kInhibition: return "inhibited";
+    case SuppressedBy::kNone:
+      return "";
+    case SuppressedBy::kSilence:
+      return "silence";
+    case SuppressedBy::kMaintenance:
+      return "maintenance";
+    case SuppressedBy::kInhibition:
+      return "inhibited";
   }
   return "";
 }

@@ -46,11 +46,12 @@ void RegisterNoiseRoutes(Router& router, const Services& s) {
     auto p = writer_of(req);
     return created(noise->CreateSilence(p, req.PathParam("id"), ParseJsonObject(req)));
   });
-  AddRoute(router, s, "DELETE", "/api/companies/{id}/silences/{silence_id}", [writer_of, noise](Request& req) {
-    writer_of(req);
-    NoteAuditTarget("", req.PathParam("silence_id"));
-    return Response::Json(200, noise->DeleteSilence(req.PathParam("id"), req.PathParam("silence_id")));
-  });
+  AddRoute(
+      router, s, "DELETE", "/api/companies/{id}/silences/{silence_id}", [writer_of, noise](Request& req) {
+        writer_of(req);
+        NoteAuditTarget("", req.PathParam("silence_id"));
+        return Response::Json(200, noise->DeleteSilence(req.PathParam("id"), req.PathParam("silence_id")));
+      });
 
   // Maintenance windows.
   AddRoute(router, s, "GET", "/api/companies/{id}/maintenance-windows", [user_of, noise](Request& req) {
@@ -58,16 +59,19 @@ void RegisterNoiseRoutes(Router& router, const Services& s) {
     auto pp = ReadPageParams(req);
     return ListResponse(noise->ListWindows(req.PathParam("id"), pp.limit, pp.cursor));
   });
-  AddRoute(router, s, "POST", "/api/companies/{id}/maintenance-windows", [writer_of, noise, created](Request& req) {
-    auto p = writer_of(req);
-    return created(noise->CreateWindow(p, req.PathParam("id"), ParseJsonObject(req)));
-  });
-  AddRoute(router, s, "PUT", "/api/companies/{id}/maintenance-windows/{window_id}", [writer_of, noise](Request& req) {
-    auto p = writer_of(req);
-    NoteAuditTarget("", req.PathParam("window_id"));
-    return Response::Json(200, noise->UpdateWindow(p, req.PathParam("id"), req.PathParam("window_id"),
-                                                   ParseJsonObject(req)));
-  });
+  AddRoute(router, s, "POST", "/api/companies/{id}/maintenance-windows",
+           [writer_of, noise, created](Request& req) {
+             auto p = writer_of(req);
+             return created(noise->CreateWindow(p, req.PathParam("id"), ParseJsonObject(req)));
+           });
+  AddRoute(router, s, "PUT", "/api/companies/{id}/maintenance-windows/{window_id}",
+           [writer_of, noise](Request& req) {
+             auto p = writer_of(req);
+             NoteAuditTarget("", req.PathParam("window_id"));
+             return Response::Json(200,
+                                   noise->UpdateWindow(p, req.PathParam("id"), req.PathParam("window_id"),
+                                                       ParseJsonObject(req)));
+           });
   AddRoute(router, s, "DELETE", "/api/companies/{id}/maintenance-windows/{window_id}",
            [writer_of, noise](Request& req) {
              writer_of(req);
@@ -93,10 +97,11 @@ void RegisterNoiseRoutes(Router& router, const Services& s) {
     auto pp = ReadPageParams(req);
     return ListResponse(heartbeats->List(req.PathParam("id"), pp.limit, pp.cursor));
   });
-  AddRoute(router, s, "POST", "/api/companies/{id}/heartbeats", [writer_of, heartbeats, created](Request& req) {
-    auto p = writer_of(req);
-    return created(heartbeats->Create(p, req.PathParam("id"), ParseJsonObject(req)));
-  });
+  AddRoute(router, s, "POST", "/api/companies/{id}/heartbeats",
+           [writer_of, heartbeats, created](Request& req) {
+             auto p = writer_of(req);
+             return created(heartbeats->Create(p, req.PathParam("id"), ParseJsonObject(req)));
+           });
   AddRoute(router, s, "DELETE", "/api/companies/{id}/heartbeats/{heartbeat_id}",
            [writer_of, heartbeats](Request& req) {
              writer_of(req);

@@ -1,8 +1,8 @@
 #include "services/heartbeat_service.h"
 
-#include <future>
-
 #include <spdlog/spdlog.h>
+
+#include <future>
 
 #include "base/errors.h"
 #include "base/ids.h"
@@ -65,7 +65,8 @@ Page HeartbeatService::List(const std::string& company_id, int limit, const std:
 json HeartbeatService::Create(const Principal& p, const std::string& company_id, const json& body) {
   auto name_it = body.find("name");
   if (name_it == body.end() || name_it->is_null()) ThrowInvalidField("name", "field required");
-  if (!name_it->is_string() || name_it->get<std::string>().empty() || name_it->get<std::string>().size() > 256) {
+  if (!name_it->is_string() || name_it->get<std::string>().empty() ||
+      name_it->get<std::string>().size() > 256) {
     ThrowInvalidField("name", "must be a string of 1 to 256 characters (it becomes the alert's asset)");
   }
   const int64_t interval = IntField(body, "interval_seconds", -1, 10, kMaxSeconds);
@@ -94,8 +95,9 @@ json HeartbeatService::Create(const Principal& p, const std::string& company_id,
                {"ping_path", "/api/heartbeats/" + id + "/ping"},
                {"created_by", p.user_id},
                {"created_at", ctx_->Now()}};
-  ThrowIfError(ctx_->store->PutItem({t::kCompanyConfigs, item, store::Condition::ItemNotExists("company_id")}),
-               "heartbeat");
+  ThrowIfError(
+      ctx_->store->PutItem({t::kCompanyConfigs, item, store::Condition::ItemNotExists("company_id")}),
+      "heartbeat");
   return View(std::move(item));
 }
 
@@ -106,7 +108,8 @@ void HeartbeatService::Delete(const std::string& company_id, const std::string& 
   ThrowIfError(s, "heartbeat");
 }
 
-void HeartbeatService::Send(const std::string& company_id, const AlertInput& in, const std::string& delivery_id) {
+void HeartbeatService::Send(const std::string& company_id, const AlertInput& in,
+                            const std::string& delivery_id) {
   // The normal intake: on the embedded store through its pipeline (this
   // thread may wait), else the conditional path.
   std::promise<void> done;
@@ -130,7 +133,8 @@ json HeartbeatService::Ping(const std::string& company_id, const std::string& he
   if (cur.status().IsNotFound()) ThrowNotFound("heartbeat");
   ThrowIfError(cur.status(), "heartbeat");
   const int64_t now_us = ctx_->clock->NowMicros();
-  const int64_t period = cur->value("interval_seconds", int64_t{60}) + cur->value("grace_seconds", int64_t{0});
+  const int64_t period =
+      cur->value("interval_seconds", int64_t{60}) + cur->value("grace_seconds", int64_t{0});
   auto update = [&](bool recover) {
     store::UpdateRequest u;
     u.table = t::kCompanyConfigs;
@@ -162,7 +166,8 @@ json HeartbeatService::Ping(const std::string& company_id, const std::string& he
     in.tool_source = "Heartbeat";
     in.status = "resolved";
     in.metadata = {{"heartbeat_id", heartbeat_id}, {"labels", {{"heartbeat", in.asset_name}}}};
-    Send(company_id, in, "heartbeat:" + heartbeat_id + ":ok:" + std::to_string(r->value("miss_count", int64_t{0})));
+    Send(company_id, in,
+         "heartbeat:" + heartbeat_id + ":ok:" + std::to_string(r->value("miss_count", int64_t{0})));
   }
   json out = View(*r);
   out["resolved"] = resolved;
@@ -184,7 +189,8 @@ bool HeartbeatService::RaiseMiss(const json& hb) {
   auto r = ctx_->store->UpdateItem(u);
   if (r.status().IsConditionFailed()) return false;
   if (!r.ok()) {
-    spdlog::warn("heartbeats: cannot claim the miss of heartbeat {} of company {}: {}", id, cid, r.status().message());
+    spdlog::warn("heartbeats: cannot claim the miss of heartbeat {} of company {}: {}", id, cid,
+                 r.status().message());
     return false;
   }
   AlertInput in;
@@ -201,7 +207,8 @@ bool HeartbeatService::RaiseMiss(const json& hb) {
   try {
     Send(cid, in, "heartbeat:" + id + ":miss:" + std::to_string(r->value("miss_count", int64_t{1})));
   } catch (const std::exception& e) {
-    spdlog::error("heartbeats: the missed-heartbeat alert of {} (company {}) was not stored: {}", id, cid, e.what());
+    spdlog::error("heartbeats: the missed-heartbeat alert of {} (company {}) was not stored: {}", id, cid,
+                  e.what());
     return false;
   }
   spdlog::info("heartbeats: heartbeat {} ({}) of company {} missed; alert raised", id, in.asset_name, cid);

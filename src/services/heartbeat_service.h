@@ -20,9 +20,8 @@
 //
 // Thread-safe; API methods may throw ApiError.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "services/alert_service.h"
 #include "services/context.h"

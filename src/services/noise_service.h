@@ -21,11 +21,10 @@
 
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/suppression.h"
 #include "services/config_service.h"
@@ -40,7 +39,8 @@ class NoiseService {
  public:
   // `ttl_us`: 0 keeps a snapshot until a write here (embedded store);
   // else how long a replica trusts it (DynamoDB).
-  NoiseService(Context* ctx, ConfigService* configs, int64_t ttl_us) : ctx_(ctx), configs_(configs), ttl_us_(ttl_us) {}
+  NoiseService(Context* ctx, ConfigService* configs, int64_t ttl_us)
+      : ctx_(ctx), configs_(configs), ttl_us_(ttl_us) {}
 
   // --- API (routes_noise.cc); the caller checked the company scope. ---
   Page ListSilences(const std::string& company_id, int limit, const std::string& cursor);
@@ -60,9 +60,10 @@ class NoiseService {
   // --- Intake ---
   // The decision for an active alert arriving now (after repeat removal,
   // before correlation). Fills `facts` when the company has any rule.
-  core::SuppressionDecision Decide(const std::string& company_id, const std::string& asset, const std::string& signature,
-                                   const std::string& severity, const std::string& tool, const nlohmann::json& metadata,
-                                   int64_t now_us, core::MatchFacts* facts);
+  core::SuppressionDecision Decide(const std::string& company_id, const std::string& asset,
+                                   const std::string& signature, const std::string& severity,
+                                   const std::string& tool, const nlohmann::json& metadata, int64_t now_us,
+                                   core::MatchFacts* facts);
   // Marks a stored alert item with the decision (suppressed, silenced_by,
   // maintenance_window_id, inhibited_by). No-op for kNone.
   static void Mark(nlohmann::json& alert, const core::SuppressionDecision& d);
@@ -71,8 +72,10 @@ class NoiseService {
   // A new inhibition source (decision.inhibition_source): its item, to be
   // written by the caller (PutItem, or inside an intake unit), and the
   // snapshot updated at once.
-  store::Key SourceKey(const std::string& company_id, const std::string& alert_id, const core::MatchFacts& f) const;
-  nlohmann::json NoteSource(const std::string& company_id, const std::string& alert_id, const core::MatchFacts& f);
+  store::Key SourceKey(const std::string& company_id, const std::string& alert_id,
+                       const core::MatchFacts& f) const;
+  nlohmann::json NoteSource(const std::string& company_id, const std::string& alert_id,
+                            const core::MatchFacts& f);
   // A recovery for (asset, signature): ends the inhibition sources of that
   // key. Cheap when the company has no inhibition rules.
   void OnRecovery(const std::string& company_id, const std::string& asset, const std::string& signature);
@@ -80,7 +83,8 @@ class NoiseService {
   // --- SLA: maintenance pauses the clock ---
   // `due_s` moved later by the window time of the company's windows applying
   // to `asset` between `from_s` and the deadline.
-  int64_t ExtendDeadline(const std::string& company_id, const std::string& asset, int64_t from_s, int64_t due_s);
+  int64_t ExtendDeadline(const std::string& company_id, const std::string& asset, int64_t from_s,
+                         int64_t due_s);
 
  private:
   struct Snapshot {
@@ -91,8 +95,10 @@ class NoiseService {
   std::shared_ptr<const Snapshot> SnapshotOf(const std::string& company_id);
   std::shared_ptr<const Snapshot> Load(const std::string& company_id);
   void Invalidate(const std::string& company_id);
-  std::vector<nlohmann::json> QueryPrefix(const std::string& company_id, const std::string& prefix, size_t max_items);
-  Page ListPrefix(const std::string& company_id, const std::string& prefix, int limit, const std::string& cursor);
+  std::vector<nlohmann::json> QueryPrefix(const std::string& company_id, const std::string& prefix,
+                                          size_t max_items);
+  Page ListPrefix(const std::string& company_id, const std::string& prefix, int limit,
+                  const std::string& cursor);
   std::string DefaultTimeZone(const std::string& company_id);
   nlohmann::json WindowView(nlohmann::json item) const;
 

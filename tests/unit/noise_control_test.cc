@@ -3,10 +3,10 @@
 // second, a weekly window across the DST changes of Europe/Berlin, SLA
 // deadlines paused by maintenance, and the suppression decision.
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "base/time_format.h"
 #include "core/maintenance.h"
@@ -77,7 +77,8 @@ TEST(MatchersTest, InvalidInputNamesTheField) {
       {json::array({{{"op", "="}, {"value", "x"}}}), "matchers[0].name"},
       {json::array({{{"name", "asset"}, {"op", "=="}, {"value", "x"}}}), "matchers[0].op"},
       {json::array({{{"name", "asset"}, {"value", 3}}}), "matchers[0].value"},
-      {json::array({{{"name", "asset"}, {"value", "a"}}, {{"name", "asset"}, {"op", "=~"}, {"value", "(unclosed"}}}),
+      {json::array(
+           {{{"name", "asset"}, {"value", "a"}}, {{"name", "asset"}, {"op", "=~"}, {"value", "(unclosed"}}}),
        "matchers[1].value"},
       {json::array({{{"name", "asset"}, {"op", "=~"}, {"value", std::string(kMaxPatternLength + 1, 'a')}}}),
        "matchers[0].value"},
@@ -178,7 +179,8 @@ TEST(MaintenanceTest, DeadlinesPauseDuringWindowsOfTheAsset) {
   EXPECT_EQ(ExtendForMaintenance({w}, "web-1", created, due), Utc("2026-03-01T12:20:00Z"));
   w.assets.clear();
   // A deadline that falls just at the window's start moves past it.
-  EXPECT_EQ(ExtendForMaintenance({w}, "db-1", created, Utc("2026-03-01T10:00:00Z")), Utc("2026-03-01T12:00:00Z"));
+  EXPECT_EQ(ExtendForMaintenance({w}, "db-1", created, Utc("2026-03-01T10:00:00Z")),
+            Utc("2026-03-01T12:00:00Z"));
   // Two overlapping windows count once; a second one later counts too.
   MaintenanceWindow w2 = w;
   w2.start_s = Utc("2026-03-01T11:00:00Z");
@@ -223,8 +225,8 @@ TEST(SuppressionTest, SilenceFirstThenMaintenanceThenInhibition) {
 TEST(SuppressionTest, CriticalHostDownInhibitsEverythingElseOnThatHost) {
   NoiseRules rules;
   InhibitionRule r;
-  r.source = Parse(json::array({{{"name", "signature"}, {"value", "host_down"}},
-                                {{"name", "severity"}, {"value", "critical"}}}));
+  r.source = Parse(json::array(
+      {{{"name", "signature"}, {"value", "host_down"}}, {{"name", "severity"}, {"value", "critical"}}}));
   r.target = Parse(json::array({{{"name", "signature"}, {"op", "!="}, {"value", "host_down"}}}));
   r.equal = {"asset"};
   rules.inhibition.push_back(r);
