@@ -168,11 +168,17 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->incidents_ = std::make_unique<services::IncidentService>(&ctx, app->configs_.get(), app->kpis_.get());
   app->alerts_ = std::make_unique<services::AlertService>(&ctx, app->assets_.get(), app->incidents_.get(),
                                                           app->kpis_.get());
+  // Noise control: on the embedded store (one process) the per-company
+  // snapshot is exact; on DynamoDB each replica re-reads it after 5 s, like
+  // the other intake settings (docs/noise-control.md).
+  app->noise_ = std::make_unique<services::NoiseService>(&ctx, app->configs_.get(),
+                                                         app->config_.store == "dynamodb" ? 5'000'000 : 0);
+  app->alerts_->UseNoise(app->noise_.get());
   if (app->config_.store == "sqlite") {
     // One process owns the data directory (LockDataDir): intake runs as one
     // atomic unit per batch of alerts (services/intake_pipeline.h).
     app->intake_ = std::make_unique<services::IntakePipeline>(&ctx, app->assets_.get(), app->incidents_.get(),
-                                                              app->kpis_.get());
+                                                              app->kpis_.get(), app->noise_.get());
     app->alerts_->UsePipeline(app->intake_.get());
   }
   // Replicas share the signed-delivery log through DynamoDB; one process
@@ -191,10 +197,13 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   if (Status s = app->OpenNotifications(); !s.ok()) return s;
   app->oncall_ = std::make_unique<services::OnCallService>(&ctx, app->users_.get());
   app->sla_ = std::make_unique<services::SlaService>(&ctx, app->configs_.get(), app->oncall_.get());
+  app->sla_->UseNoise(app->noise_.get());
   app->escalation_ = std::make_unique<services::EscalationService>(
       &ctx, app->configs_.get(), app->incidents_.get(), app->oncall_.get(), app->sla_.get(), app->audit_.get());
   app->incident_worker_ =
       std::make_unique<services::IncidentResponseWorker>(&ctx, app->sla_.get(), app->escalation_.get());
+  app->heartbeats_ = std::make_unique<services::HeartbeatService>(&ctx, app->alerts_.get());
+  app->incident_worker_->UseHeartbeats(app->heartbeats_.get());
   app->incidents_->AddDecorator(
       [sla = app->sla_.get()](const std::string& company_id, nlohmann::json& incident) { sla->Stamp(company_id, incident); });
   app->analysis_ = std::make_unique<services::ai::AnalysisService>(&ctx, app->incidents_.get(), app->config_.ai,

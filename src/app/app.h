@@ -28,7 +28,9 @@
 #include "services/context.h"
 #include "services/incident_service.h"
 #include "services/intake_service.h"
+#include "services/heartbeat_service.h"
 #include "services/kpi_service.h"
+#include "services/noise_service.h"
 #include "services/sla_worker.h"
 #include "services/sns_verifier.h"
 #include "services/user_service.h"
@@ -71,6 +73,8 @@ class App {
   services::ChatService* chat() { return chat_.get(); }
   services::OnCallService* oncall() { return oncall_.get(); }
   services::SlaService* sla() { return sla_.get(); }
+  services::NoiseService* noise() { return noise_.get(); }
+  services::HeartbeatService* heartbeats() { return heartbeats_.get(); }
   services::EscalationService* escalation() { return escalation_.get(); }
   services::IncidentResponseWorker* incident_worker() { return incident_worker_.get(); }
   services::ai::AnalysisService* analysis() { return analysis_.get(); }
@@ -101,11 +105,15 @@ class App {
   std::unique_ptr<services::CompanyService> companies_;
   std::unique_ptr<services::AuthService> auth_;
   std::unique_ptr<services::ConfigService> configs_;
+  // Silences, maintenance, inhibition; before the services that use it
+  // (destroyed after them).
+  std::unique_ptr<services::NoiseService> noise_;
   std::unique_ptr<services::KpiService> kpis_;
   std::unique_ptr<services::AssetService> assets_;
   std::unique_ptr<services::IncidentService> incidents_;
   std::unique_ptr<services::AlertService> alerts_;
   std::unique_ptr<services::IntakePipeline> intake_;  // embedded store only
+  std::unique_ptr<services::HeartbeatService> heartbeats_;
   std::unique_ptr<services::WebhookSecurityService> webhook_security_;
   std::unique_ptr<services::RateLimiter> rate_limiter_;
   std::unique_ptr<services::IntakeService> tool_intake_;  // monitoring-tool receivers

@@ -157,6 +157,8 @@ int Serve(const Config& config) {
   services.notifications = app->notifications();
   services.chat = app->chat();
   services.sla = app->sla();
+  services.noise = app->noise();
+  services.heartbeats = app->heartbeats();
   services.oncall = app->oncall();
   services.escalation = app->escalation();
   services.analysis = app->analysis();

@@ -20,7 +20,9 @@
 #include "services/execution_service.h"
 #include "services/incident_service.h"
 #include "services/intake_service.h"
+#include "services/heartbeat_service.h"
 #include "services/kpi_service.h"
+#include "services/noise_service.h"
 #include "services/notification_service.h"
 #include "services/oncall_service.h"
 #include "services/runbook_service.h"
@@ -48,6 +50,8 @@ struct Services {
   services::SlaService* sla = nullptr;                // SLA config/status/report (routes_sla.cc)
   services::OnCallService* oncall = nullptr;          // on-call schedules (routes_oncall.cc)
   services::EscalationService* escalation = nullptr;  // escalation policy (routes_sla.cc)
+  services::NoiseService* noise = nullptr;            // silences, maintenance, inhibition (routes_noise.cc)
+  services::HeartbeatService* heartbeats = nullptr;   // heartbeats (routes_noise.cc)
   services::ai::AnalysisService* analysis = nullptr;  // POST /api/incidents/{id}/analyze
   services::RunbookService* runbooks = nullptr;             // routes_runbooks.cc
   services::ApprovalService* approvals = nullptr;           // routes_approvals.cc
@@ -88,6 +92,7 @@ void RegisterRunbookRoutes(Router& router, const Services& s);
 void RegisterApprovalRoutes(Router& router, const Services& s);
 void RegisterExecutionRoutes(Router& router, const Services& s);
 void RegisterCloudWatchRoutes(Router& router, const Services& s);  // routes_cloudwatch.cc
+void RegisterNoiseRoutes(Router& router, const Services& s);  // routes_noise.cc
 
 // Every company id the caller may see (all of them for MSP admins).
 std::vector<std::string> VisibleCompanyIds(services::CompanyService* companies, const services::Principal& p);

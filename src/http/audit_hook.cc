@@ -54,7 +54,8 @@ std::pair<std::string, std::string> AuditActionFor(const std::string& method, co
   const bool ends_with_param = !pattern.empty() && pattern.back() == '}';
   // Verb-like last segments (POST /api/incidents/{id}/acknowledge) name the action.
   if (method == "POST" && !ends_with_param && words.size() >= 2 && last != "assets" && last != "users" &&
-      last != "on-call-schedules" && last != "runbooks") {
+      last != "on-call-schedules" && last != "runbooks" && last != "silences" && last != "maintenance-windows" &&
+      last != "heartbeats") {
     std::string resource = Singular(words[words.size() - 2]);
     if (words.size() >= 3 && (resource == "enable" || resource == "disable" || resource == "webhook_security")) {
       resource = Singular(words[words.size() - 2]);

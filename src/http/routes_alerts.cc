@@ -66,6 +66,7 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
                   {"company_id", r.company_id},
                   {"duplicate", r.duplicate},
                   {"delivery_attempts", r.delivery_attempts}};
+      if (!r.suppressed.empty()) out["suppressed"] = r.suppressed;  // docs/noise-control.md
       if (!r.incident_id.empty()) {
         out["incident_id"] = r.incident_id;
         out["incident_created"] = r.incident_created;
@@ -154,6 +155,7 @@ void RegisterRoutes(Router& router, const Services& s) {
   if (s.approvals != nullptr) RegisterApprovalRoutes(router, s);
   if (s.executions != nullptr) RegisterExecutionRoutes(router, s);
   if (s.sns != nullptr) RegisterCloudWatchRoutes(router, s);
+  RegisterNoiseRoutes(router, s);
   RegisterOpenApiRoute(router, s);  // last: it documents every route above
 }
 

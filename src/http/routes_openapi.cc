@@ -66,7 +66,10 @@ json BuildDocument(const std::vector<Router::RouteInfo>& routes, const std::stri
     const std::string key = r.method + " " + r.pattern;
     if (IsApiKeyRoute(r.pattern)) {
       op["security"] = json::array({{{"apiKeyHeader", json::array()}}, {{"apiKeyQuery", json::array()}}});
-      if (r.pattern != "/api/webhooks/alerts") op["security"].push_back({{"apiKeyBearer", json::array()}});
+      // The tool receivers also take the key as a bearer token (Prometheus' http_config).
+      if (r.pattern != "/api/webhooks/alerts" && r.pattern != "/api/heartbeats/{heartbeat_id}/ping") {
+        op["security"].push_back({{"apiKeyBearer", json::array()}});
+      }
     } else if (PublicRoutes().count(key) != 0) {
       op["security"] = json::array();
     }

@@ -8,7 +8,8 @@
 namespace aw::http {
 
 bool IsApiKeyRoute(const std::string& pattern) {
-  return pattern.rfind("/api/webhooks/", 0) == 0 || pattern == "/api/v2/alerts" || pattern == "/v2/enqueue";
+  return pattern.rfind("/api/webhooks/", 0) == 0 || pattern == "/api/v2/alerts" || pattern == "/v2/enqueue" ||
+         pattern == "/api/heartbeats/{heartbeat_id}/ping";
 }
 
 WebhookCaller AuthenticateWebhook(const Request& req, const Services& s, const WebhookAuthOptions& o) {

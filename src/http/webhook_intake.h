@@ -51,7 +51,7 @@ struct WebhookCaller {
 
 // Routes authenticated by a company API key instead of a user's token: the
 // webhooks (/api/webhooks/...), Alertmanager's /api/v2/alerts and
-// PagerDuty's /v2/enqueue. Not audited (like the native webhook); the
+// PagerDuty's /v2/enqueue, and heartbeat pings. Not audited (like the native webhook); the
 // OpenAPI document names their key schemes.
 bool IsApiKeyRoute(const std::string& pattern);
 

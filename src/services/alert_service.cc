@@ -79,6 +79,10 @@ bool AlertService::IngestAsync(const std::string& company_id, const AlertInput& 
   job.claim_id = ClaimId(in, delivery_id);
   job.delivery_id = delivery_id;
   job.cfg = incidents_->CorrelationConfigFor(company_id);
+  if (noise_ != nullptr) {
+    job.suppression = noise_->Decide(company_id, in.asset_name, in.signature, in.severity, in.tool_source,
+                                     in.metadata, job.now_us, &job.facts);
+  }
   job.in = in;
   job.done = std::move(done);
   pipeline_->Submit(std::move(job));
@@ -193,7 +197,24 @@ IngestResult AlertService::Store(const std::string& company_id, json alert, cons
   ci.timestamp = alert["timestamp"].get<std::string>();
   ci.critical_asset = asset.is_critical;
   IngestResult r;
-  if (in.status == "resolved") {
+  // Noise control, after repeat removal and before correlation. A recovery
+  // is never suppressed: it only ends things (and ends inhibition sources).
+  core::SuppressionDecision noise;
+  if (noise_ != nullptr && in.status == "active") {
+    core::MatchFacts facts;
+    noise = noise_->Decide(company_id, in.asset_name, in.signature, in.severity, in.tool_source, in.metadata,
+                           ctx_->clock->NowMicros(), &facts);
+    if (noise.inhibition_source) {
+      json src = noise_->NoteSource(company_id, ci.alert_id, facts);
+      ThrowIfError(ctx_->store->PutItem({t::kCompanyConfigs, std::move(src), {}, /*defer_sync=*/true}),
+                   "inhibition source");
+    }
+  }
+  if (noise.by != core::SuppressedBy::kNone) {
+    NoiseService::Mark(alert, noise);  // stored and visible; no incident, nobody notified
+    r.suppressed = core::SuppressedByName(noise.by);
+  } else if (in.status == "resolved") {
+    if (noise_ != nullptr) noise_->OnRecovery(company_id, in.asset_name, in.signature);
     r.incident_id = incidents_->ResolveByKey(company_id, ci);
   } else {
     CorrelationResult c = incidents_->Correlate(company_id, ci);
@@ -211,12 +232,16 @@ IngestResult AlertService::Store(const std::string& company_id, json alert, cons
   } else {
     ThrowIfError(s, "alert");
   }
-  if (r.incident_id.empty() && in.status == "active") {
+  if (r.incident_id.empty() && in.status == "active" && noise.by == core::SuppressedBy::kNone) {
     // Left waiting below the threshold: an incident may have opened with
     // it while this alert was being written.
     r.incident_id = incidents_->LinkIfOpened(company_id, ci);
   }
-  kpis_->Add(company_id, {{"alerts_total", 1}});
+  if (noise.by != core::SuppressedBy::kNone) {
+    kpis_->Add(company_id, {{"alerts_total", 1}, {NoiseService::KpiCounter(noise.by), 1}});
+  } else {
+    kpis_->Add(company_id, {{"alerts_total", 1}});
+  }
   {
     json view = alert;
     view.erase("ttl");

@@ -28,6 +28,7 @@
 #include "services/context.h"
 #include "services/incident_service.h"
 #include "services/kpi_service.h"
+#include "services/noise_service.h"
 #include "services/page.h"
 #include "services/principal.h"
 
@@ -55,6 +56,7 @@ struct IngestResult {
   bool incident_created = false;
   bool duplicate = false;
   int64_t delivery_attempts = 1;
+  std::string suppressed;  // "silence" | "maintenance" | "inhibited" when noise control kept it out
   nlohmann::json alert;
 };
 
@@ -76,6 +78,9 @@ class AlertService {
   // Embedded store: intake through `pipeline` (services/intake_pipeline.h).
   // Wiring, before the first request.
   void UsePipeline(IntakePipeline* pipeline) { pipeline_ = pipeline; }
+  // Noise control (silences, maintenance, inhibition): asked for every
+  // active alert after repeat removal, before correlation. Wiring.
+  void UseNoise(NoiseService* noise) { noise_ = noise; }
   bool pipelined() const { return pipeline_ != nullptr; }
   // Non-blocking Ingest (same rules, same result): false - and `done` is not
   // called - when there is no pipeline or the alert needs the blocking path
@@ -102,6 +107,7 @@ class AlertService {
   IncidentService* incidents_;
   KpiService* kpis_;
   IntakePipeline* pipeline_ = nullptr;
+  NoiseService* noise_ = nullptr;
   // Repeats of one alert are coalesced: one ADD per group.
   Combiner<int, int64_t> repeats_;
   // First deliveries being written by this process, by claim key: a repeat

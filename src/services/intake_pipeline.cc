@@ -33,8 +33,9 @@ struct IntakePipeline::Unit {
   std::vector<std::pair<std::string, std::string>> new_claim_keys;  // (company, claim id), in order
 };
 
-IntakePipeline::IntakePipeline(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis)
-    : ctx_(ctx), assets_(assets), incidents_(incidents), kpis_(kpis) {
+IntakePipeline::IntakePipeline(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis,
+                               NoiseService* noise)
+    : ctx_(ctx), assets_(assets), incidents_(incidents), kpis_(kpis), noise_(noise) {
   fx_thread_ = std::thread([this] { EffectsLoop(); });
 }
 
@@ -232,6 +233,22 @@ void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult
   AssetInfo asset = assets_->TouchLocal(items, company_id, job.in.asset_name, &remember);
   if (remember) u.new_assets.emplace_back(company_id, asset);
   alert["asset_id"] = asset.id;
+  const store::Key alert_key{company_id, alert_id};
+  if (job.suppression.by != core::SuppressedBy::kNone) {
+    // Stored and visible, but no incident (so no notification).
+    NoiseService::Mark(alert, job.suppression);
+    items.Put(t::kAlerts, alert_key, std::move(alert));
+    u.new_alerts.push_back(alert_key);
+    u.fx.kpis.push_back({company_id, {{"alerts_total", 1}, {NoiseService::KpiCounter(job.suppression.by), 1}}});
+    r.alert_id = alert_id;
+    r.suppressed = core::SuppressedByName(job.suppression.by);
+    return;
+  }
+  if (job.suppression.inhibition_source && noise_ != nullptr) {
+    json src = noise_->NoteSource(company_id, alert_id, job.facts);
+    const store::Key src_key{src["company_id"].get<std::string>(), src["config_type"].get<std::string>()};
+    items.Put(t::kCompanyConfigs, src_key, std::move(src));
+  }
   CorrelationInput ci;
   ci.alert_id = alert_id;
   ci.asset_name = job.in.asset_name;
@@ -244,7 +261,6 @@ void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult
   ci.critical_asset = asset.is_critical;
   CorrelationResult c = incidents_->CorrelateLocal(items, company_id, job.cfg, ci, job.now_us, &u.fx);
   if (!c.incident_id.empty()) alert["correlated_incident_id"] = c.incident_id;
-  const store::Key alert_key{company_id, alert_id};
   items.Put(t::kAlerts, alert_key, std::move(alert));
   u.new_alerts.push_back(alert_key);
   u.fx.kpis.push_back({company_id, {{"alerts_total", 1}}});

@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/correlation.h"
+#include "core/suppression.h"
 #include "services/alert_service.h"
 #include "services/asset_service.h"
 #include "services/context.h"
@@ -48,6 +49,10 @@ struct IntakeJob {
   std::string claim_id;  // the repeat claim's sort key
   nlohmann::json alert;  // the alert item, without asset_id / correlated_incident_id
   core::CorrelationConfig cfg;
+  // Noise control, decided at submit (it depends on the alert, the rules
+  // and "now" only) and applied after repeat removal, before correlation.
+  core::SuppressionDecision suppression;
+  core::MatchFacts facts;  // filled when the company has rules
   int64_t now_us = 0;
   // Called once, from a store thread: the result, or the error (then the
   // result is empty). Must be quick (post the answer elsewhere).
@@ -56,7 +61,8 @@ struct IntakeJob {
 
 class IntakePipeline {
  public:
-  IntakePipeline(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis);
+  IntakePipeline(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis,
+                 NoiseService* noise = nullptr);
   ~IntakePipeline();  // Stop()
 
   // Rebuilds the repeat claims (services/repeat_index.h) from the alerts of
@@ -90,6 +96,7 @@ class IntakePipeline {
   AssetService* assets_;
   IncidentService* incidents_;
   KpiService* kpis_;
+  NoiseService* noise_;
 
   mutable std::mutex mu_;
   std::condition_variable idle_cv_;

@@ -120,7 +120,13 @@ json KpiService::Get(const std::string& company_id) {
           {"acknowledged_incidents", n("ack_count")},
           {"resolved_incidents", n("resolve_count")},
           {"mtta_minutes", minutes("ack_seconds_total", "ack_count")},
-          {"mttr_minutes", minutes("resolve_seconds_total", "resolve_count")}};
+          {"mttr_minutes", minutes("resolve_seconds_total", "resolve_count")},
+          // Stored but kept out of incidents by noise control (docs/noise-control.md).
+          {"suppressed",
+           {{"silence", n("suppressed_silence")},
+            {"maintenance", n("suppressed_maintenance")},
+            {"inhibition", n("suppressed_inhibition")},
+            {"total", n("suppressed_silence") + n("suppressed_maintenance") + n("suppressed_inhibition")}}}};
 }
 
 }  // namespace aw::services

@@ -13,7 +13,8 @@
 //
 // Counters: alerts_total, alerts_repeated, incidents_total,
 // open_<severity> (open incidents by severity), ack_count,
-// ack_seconds_total, resolve_count, resolve_seconds_total.
+// ack_seconds_total, resolve_count, resolve_seconds_total,
+// suppressed_silence, suppressed_maintenance, suppressed_inhibition.
 // Thread-safe.
 
 #include <chrono>

@@ -271,6 +271,16 @@ bool SlaService::ClockOf(const json& inc, core::SlaClock* c) {
     c->resolution_warning_s =
         core::WarningFromDue(*resol, minutes("resolution_minutes", dt.resolution_minutes), def.warning_percent);
   }
+  if (noise_ != nullptr) {
+    // Maintenance pauses the clock: time inside a window of the incident's
+    // asset (or of the whole company) does not count (docs/noise-control.md).
+    if (auto created = Seconds(inc, "created_at")) {
+      const std::string cid = inc.value("company_id", "");
+      const std::string asset = inc.value("asset_name", "");
+      c->response_due_s = noise_->ExtendDeadline(cid, asset, *created, c->response_due_s);
+      c->resolution_due_s = noise_->ExtendDeadline(cid, asset, *created, c->resolution_due_s);
+    }
+  }
   auto ack = Seconds(inc, "acknowledged_at");
   auto asg = Seconds(inc, "assigned_at");
   if (ack && asg) c->responded_s = std::min(*ack, *asg);

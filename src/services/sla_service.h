@@ -25,6 +25,7 @@
 #include "core/sla.h"
 #include "services/config_service.h"
 #include "services/context.h"
+#include "services/noise_service.h"
 #include "services/oncall_service.h"
 #include "services/principal.h"
 
@@ -34,6 +35,10 @@ class SlaService {
  public:
   SlaService(Context* ctx, ConfigService* configs, OnCallService* oncall)
       : ctx_(ctx), configs_(configs), oncall_(oncall) {}
+
+  // Maintenance windows pause the clock (ClockOf moves the deadlines by the
+  // window time after the incident opened). Wiring, before the first request.
+  void UseNoise(NoiseService* noise) { noise_ = noise; }
 
   core::SlaPolicy PolicyFor(const std::string& company_id);
   nlohmann::json ConfigView(const std::string& company_id);
@@ -53,8 +58,8 @@ class SlaService {
   int Check(const nlohmann::json& incident);
 
   // The incident's deadlines and clock (stamped, or computed from the
-  // current policy for an incident without a stamp). False when SLAs are
-  // off for it.
+  // current policy for an incident without a stamp), moved later by the
+  // maintenance windows of its asset. False when SLAs are off for it.
   bool ClockOf(const nlohmann::json& incident, core::SlaClock* out);
 
  private:
@@ -64,6 +69,7 @@ class SlaService {
   Context* ctx_;
   ConfigService* configs_;
   OnCallService* oncall_;
+  NoiseService* noise_ = nullptr;
 };
 
 }  // namespace aw::services

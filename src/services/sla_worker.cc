@@ -57,11 +57,20 @@ WorkerTickStats IncidentResponseWorker::Tick() {
   }
   for (const auto& cid : *companies) {
     st.companies++;
+    if (heartbeats_ != nullptr) {
+      try {
+        st.heartbeat_misses += heartbeats_->Check(cid);
+      } catch (const std::exception& e) {
+        st.errors++;
+        spdlog::warn("incident worker: heartbeats of company {}: {}", cid, e.what());
+      }
+    }
     CheckCompany(cid, &st);
   }
-  if (st.sla_notices > 0 || st.escalations > 0 || st.errors > 0) {
-    spdlog::info("incident worker: {} open incidents in {} companies checked: {} SLA notices, {} escalations, {} errors",
-                 st.incidents, st.companies, st.sla_notices, st.escalations, st.errors);
+  if (st.sla_notices > 0 || st.escalations > 0 || st.heartbeat_misses > 0 || st.errors > 0) {
+    spdlog::info("incident worker: {} open incidents in {} companies checked: {} SLA notices, {} escalations, "
+                 "{} missed heartbeats, {} errors",
+                 st.incidents, st.companies, st.sla_notices, st.escalations, st.heartbeat_misses, st.errors);
   }
   return st;
 }

@@ -1,7 +1,8 @@
 #pragma once
 
 // The incident-response worker: every interval it runs the SLA monitor and
-// the escalation step over the open incidents of every company.
+// the escalation step over the open incidents of every company, and the
+// heartbeat check (services/heartbeat_service.h).
 //
 // Finding the work never scans: companies come from the Companies
 // directory-index, open incidents per company from company_id-status-index
@@ -24,6 +25,7 @@
 
 #include "services/context.h"
 #include "services/escalation_service.h"
+#include "services/heartbeat_service.h"
 #include "services/sla_service.h"
 
 namespace aw::services {
@@ -33,6 +35,7 @@ struct WorkerTickStats {
   int64_t incidents = 0;
   int64_t sla_notices = 0;
   int64_t escalations = 0;
+  int64_t heartbeat_misses = 0;
   int64_t errors = 0;
 };
 
@@ -41,6 +44,9 @@ class IncidentResponseWorker {
   IncidentResponseWorker(Context* ctx, SlaService* sla, EscalationService* escalation)
       : ctx_(ctx), sla_(sla), escalation_(escalation) {}
   ~IncidentResponseWorker() { Stop(); }
+
+  // Heartbeats are checked in the same tick, per company. Wiring, before Start.
+  void UseHeartbeats(HeartbeatService* heartbeats) { heartbeats_ = heartbeats; }
 
   WorkerTickStats Tick();
 
@@ -55,6 +61,7 @@ class IncidentResponseWorker {
   Context* ctx_;
   SlaService* sla_;
   EscalationService* escalation_;
+  HeartbeatService* heartbeats_ = nullptr;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
