@@ -1,0 +1,3 @@
+export default function IncidentPage() {
+  return <h1>Incident</h1>;
+}

@@ -1,0 +1,8 @@
+// Placeholder: the feature's owner replaces this file (see web/CONTRIBUTING-ui.md).
+import type { RouteObject } from 'react-router-dom';
+import { Empty } from '../components/ui';
+
+export const routes: RouteObject[] = [
+  { path: '/runbooks', element: <Empty title="Coming soon." /> },
+  { path: '/approvals', element: <Empty title="Coming soon." /> },
+];
