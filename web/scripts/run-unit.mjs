@@ -10,13 +10,18 @@ import { build } from 'esbuild';
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(web, '.unit-build');
 fs.rmSync(out, { recursive: true, force: true });
-const entries = fs
-  .readdirSync(path.join(web, 'tests'))
-  .filter((f) => f.endsWith('.test.ts') || f.endsWith('.test.tsx'))
-  .map((f) => path.join(web, 'tests', f));
+// tests/*.test.ts and src/**/*.test.ts(x) (feature folders keep their tests beside the code).
+function find(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? find(path.join(dir, d.name)) : /\.test\.tsx?$/.test(d.name) ? [path.join(dir, d.name)] : [],
+  );
+}
+const entries = [...find(path.join(web, 'tests')), ...find(path.join(web, 'src'))];
 await build({
   entryPoints: entries,
   outdir: out,
+  outbase: web,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -26,6 +31,12 @@ await build({
   jsx: 'automatic',
   logLevel: 'warning',
 });
-const files = fs.readdirSync(out).filter((f) => f.endsWith('.test.mjs')).map((f) => path.join(out, f));
+const files = [];
+(function collect(dir) {
+  for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (d.isDirectory()) collect(path.join(dir, d.name));
+    else if (d.name.endsWith('.test.mjs')) files.push(path.join(dir, d.name));
+  }
+})(out);
 const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...files], { stdio: 'inherit', cwd: web });
 process.exit(r.status ?? 1);
