@@ -8,13 +8,15 @@ PKGS=(
   libcurl4-openssl-dev libspdlog-dev libcli11-dev
   libcrypt-dev  # bcrypt verification of passwords imported from MongoDB (crypt_r)
 )
+# Node.js and npm build the web UI (web/, `make build`) and run dynalite for
+# the tests; a node that is already there will do (Debian 12's 18 or newer).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PKGS+=(nodejs npm)
+fi
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest python3-requests
-         python3-websocket python3-boto3 python3-aiosmtpd curl)
-  # dynalite (tests/dynalite) runs on Node.js; a node that is already there will do.
-  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    PKGS+=(nodejs npm)
-  fi
+         python3-websocket python3-boto3 python3-aiosmtpd curl
+         chromium)  # the web UI's browser tests (web/e2e) drive Debian's chromium, never a downloaded one
 fi
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(libbenchmark-dev wrk prometheus-alertmanager curl python3)
