@@ -1,8 +1,11 @@
-// Placeholder: the feature's owner replaces this file (see web/CONTRIBUTING-ui.md).
+import { lazy } from 'react';
 import type { RouteObject } from 'react-router-dom';
-import { Empty } from '../components/ui';
+
+const CompaniesPage = lazy(() => import('./CompaniesPage'));
+const CompanySettings = lazy(() => import('./CompanySettings'));
 
 export const routes: RouteObject[] = [
-  { path: '/companies', element: <Empty title="Coming soon." /> },
-  { path: '/companies/:id/*', element: <Empty title="Coming soon." /> },
+  { path: '/companies', element: <CompaniesPage /> },
+  { path: '/companies/:id', element: <CompanySettings /> },
+  { path: '/companies/:id/:tab', element: <CompanySettings /> },
 ];

@@ -1,9 +1,12 @@
-// Placeholder: the feature's owner replaces this file (see web/CONTRIBUTING-ui.md).
+import { lazy } from 'react';
 import type { RouteObject } from 'react-router-dom';
-import { Empty } from '../components/ui';
+
+const UsersPage = lazy(() => import('./UsersPage'));
+const OnCallPage = lazy(() => import('./OnCallPage'));
+const ChatPage = lazy(() => import('./ChatPage'));
 
 export const routes: RouteObject[] = [
-  { path: '/people', element: <Empty title="Coming soon." /> },
-  { path: '/on-call', element: <Empty title="Coming soon." /> },
-  { path: '/chat', element: <Empty title="Coming soon." /> },
+  { path: '/people', element: <UsersPage /> },
+  { path: '/on-call', element: <OnCallPage /> },
+  { path: '/chat', element: <ChatPage /> },
 ];
