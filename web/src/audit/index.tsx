@@ -1,7 +1,6 @@
-// Placeholder: the feature's owner replaces this file (see web/CONTRIBUTING-ui.md).
+import { lazy } from 'react';
 import type { RouteObject } from 'react-router-dom';
-import { Empty } from '../components/ui';
 
-export const routes: RouteObject[] = [
-  { path: '/audit', element: <Empty title="Coming soon." /> },
-];
+const AuditPage = lazy(() => import('./AuditPage'));
+
+export const routes: RouteObject[] = [{ path: '/audit', element: <AuditPage /> }];

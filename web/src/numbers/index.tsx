@@ -1,7 +1,6 @@
-// Placeholder: the feature's owner replaces this file (see web/CONTRIBUTING-ui.md).
+import { lazy } from 'react';
 import type { RouteObject } from 'react-router-dom';
-import { Empty } from '../components/ui';
 
-export const routes: RouteObject[] = [
-  { path: '/numbers', element: <Empty title="Coming soon." /> },
-];
+const NumbersPage = lazy(() => import('./NumbersPage'));
+
+export const routes: RouteObject[] = [{ path: '/numbers', element: <NumbersPage /> }];

@@ -1,8 +1,12 @@
-// Placeholder: the feature's owner replaces this file (see web/CONTRIBUTING-ui.md).
+import { lazy } from 'react';
 import type { RouteObject } from 'react-router-dom';
-import { Empty } from '../components/ui';
+
+const RunbooksPage = lazy(() => import('./RunbooksPage'));
+const ApprovalsPage = lazy(() => import('./ApprovalsPage'));
+const ExecutionPage = lazy(() => import('./Executions').then((m) => ({ default: m.ExecutionPage })));
 
 export const routes: RouteObject[] = [
-  { path: '/runbooks', element: <Empty title="Coming soon." /> },
-  { path: '/approvals', element: <Empty title="Coming soon." /> },
+  { path: '/runbooks', element: <RunbooksPage /> },
+  { path: '/runbooks/executions/:id', element: <ExecutionPage /> },
+  { path: '/approvals', element: <ApprovalsPage /> },
 ];
