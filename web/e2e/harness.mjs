@@ -140,6 +140,11 @@ export async function startServer({ env = {}, timeoutMs = 30_000 } = {}) {
   return srv;
 }
 
+/** The URL of the last started server. */
+export function lastServerUrl() {
+  return baseUrl;
+}
+
 /** Calls the API as `token` (null: anonymous) on the last started server. */
 export async function api(token, method, urlPath, body, { headers = {}, server } = {}) {
   const base = server?.url ?? baseUrl;
