@@ -49,10 +49,13 @@ export function QueryView<T>({
   loading?: string;
 }) {
   if (q.isPending) return <Spinner label={loading} />;
-  if (q.isError && q.data === undefined) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
+  // A retry cannot cure 403/404/422: no button then (a 429 waits for Retry-After inside ErrorState).
+  const status = (q.error as { status?: number } | null)?.status ?? 0;
+  const retry = status === 403 || status === 404 || status === 422 ? undefined : () => void q.refetch();
+  if (q.isError && q.data === undefined) return <ErrorState error={q.error} onRetry={retry} />;
   return (
     <>
-      {q.isError && <ErrorState error={q.error} onRetry={() => void q.refetch()} />}
+      {q.isError && <ErrorState error={q.error} onRetry={retry} />}
       {children(q.data as T)}
     </>
   );

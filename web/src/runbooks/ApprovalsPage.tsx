@@ -38,10 +38,12 @@ export default function ApprovalsPage() {
     queryKey: ['approvals', 'list', status, company],
     queryFn: async ({ signal }) => (await api.all<ApprovalRequest>('/api/approval-requests', { status, company_id: company }, 500, signal)).items,
     refetchInterval: status === 'pending' ? 15_000 : false,
+    enabled: can.workIncidents(me),
   });
   const [deciding, setDeciding] = useState<{ req: ApprovalRequest; approve: boolean } | null>(null);
   const [text, setText] = useState('');
-  const [started, setStarted] = useState<Record<string, string>>({}); // request id → execution id
+  // Runs approved on this page: their requests leave the pending list, their output stays here.
+  const [started, setStarted] = useState<{ req: ApprovalRequest; execId: string }[]>([]);
   const decide = useMutation({
     mutationFn: ({ req, approve }: { req: ApprovalRequest; approve: boolean }): Promise<unknown> =>
       approve
@@ -49,13 +51,21 @@ export default function ApprovalsPage() {
         : api.post<ApprovalRequest>(`/api/approval-requests/${req.id}/reject`, text.trim() ? { reason: text.trim() } : {}),
     onSuccess: (r, { req }) => {
       const exec = (r as { execution?: Execution }).execution;
-      if (exec) setStarted((s) => ({ ...s, [req.id]: exec.id }));
+      if (exec) setStarted((s) => [{ req, execId: exec.id }, ...s]);
       void qc.invalidateQueries({ queryKey: ['approvals'] });
       setDeciding(null);
     },
     onError: () => void qc.invalidateQueries({ queryKey: ['approvals'] }),
   });
 
+  if (!can.workIncidents(me)) {
+    return (
+      <div>
+        <PageHead title="Approvals" />
+        <Empty title="Approvals are for technicians and admins.">Clients do not see runbook runs.</Empty>
+      </div>
+    );
+  }
   return (
     <div>
       <PageHead title="Approvals" sub="Runbook runs that need a second person. The requester never approves their own run (four-eyes rule)." />
@@ -73,6 +83,20 @@ export default function ApprovalsPage() {
         <CompanySelect value={company} onChange={(v) => set('company', v)} allLabel="All companies" />
       </div>
       {decide.isError && !deciding && <Notice>{(decide.error as Error).message}</Notice>}
+      {started.length > 0 && (
+        <section className="k-section" aria-labelledby="started-h">
+          <h2 id="started-h">Approved just now</h2>
+          <ul className="ap-list">
+            {started.map(({ req, execId }) => (
+              <li key={execId} className="card">
+                <strong>{req.runbook_name}</strong> <span className="muted">on {names(req.company_id)} — </span>
+                <Link to={`/incidents/${req.incident_id}`}>{req.incident_title || 'incident'}</Link>
+                <RunPanel id={execId} open />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <QueryView q={q} loading="Loading approval requests…">
         {(list) =>
           list.length === 0 ? (
@@ -82,7 +106,7 @@ export default function ApprovalsPage() {
               {list.map((r) => {
                 const block = approvalBlock(me, r, now);
                 const left = minutesLeft(r, now);
-                const execId = started[r.id] ?? r.execution_id;
+                const execId = r.execution_id;
                 return (
                   <li key={r.id} className="card" data-approval-id={r.id}>
                     <div className="row" style={{ justifyContent: 'space-between' }}>
@@ -200,10 +224,10 @@ function describeTargets(t: unknown): string {
   return 'its target';
 }
 
-function RunPanel({ id }: { id: string }) {
+function RunPanel({ id, open = false }: { id: string; open?: boolean }) {
   const q = useExecution(id);
   return (
-    <details className="ap-run" open={q.data ? q.data.status !== 'success' : true}>
+    <details className="ap-run" open={open || undefined}>
       <summary>
         Execution {q.data ? <ExecStatus status={q.data.status} /> : '…'} <Link to={`/runbooks/executions/${id}`}>details</Link>
       </summary>

@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import { useUser } from '../auth/useSession';
+import { can } from '../components/roles';
 import { Dialog, Empty, Notice, Time } from '../components/ui';
 import { humanize } from '../components/format';
 import { CompanySelect, Confirm, isAdminOf, PageHead, QueryView, useCompanyNames } from '../companies/kit';
@@ -50,12 +51,12 @@ export default function RunbooksPage() {
   const runbooks = useQuery({
     queryKey: ['runbooks', 'list', company],
     queryFn: async ({ signal }) => (await api.all<Runbook>('/api/runbooks', { company_id: company }, 2000, signal)).items,
-    enabled: tab === 'company',
+    enabled: tab === 'company' && can.seeRunbooks(me),
   });
   const library = useQuery({
     queryKey: ['runbooks', 'library'],
     queryFn: ({ signal }) => api.get<Template[]>('/api/runbooks/global-library', undefined, signal),
-    enabled: tab === 'library',
+    enabled: tab === 'library' && can.seeRunbooks(me),
     staleTime: Infinity,
   });
   const [editing, setEditing] = useState<Runbook | 'new' | null>(null);
@@ -76,6 +77,14 @@ export default function RunbooksPage() {
     },
   });
 
+  if (!can.seeRunbooks(me)) {
+    return (
+      <div>
+        <PageHead title="Runbooks" />
+        <Empty title="Runbooks are for technicians and admins.">They describe the company’s infrastructure and commands; clients do not see them.</Empty>
+      </div>
+    );
+  }
   return (
     <div>
       <PageHead title="Runbooks" sub="Fixes run through AWS Systems Manager. Risk decides who may run them at once and who must approve.">
