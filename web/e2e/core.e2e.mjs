@@ -88,6 +88,22 @@ describe('the dashboard core', { timeout: 180_000 }, () => {
     await page.context().close();
   });
 
+  test('a session revoked elsewhere returns to sign-in with a sentence', async () => {
+    const inc = await newIncident('comp-global');
+    const page = await newPage(browser);
+    await login(page, DEMO.global.tech.email, DEMO.global.tech.password);
+    const row = page.locator(`tr[data-incident-id="${inc.id}"]`);
+    await row.waitFor();
+    const token = await apiLogin(DEMO.global.tech.email, DEMO.global.tech.password);
+    assert.equal((await api(token, 'POST', '/api/auth/logout-all', {})).status, 200);
+    await row.locator('a.incident-link').click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.match(await page.locator('.notice-info').innerText(), /Your session has ended.*Please sign in again\./);
+    await screenshot(page, 'signed-out');
+    assert.deepEqual(page.awErrors, []);
+    await page.context().close();
+  });
+
   test('a webhook alert appears in the queue within 2 s without a reload', async () => {
     const page = await newPage(browser);
     await login(page, DEMO.admin.email, DEMO.admin.password);

@@ -58,7 +58,27 @@ export function normalizeRole(role: string | undefined | null): Role {
   return 'client';
 }
 
+// A non-secret hint that this browser has a session cookie, so a first visit
+// does not call /api/auth/refresh just to be told 401.
+const HINT = 'aw.session';
+function setHint(on: boolean) {
+  try {
+    if (on) localStorage.setItem(HINT, '1');
+    else localStorage.removeItem(HINT);
+  } catch {
+    /* private mode: always try the refresh */
+  }
+}
+function hasHint(): boolean {
+  try {
+    return localStorage.getItem(HINT) !== null;
+  } catch {
+    return true;
+  }
+}
+
 function adopt(body: LoginResponse) {
+  setHint(true);
   accessToken = body.access_token;
   const user = { ...body.user, role: normalizeRole(body.user.role) };
   setState({ status: 'signed_in', user, endedReason: null });
@@ -71,6 +91,7 @@ function adopt(body: LoginResponse) {
 }
 
 function clear(reason: string | null) {
+  setHint(false);
   accessToken = null;
   if (refreshTimer) clearTimeout(refreshTimer);
   refreshTimer = null;
@@ -115,7 +136,7 @@ export async function login(email: string, password: string): Promise<User> {
  * request (a second rotation would look like token reuse to the server).
  * Resolves false — and ends the session — when the cookie is missing or revoked.
  */
-export function refresh(reason = 'Your session has expired. Please sign in again.'): Promise<boolean> {
+export function refresh(reason = 'Your session has ended (it expired or was signed out elsewhere). Please sign in again.'): Promise<boolean> {
   if (inflightRefresh) return inflightRefresh;
   inflightRefresh = (async () => {
     try {
@@ -149,6 +170,10 @@ export function refresh(reason = 'Your session has expired. Please sign in again
 
 /** On start: the cookie of an earlier visit signs the user in silently. */
 export async function restore(): Promise<void> {
+  if (!hasHint()) {
+    clear(null);
+    return;
+  }
   const ok = await refresh();
   if (!ok && state.status === 'unknown') clear(null);
 }

@@ -27,7 +27,10 @@ export function Bell() {
         onClick={() => setOpen((o) => !o)}
         data-testid="bell"
       >
-        🔔
+        <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+          <path d="M13.7 21a2 2 0 0 1-3.4 0" />
+        </svg>
         {n > 0 && (
           <span className="bell-count" data-testid="bell-count" aria-hidden="true">
             {n > 99 ? '99+' : n}

@@ -40,7 +40,22 @@ export function Layout() {
   const navigate = useNavigate();
   const gPressed = useRef(0);
 
-  useEffect(() => setMenuOpen(false), [location.pathname]);
+  useEffect(() => {
+    setMenuOpen(false);
+    setUserMenu(false);
+  }, [location.pathname]);
+  useEffect(() => {
+    if (!userMenu) return;
+    const close = (e: MouseEvent | KeyboardEvent) => {
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !(e.target as HTMLElement).closest('.user-menu')) setUserMenu(false);
+    };
+    window.addEventListener('mousedown', close);
+    window.addEventListener('keydown', close);
+    return () => {
+      window.removeEventListener('mousedown', close);
+      window.removeEventListener('keydown', close);
+    };
+  }, [userMenu]);
   useShortcuts({
     '?': () => setHelp(true),
     g: () => {
