@@ -21,8 +21,9 @@ describe('companies', () => {
     await page.getByRole('cell', { name: 'TechStart' }).waitFor();
     await screenshot(page, 'companies-admin');
     await page.getByRole('button', { name: 'New company' }).click();
-    await page.getByLabel('Name').fill('Initech e2e');
-    await page.getByRole('button', { name: 'Create company' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New company' });
+    await dialog.getByLabel(/^Name/).fill('Initech e2e');
+    await dialog.getByRole('button', { name: 'Create company' }).click();
     await page.getByRole('heading', { name: 'Initech e2e' }).waitFor();
     assert.match(page.url(), /\/companies\/[^/]+\/webhook$/);
     const key = (await page.getByTestId('api-key').textContent()).trim();
@@ -105,7 +106,7 @@ describe('companies', () => {
     await page.getByText('may not be shorter than the response target').waitFor();
     // Assets: add one and mark it critical.
     await page.goto(`${srv.url}/companies/${DEMO.acme.id}/assets`);
-    await page.getByLabel('Name').fill('e2e-box');
+    await page.getByLabel('Name', { exact: true }).fill('e2e-box');
     await page.getByRole('button', { name: 'Add asset' }).click();
     await page.getByRole('cell', { name: 'e2e-box' }).waitFor();
     assert.deepEqual(page.awErrors, []);

@@ -22,7 +22,7 @@ describe('people', () => {
     await page.getByRole('button', { name: 'New user' }).click();
     const dialog = page.getByRole('dialog', { name: 'New user' });
     await dialog.getByLabel('Email').fill('new.tech@acme.com');
-    await dialog.getByLabel('Name').fill('New Tech');
+    await dialog.getByLabel('Name', { exact: true }).fill('New Tech');
     await dialog.getByLabel('Password').fill('s3cret-pass');
     await dialog.getByLabel('Role').selectOption('technician');
     // No company yet: the form says so and does not send.
@@ -38,7 +38,7 @@ describe('people', () => {
     // A taken email is a sentence, not a crash.
     await page.getByRole('button', { name: 'New user' }).click();
     await dialog.getByLabel('Email').fill('NEW.TECH@acme.com');
-    await dialog.getByLabel('Name').fill('Again');
+    await dialog.getByLabel('Name', { exact: true }).fill('Again');
     await dialog.getByLabel('Password').fill('s3cret-pass');
     await dialog.getByLabel('Acme Corp').check();
     await dialog.getByRole('button', { name: 'Create user' }).click();
@@ -65,13 +65,13 @@ describe('people', () => {
     const page = await newPage(browser);
     await login(page, DEMO.acme.tech.email, DEMO.acme.tech.password);
     await page.goto(`${srv.url}/chat?company=${DEMO.acme.id}`);
-    await page.getByLabel('Message').waitFor();
+    await page.getByLabel('Message', { exact: true }).waitFor();
     await page.getByTestId('live-status').and(page.locator('[data-status="open"]')).waitFor();
     const admin = await apiLogin(DEMO.acme.company.email, DEMO.acme.company.password);
     const r = await api(admin, 'POST', `/api/chat/${DEMO.acme.id}`, { message: 'Disk on web-01 is filling up' });
     assert.equal(r.status, 201);
     await page.getByText('Disk on web-01 is filling up').waitFor({ timeout: 3000 });
-    await page.getByLabel('Message').fill('On it.');
+    await page.getByLabel('Message', { exact: true }).fill('On it.');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByTestId('chat-list').getByText('On it.').waitFor();
     const list = await api(admin, 'GET', `/api/chat/${DEMO.acme.id}`);

@@ -94,7 +94,7 @@ describe('runbooks and approvals', () => {
     await screenshot(page, 'runbooks-company-admin');
     await page.getByRole('button', { name: 'New runbook' }).click();
     const dialog = page.getByRole('dialog', { name: 'New runbook' });
-    await dialog.getByLabel('Name').fill('Clear tmp');
+    await dialog.getByLabel('Name', { exact: true }).fill('Clear tmp');
     await dialog.getByLabel('Risk tier').selectOption('high');
     await dialog.getByLabel('Commands').fill('rm -rf /tmp/cache/*');
     await dialog.getByRole('button', { name: 'Create runbook' }).click();

@@ -1,7 +1,7 @@
 // /audit: the audit log (company and MSP admins), newest first, paged.
 // The API filters company and action (exact); user, outcome and the free-text
 // search are matched on the loaded pages (said on screen).
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
@@ -34,6 +34,14 @@ export default function AuditPage() {
     else n.delete(k);
     setSearch(n, { replace: true });
   };
+  // The action goes to the API (exact match): sent once typing pauses, not per keystroke.
+  const [action, setAction] = useState(f.action);
+  useEffect(() => {
+    if (action.trim() === f.action) return;
+    const t = setTimeout(() => set('action', action.trim()), 400);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [action]);
   const companies = useCompanies();
   const names = useCompanyNames();
   const allowed = can.seeAudit(me);
@@ -87,7 +95,7 @@ export default function AuditPage() {
         </label>
         <label className="k-inline">
           <span>Action</span>
-          <input list="audit-actions" type="search" value={f.action} placeholder="exact, e.g. incident.acknowledge" onChange={(e) => set('action', e.target.value.trim())} />
+          <input list="audit-actions" type="search" value={action} placeholder="exact, e.g. incident.acknowledge" onChange={(e) => setAction(e.target.value)} />
           <datalist id="audit-actions">
             {actions.map(([a]) => (
               <option key={a} value={a} />
