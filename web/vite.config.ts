@@ -5,6 +5,11 @@ import react from '@vitejs/plugin-react';
 // (AW_API, default http://127.0.0.1:8001), so the app is same-origin as in production.
 const api = process.env.AW_API ?? 'http://127.0.0.1:8001';
 
+const proxy = {
+  '/api': { target: api, changeOrigin: false },
+  '/ws': { target: api.replace(/^http/, 'ws'), ws: true },
+};
+
 export default defineConfig({
   plugins: [react()],
   build: {
@@ -15,10 +20,6 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 400,
   },
-  server: {
-    proxy: {
-      '/api': { target: api, changeOrigin: false },
-      '/ws': { target: api.replace(/^http/, 'ws'), ws: true },
-    },
-  },
+  server: { proxy },
+  preview: { proxy },
 });

@@ -61,6 +61,7 @@ const SCRUBBED_ENV = [
 
 const started = { servers: [], browsers: [], procs: [] };
 let baseUrl = null;
+let uiUrl = null;
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -137,12 +138,26 @@ export async function startServer({ env = {}, timeoutMs = 30_000 } = {}) {
     await sleep(100);
   }
   baseUrl = url;
+  uiUrl = url;
+  if (process.env.AW_E2E_VITE_PREVIEW) {
+    // Development only: a binary that does not serve the UI yet, behind `vite preview`'s proxy.
+    const uiPort = await freePort();
+    const vite = spawn(path.join(WEB_DIR, 'node_modules', '.bin', 'vite'), ['preview', '--port', String(uiPort), '--strictPort'], {
+      cwd: WEB_DIR,
+      env: { ...process.env, AW_API: url },
+      stdio: 'ignore',
+    });
+    started.procs.push(vite);
+    uiUrl = `http://127.0.0.1:${uiPort}`;
+    await waitFor(async () => (await fetch(uiUrl + '/')).ok, { what: 'vite preview' });
+  }
+  srv.uiUrl = uiUrl;
   return srv;
 }
 
-/** The URL of the last started server. */
+/** The URL of the last started server's UI (the server itself in production). */
 export function lastServerUrl() {
-  return baseUrl;
+  return uiUrl;
 }
 
 /** Calls the API as `token` (null: anonymous) on the last started server. */
@@ -208,7 +223,7 @@ export async function newPage(browser, { viewport = { width: 1280, height: 800 }
 
 /** Signs in through the login form and waits for the app's shell. */
 export async function login(page, email, password, { server } = {}) {
-  const base = server?.url ?? baseUrl;
+  const base = server?.uiUrl ?? uiUrl;
   await page.goto(base + '/');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
