@@ -16,7 +16,7 @@ describe('people', () => {
   test('an MSP admin creates a technician of Acme, who can then sign in', async () => {
     const page = await newPage(browser);
     await login(page, DEMO.admin.email, DEMO.admin.password);
-    await page.goto(srv.url + '/people');
+    await page.goto(srv.uiUrl + '/people');
     await page.getByRole('cell', { name: DEMO.acme.tech.email }).waitFor();
     await screenshot(page, 'people-admin');
     await page.getByRole('button', { name: 'New user' }).click();
@@ -50,7 +50,7 @@ describe('people', () => {
   test('on call: the week calendar and who is on call now', async () => {
     const page = await newPage(browser, { timezoneId: 'Europe/Berlin' });
     await login(page, DEMO.acme.company.email, DEMO.acme.company.password);
-    await page.goto(srv.url + '/on-call');
+    await page.goto(srv.uiUrl + '/on-call');
     await page.getByTestId('oncall-now').first().waitFor();
     await page.getByRole('table', { name: 'Shifts of the week' }).waitFor();
     // The demo schedule is Monday–Friday 09:00–17:00 UTC: 10:00–18:00 in Berlin in winter.
@@ -64,7 +64,7 @@ describe('people', () => {
   test('chat: a message posted elsewhere appears live; sending works', async () => {
     const page = await newPage(browser);
     await login(page, DEMO.acme.tech.email, DEMO.acme.tech.password);
-    await page.goto(`${srv.url}/chat?company=${DEMO.acme.id}`);
+    await page.goto(`${srv.uiUrl}/chat?company=${DEMO.acme.id}`);
     await page.getByLabel('Message', { exact: true }).waitFor();
     await page.getByTestId('live-status').and(page.locator('[data-status="open"]')).waitFor();
     const admin = await apiLogin(DEMO.acme.company.email, DEMO.acme.company.password);

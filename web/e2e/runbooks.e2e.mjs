@@ -38,7 +38,7 @@ describe('runbooks and approvals', () => {
   test('the requester sees why they cannot approve their own request', async () => {
     const page = await newPage(browser);
     await login(page, DEMO.acme.tech.email, DEMO.acme.tech.password);
-    await page.goto(srv.url + '/approvals');
+    await page.goto(srv.uiUrl + '/approvals');
     const card = page.locator(`[data-approval-id="${requests[0].id}"]`);
     await card.getByTestId('approval-block').waitFor();
     assert.match(await card.getByTestId('approval-block').textContent(), /Four-eyes/);
@@ -51,7 +51,7 @@ describe('runbooks and approvals', () => {
   test('a company admin approves (the run starts and its output shows) and rejects with a reason', async () => {
     const page = await newPage(browser);
     await login(page, DEMO.acme.company.email, DEMO.acme.company.password);
-    await page.goto(srv.url + '/approvals');
+    await page.goto(srv.uiUrl + '/approvals');
     const first = page.locator(`[data-approval-id="${requests[0].id}"]`);
     await first.getByRole('button', { name: 'Approve and run' }).waitFor();
     await screenshot(page, 'approvals-admin');
@@ -76,9 +76,9 @@ describe('runbooks and approvals', () => {
     const a = await api(techToken, 'GET', `/api/approval-requests/${requests[0].id}`);
     assert.equal(a.body.status, 'approved');
 
-    await page.goto(srv.url + '/approvals?status=rejected');
+    await page.goto(srv.uiUrl + '/approvals?status=rejected');
     await page.getByText('not during business hours').waitFor();
-    await page.goto(srv.url + '/runbooks?tab=executions');
+    await page.goto(srv.uiUrl + '/runbooks?tab=executions');
     await page.getByRole('link', { name: 'Output' }).first().click();
     await page.getByTestId('execution-output').filter({ hasText: 'service restarted' }).waitFor();
     await screenshot(page, 'execution-detail');
@@ -89,7 +89,7 @@ describe('runbooks and approvals', () => {
   test('runbooks: list, library and the editor with its risk tiers', async () => {
     const page = await newPage(browser);
     await login(page, DEMO.acme.company.email, DEMO.acme.company.password);
-    await page.goto(srv.url + '/runbooks');
+    await page.goto(srv.uiUrl + '/runbooks');
     await page.getByRole('cell', { name: /Restart a service/ }).waitFor();
     await screenshot(page, 'runbooks-company-admin');
     await page.getByRole('button', { name: 'New runbook' }).click();

@@ -24,7 +24,7 @@ describe('alerts, numbers, audit and the read-only client', () => {
   test('alerts: repeats counted, incident linked, filters in the URL, live tail with pause', async () => {
     const page = await newPage(browser);
     await login(page, DEMO.admin.email, DEMO.admin.password);
-    await page.goto(srv.url + '/alerts');
+    await page.goto(srv.uiUrl + '/alerts');
     const table = page.getByTestId('alerts-table');
     await table.getByText('high_cpu_usage').waitFor();
     const cpuRow = table.locator('tr', { hasText: 'high_cpu_usage' });
@@ -57,15 +57,15 @@ describe('alerts, numbers, audit and the read-only client', () => {
   test('numbers and audit render for an MSP admin', async () => {
     const page = await newPage(browser);
     await login(page, DEMO.admin.email, DEMO.admin.password);
-    await page.goto(srv.url + '/numbers');
+    await page.goto(srv.uiUrl + '/numbers');
     await page.getByTestId('kpi-tiles').waitFor();
     await page.getByTestId('trend-chart').waitFor();
     assert.match(await page.getByTestId('kpi-tiles').textContent(), /Noise reduction/);
     await screenshot(page, 'numbers-msp');
-    await page.goto(`${srv.url}/numbers?company=${DEMO.acme.id}&range=24h`);
+    await page.goto(`${srv.uiUrl}/numbers?company=${DEMO.acme.id}&range=24h`);
     await page.getByTestId('trend-chart').waitFor();
     await screenshot(page, 'numbers-acme');
-    await page.goto(srv.url + '/audit');
+    await page.goto(srv.uiUrl + '/audit');
     await page.getByTestId('audit-table').waitFor();
     await page.getByLabel('Outcome').selectOption('success');
     await page.getByTestId('audit-table').getByText(/^Success/).first().waitFor();
@@ -94,7 +94,7 @@ describe('alerts, numbers, audit and the read-only client', () => {
       ['/audit', 'audit'],
     ];
     for (const [path, name] of views) {
-      await page.goto(srv.url + path);
+      await page.goto(srv.uiUrl + path);
       await page.locator('main h1').first().waitFor();
       await page.waitForLoadState('networkidle');
       const buttons = await page.locator('main').getByRole('button').allTextContents();
