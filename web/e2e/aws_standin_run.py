@@ -1,9 +1,11 @@
 """Runs the API tests' AWS stand-in (tests/api/fakes/aws_standin.py) for the browser tests.
 argv[1]: JSON {credentials: {key: secret}, output}. Prints "URL <url>", serves until stdin closes."""
 import json
+import os
 import sys
 
-from fakes.aws_standin import AwsStandin
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "api"))
+from fakes.aws_standin import AwsStandin  # noqa: E402
 
 cfg = json.loads(sys.argv[1])
 standin = AwsStandin(credentials=cfg["credentials"]).start()

@@ -23,7 +23,7 @@ describe('the dashboard core', { timeout: 180_000 }, () => {
     await startServer({ env: { AW_SSM_ENDPOINT: standin.url, AW_STS_ENDPOINT: standin.url, AW_RUNBOOK_POLL_MS: '100' } });
     browser = await launchBrowser();
     admin = await apiLogin(DEMO.admin.email, DEMO.admin.password);
-    for (const c of ['comp-acme', 'comp-techstart']) {
+    for (const c of ['comp-acme', 'comp-techstart', 'comp-global']) {
       const r = await api(admin, 'GET', `/api/companies/${c}`);
       assert.equal(r.status, 200);
       keys[c] = r.body.api_key;
@@ -143,7 +143,7 @@ describe('the dashboard core', { timeout: 180_000 }, () => {
     await main.locator('.incident-head').getByText('Acknowledged').waitFor();
     await main.getByLabel('Assignee').selectOption({ value: techId });
     await main.getByRole('button', { name: 'Assign', exact: true }).click();
-    await waitFor(async () => (await main.getByTestId('assignee').innerText()).includes('Acme Technician'), { what: 'the assignee' });
+    await waitFor(async () => (await main.getByTestId('assignee').innerText()).includes('Acme Corp Technician'), { what: 'the assignee' });
     await main.getByRole('button', { name: 'Resolve…' }).click();
     await page.getByLabel('Resolution notes').fill('Restarted the worker; CPU back to 20%.');
     await page.getByRole('dialog').getByRole('button', { name: 'Resolve', exact: true }).click();

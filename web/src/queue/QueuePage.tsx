@@ -261,7 +261,7 @@ function QueueRow({
         </div>
         {action.isError && <Notice>{errorMessage(action.error)}</Notice>}
       </td>
-      <td className="hide-narrow">{companyName}</td>
+      <td className="hide-narrow company">{companyName}</td>
       <td className="hide-narrow mono">{inc.asset_name}</td>
       <td className="hide-narrow num" data-testid="alert-count">
         {inc.alert_count}
