@@ -3,6 +3,8 @@
 -- Usage: wrk ... <url> -- <mode> <run-id> [api-key]
 --   mode "aw": POST /api/webhooks/alerts (Alert Whisperer native body, X-API-Key header)
 --   mode "am": POST /api/v2/alerts (Prometheus Alertmanager, a JSON array of one alert)
+--   mode "aw10": POST /api/webhooks/alertmanager (Alert Whisperer, Alertmanager's webhook
+--     payload version 4 with BENCH_GROUP alerts per request, default 10; X-API-Key header)
 -- done() prints one parseable line:
 --   BENCH_RESULT requests=N duration_us=N rps=F p50_us=N p99_us=N non2xx=N socket_errors=N
 
@@ -40,6 +42,11 @@ function init(args)
     wrk.path = "/api/webhooks/alerts"
     wrk.headers["Content-Type"] = "application/json"
     wrk.headers["X-API-Key"] = api_key
+  elseif mode == "aw10" then
+    wrk.method = "POST"
+    wrk.path = "/api/webhooks/alertmanager"
+    wrk.headers["Content-Type"] = "application/json"
+    wrk.headers["X-API-Key"] = api_key
   elseif mode == "am" then
     wrk.method = "POST"
     wrk.path = "/api/v2/alerts"
@@ -51,6 +58,26 @@ end
 
 local severities = { "critical", "high", "medium", "low" }
 local hosts = tonumber(os.getenv("BENCH_HOSTS") or "1000")
+local group = tonumber(os.getenv("BENCH_GROUP") or "10")
+
+-- Alertmanager's webhook body (payload version 4) with `group` firing alerts,
+-- each a distinct occurrence (fingerprint + startsAt), as a grouped
+-- notification of a busy Alertmanager.
+local function alertmanager_group(tag)
+  local alerts = {}
+  for i = 1, group do
+    local host = string.format("host-%d", (counter * 7919 + i * 131 + thread_id * 104729) % hosts)
+    alerts[i] = string.format(
+      '{"status":"firing","labels":{"alertname":"bench_sig_%d","instance":"%s","job":"node",' ..
+      '"severity":"%s"},"annotations":{"summary":"bench alert %s-%d"},' ..
+      '"startsAt":"2026-01-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z",' ..
+      '"generatorURL":"http://prometheus:9090/graph","fingerprint":"%s-%d"}',
+      (counter + i) % 50, host, severities[(counter + i) % 4 + 1], tag, i, tag, i)
+  end
+  return '{"receiver":"aw","status":"firing","alerts":[' .. table.concat(alerts, ",") ..
+    '],"groupLabels":{},"commonLabels":{"job":"node"},"commonAnnotations":{},' ..
+    '"externalURL":"http://alertmanager:9093","version":"4","groupKey":"{}:{}","truncatedAlerts":0}'
+end
 
 function request()
   counter = counter + 1
@@ -68,7 +95,9 @@ function request()
   -- every message is distinct, so nothing is a repeat.
   local host = string.format("host-%d", (counter * 7919 + thread_id * 104729) % hosts)
   local sig = counter % 50
-  if mode == "aw" then
+  if mode == "aw10" then
+    body = alertmanager_group(tag)
+  elseif mode == "aw" then
     body = string.format(
       '{"asset_name":"%s","signature":"bench_sig_%d","severity":"%s",' ..
       '"message":"bench alert %s","tool_source":"wrk"}',

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Intake benchmark: single-alert webhook POSTs per second into Alert Whisperer, compared with
-# Prometheus Alertmanager taking the same load on /api/v2/alerts. See bench/README.md.
+# Prometheus Alertmanager taking the same load on /api/v2/alerts; a second line: Alertmanager's
+# webhook payload with BENCH_GROUP (10) alerts per POST to /api/webhooks/alertmanager. See
+# bench/README.md.
 #
 # Settings (environment): AW_BINARY (default build/alertwhisperer), AM_BINARY
 # (/usr/bin/prometheus-alertmanager), BENCH_DURATION (10s), BENCH_CONNECTIONS (32),
@@ -102,12 +104,14 @@ echo "Intake benchmark: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $RUNS runs pe
 if [ "$WARMUP" != "0" ]; then
   run_wrk aw "$AW_URL" "$WARMUP" w "$API_KEY" >/dev/null
   run_wrk am "$AM_URL" "$WARMUP" w >/dev/null
+  run_wrk aw10 "$AW_URL" "$WARMUP" w "$API_KEY" >/dev/null
 fi
 RESULTS="$WORK/results.txt"
 : >"$RESULTS"
 for run in $(seq "$RUNS"); do
   run_wrk aw "$AW_URL" "$DURATION" "$run" "$API_KEY" | tee -a "$RESULTS"
   run_wrk am "$AM_URL" "$DURATION" "$run" | tee -a "$RESULTS"
+  run_wrk aw10 "$AW_URL" "$DURATION" "$run" "$API_KEY" | tee -a "$RESULTS"
 done
 kill -0 "$AW_PID" 2>/dev/null || { echo "alertwhisperer died under load" >&2; tail -20 "$WORK/aw.log" >&2; exit 1; }
 AW_RSS=$(peak_rss_kib "$AW_PID")
@@ -122,10 +126,11 @@ AM_RSS=$(peak_rss_kib "$AM_PID")
 STATS=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$AW_URL/api/admin/store-stats" || echo '{}')
 echo "alertwhisperer store-stats after the runs: $STATS"
 
-"$PYTHON" - "$RESULTS" "$AW_RSS" "$AM_RSS" "$AM_VERSION" <<'PY'
+"$PYTHON" - "$RESULTS" "$AW_RSS" "$AM_RSS" "$AM_VERSION" "${BENCH_GROUP:-10}" <<'PY'
 import statistics, sys
 path, aw_rss, am_rss, am_version = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-runs = {"aw": [], "am": []}
+group = int(sys.argv[5])
+runs = {"aw": [], "am": [], "aw10": []}
 for line in open(path):
     side, _run, _tag, *fields = line.split()
     runs[side].append({k: float(v) for k, v in (f.split("=") for f in fields)})
@@ -138,18 +143,23 @@ def summary(rs):
             "sockerr": int(sum(r["socket_errors"] for r in rs)),
             "requests": int(sum(r["requests"] for r in rs))}
 
-aw, am = summary(runs["aw"]), summary(runs["am"])
+aw, am, aw10 = summary(runs["aw"]), summary(runs["am"]), summary(runs["aw10"])
 print()
 print(f"{'(medians of ' + str(len(runs['aw'])) + ' runs)':28} {'alerts/s':>10} {'2xx/s':>10} {'p50 ms':>8} "
       f"{'p99 ms':>8} {'non-2xx':>8} {'sock-err':>8} {'requests':>9}")
 for name, s in (("Alert Whisperer", aw), (f"Alertmanager {am_version}", am)):
     print(f"{name:28} {s['rps']:10.0f} {s['ok']:10.0f} {s['p50']:8.2f} {s['p99']:8.2f} {s['non2xx']:8d} "
           f"{s['sockerr']:8d} {s['requests']:9d}")
+# The grouped line: requests/s times the alerts in each request.
+g = aw10
+print(f"{'AW, Alertmanager webhook x' + str(group):28} {g['rps'] * group:10.0f} {g['ok'] * group:10.0f} "
+      f"{g['p50']:8.2f} {g['p99']:8.2f} {g['non2xx']:8d} {g['sockerr']:8d} {g['requests']:9d}"
+      f"   ({g['rps']:.0f} POSTs/s of {group} alerts)")
 print(f"ratio AW/AM (alerts/s): {aw['rps'] / am['rps']:.2f}; "
       f"accepted only (2xx/s): {aw['ok'] / am['ok']:.2f}" if am["ok"] else "")
 print(f"peak RSS (VmHWM): Alert Whisperer {aw_rss / 1024:.1f} MiB, "
       f"Alertmanager {am_rss / 1024:.1f} MiB")
-if aw["non2xx"] or aw["sockerr"]:
+if aw["non2xx"] or aw["sockerr"] or aw10["non2xx"] or aw10["sockerr"]:
     print("WARNING: Alert Whisperer answered non-2xx or dropped connections; "
           "its alerts/s includes failed requests.")
 PY

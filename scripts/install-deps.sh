@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(
   g++ cmake ninja-build pkg-config ccache make
   libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libsodium-dev
-  libcurl4-openssl-dev libspdlog-dev libcli11-dev
+  libcurl4-openssl-dev libspdlog-dev libcli11-dev zlib1g-dev
   libcrypt-dev  # bcrypt verification of passwords imported from MongoDB (crypt_r)
 )
 # Node.js and npm build the web UI (web/, `make build`) and run dynalite for
@@ -16,6 +16,10 @@ fi
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest python3-requests
          python3-websocket python3-boto3 python3-aiosmtpd curl
+         python3-cryptography  # the stand-in SNS signs with a test certificate (test_cloudwatch_sns.py)
+         # real senders for tests/api/test_real_senders.py (Prometheus -> Alertmanager -> us);
+         # the tests run the binaries themselves, their systemd services play no part
+         prometheus prometheus-alertmanager
          chromium)  # the web UI's browser tests (web/e2e) drive Debian's chromium, never a downloaded one
 fi
 if [ "${1:-}" = "--bench" ]; then

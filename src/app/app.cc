@@ -175,9 +175,19 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
                                                               app->kpis_.get());
     app->alerts_->UsePipeline(app->intake_.get());
   }
-  app->webhook_security_ = std::make_unique<services::WebhookSecurityService>(&ctx, app->configs_.get());
+  // Replicas share the signed-delivery log through DynamoDB; one process
+  // owning an embedded store keeps it in memory.
+  app->webhook_security_ = std::make_unique<services::WebhookSecurityService>(&ctx, app->configs_.get(),
+                                                                              app->config_.store == "dynamodb");
   app->rate_limiter_ = std::make_unique<services::RateLimiter>(&ctx, app->configs_.get());
+  app->tool_intake_ = std::make_unique<services::IntakeService>(&ctx, app->configs_.get(), app->incidents_.get());
   app->audit_ = std::make_unique<services::AuditService>(&ctx);
+  if (!app->config_.sns_cert_base_url.empty()) {
+    spdlog::warn("AW_SNS_CERT_BASE_URL={}: SNS certificates and confirmations come from a stand-in; tests only",
+                 app->config_.sns_cert_base_url);
+  }
+  app->sns_ = std::make_unique<services::SnsVerifier>(
+      ctx.clock, clients::HttpClient::Default(), services::SnsOptions{.url_override = app->config_.sns_cert_base_url});
   if (Status s = app->OpenNotifications(); !s.ok()) return s;
   app->oncall_ = std::make_unique<services::OnCallService>(&ctx, app->users_.get());
   app->sla_ = std::make_unique<services::SlaService>(&ctx, app->configs_.get(), app->oncall_.get());

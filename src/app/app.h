@@ -27,8 +27,10 @@
 #include "services/config_service.h"
 #include "services/context.h"
 #include "services/incident_service.h"
+#include "services/intake_service.h"
 #include "services/kpi_service.h"
 #include "services/sla_worker.h"
+#include "services/sns_verifier.h"
 #include "services/user_service.h"
 #include "services/webhook_guard.h"
 #include "store/store.h"
@@ -60,7 +62,9 @@ class App {
   services::IncidentService* incidents() { return incidents_.get(); }
   services::WebhookSecurityService* webhook_security() { return webhook_security_.get(); }
   services::RateLimiter* rate_limiter() { return rate_limiter_.get(); }
+  services::IntakeService* tool_intake() { return tool_intake_.get(); }
   services::AuditService* audit() { return audit_.get(); }
+  services::SnsVerifier* sns() { return sns_.get(); }  // CloudWatch via SNS
   services::EventHub* events() { return events_.get(); }
   services::Mailer* mailer() { return mailer_.get(); }  // null: email not configured
   services::NotificationService* notifications() { return notifications_.get(); }
@@ -104,7 +108,9 @@ class App {
   std::unique_ptr<services::IntakePipeline> intake_;  // embedded store only
   std::unique_ptr<services::WebhookSecurityService> webhook_security_;
   std::unique_ptr<services::RateLimiter> rate_limiter_;
+  std::unique_ptr<services::IntakeService> tool_intake_;  // monitoring-tool receivers
   std::unique_ptr<services::AuditService> audit_;
+  std::unique_ptr<services::SnsVerifier> sns_;
   // Live events and notifications: before the incident-response services,
   // so they outlive everything that publishes or notifies.
   std::unique_ptr<services::EventHub> events_;

@@ -117,6 +117,7 @@ Result<Config> LoadConfig(const EnvMap& env) {
     c.store = *v;
   }
   if (auto v = get("AW_DATA_DIR")) c.data_dir = *v;
+  if (auto v = get("AW_WEB_DIR")) c.web_dir = *v;
   if (auto v = get("DYNAMODB_TABLE_PREFIX")) c.table_prefix = *v;
   if (auto v = get("AWS_REGION")) c.aws_region = *v;
   if (auto v = get("DYNAMODB_ENDPOINT")) c.dynamodb_endpoint = *v;
@@ -156,6 +157,18 @@ Result<Config> LoadConfig(const EnvMap& env) {
       return Status::InvalidArgument(
           "setting AW_TEST_CLOCK_OFFSET_SECONDS is only for tests: it needs AW_TEST_MODE=1 as well; unset it");
     }
+  }
+  if (auto v = get("AW_SNS_CERT_BASE_URL")) {
+    auto mode = get("AW_TEST_MODE");
+    if (!mode || *mode != "1") {
+      return Status::InvalidArgument(
+          "setting AW_SNS_CERT_BASE_URL is only for tests: it needs AW_TEST_MODE=1 as well; unset it");
+    }
+    if (v->rfind("http://", 0) != 0 && v->rfind("https://", 0) != 0) {
+      return Bad("AW_SNS_CERT_BASE_URL", *v, "expected an http:// or https:// URL");
+    }
+    c.sns_cert_base_url = *v;
+    while (!c.sns_cert_base_url.empty() && c.sns_cert_base_url.back() == '/') c.sns_cert_base_url.pop_back();
   }
   // Email (SMTP or SES)
   n = c.smtp_port;

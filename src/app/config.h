@@ -23,6 +23,9 @@ struct Config {
   int worker_threads = 64;
   size_t max_body_bytes = 1 << 20;
   std::string log_level = "info";
+  // AW_WEB_DIR: the built web UI (index.html and assets/); empty: looked for
+  // beside the binary (http/static_assets.h).
+  std::string web_dir;
 
   // Store
   std::string store = "sqlite";  // sqlite | dynamodb
@@ -58,6 +61,10 @@ struct Config {
   int ws_recheck_seconds = 60;
   // Tests only: shifts the server's clock (needs AW_TEST_MODE=1).
   int64_t test_clock_offset_seconds = 0;
+  // Tests only: a stand-in SNS (e.g. http://127.0.0.1:PORT) whose URLs replace
+  // https://sns.<region>.amazonaws.com/ for SNS certificates and
+  // confirmations (AW_SNS_CERT_BASE_URL; needs AW_TEST_MODE=1).
+  std::string sns_cert_base_url;
 
   // AI assistant (AW_AI_*, GEMINI_API_KEY, AWS_BEDROCK_REGION, ...; docs/ai.md)
   services::ai::AiSettings ai;

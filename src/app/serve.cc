@@ -10,6 +10,7 @@
 #include "crypto/password.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "http/static_assets.h"
 #include "http/ws_endpoint.h"
 #include "services/seed.h"
 #include "store/sqlite/sqlite_store.h"
@@ -40,6 +41,35 @@ void WarnAboutDemoPasswords(App* app) {
                  "(PUT /api/profile/password) or delete them before real use",
                  unchanged);
   }
+}
+
+// The web UI at "/": from AW_WEB_DIR (which must then hold it) or found
+// beside the binary. Without one, "/" says how to get it instead of a 404.
+Status ServeWebUi(const Config& config, http::Router* router, std::unique_ptr<http::StaticAssets>* out) {
+  const std::string dir = http::StaticAssets::FindDir(config.web_dir);
+  if (dir.empty()) {
+    if (!config.web_dir.empty()) {
+      return Status::InvalidArgument("AW_WEB_DIR=" + config.web_dir + " has no index.html (build the UI with make build)");
+    }
+    spdlog::warn("web UI: not found beside the binary (web/dist); / explains how to build it, the API works as usual");
+    router->SetFallback([](http::Request& req) -> std::optional<http::Response> {
+      if (req.path != "/" || (req.method != "GET" && req.method != "HEAD")) return std::nullopt;
+      http::Response r;
+      r.status = 503;
+      r.content_type = "text/plain; charset=utf-8";
+      r.body = "Alert Whisperer: the web UI is not installed. Build it with `make build` (web/dist) or set "
+               "AW_WEB_DIR; the API at /api works without it.\n";
+      return r;
+    });
+    return Status::OK();
+  }
+  auto loaded = http::StaticAssets::Load(dir);
+  if (!loaded.ok()) return Status::InvalidArgument("web UI in " + dir + ": " + loaded.status().message());
+  *out = std::move(loaded).value();
+  spdlog::info("web UI: {} files ({} KB) from {}", (*out)->file_count(), (*out)->total_bytes() / 1024, dir);
+  const http::StaticAssets* assets = out->get();
+  router->SetFallback([assets](http::Request& req) { return assets->Serve(req); });
+  return Status::OK();
 }
 
 }  // namespace
@@ -74,7 +104,9 @@ int Serve(const Config& config) {
   services.kpis = app->kpis();
   services.webhook_security = app->webhook_security();
   services.rate_limiter = app->rate_limiter();
+  services.tool_intake = app->tool_intake();
   services.audit = app->audit();
+  services.sns = app->sns();
   services.notifications = app->notifications();
   services.chat = app->chat();
   services.sla = app->sla();
@@ -86,6 +118,7 @@ int Serve(const Config& config) {
   services.executions = app->executions();
   services.aws_credentials = app->aws_credentials();
   services.store_kind = config.store;
+  services.refresh_token_days = config.refresh_token_days;
   if (auto* dynamo = dynamic_cast<store::DynamoStore*>(app->store())) {
     services.store_stats = [dynamo] { return store::dynamodb::StatsJson(dynamo->Stats()); };
   } else if (auto* lite = dynamic_cast<store::SqliteStore*>(app->store())) {
@@ -101,6 +134,11 @@ int Serve(const Config& config) {
   }
   services.version = kVersion;
   http::RegisterRoutes(router, services);
+  std::unique_ptr<http::StaticAssets> ui;
+  if (Status s = ServeWebUi(config, &router, &ui); !s.ok()) {
+    std::cerr << "alertwhisperer: " << s.message() << std::endl;
+    return 2;
+  }
 
   http::ServerOptions opts;
   opts.address = config.address;

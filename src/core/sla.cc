@@ -11,18 +11,39 @@ SlaPolicy DefaultSlaPolicy() {
   return p;
 }
 
+namespace {
+
+// Seconds of a target after which its warning starts.
+int64_t WarningAfter(int target_minutes, int warning_percent) {
+  return int64_t{target_minutes} * 60 * warning_percent / 100;
+}
+
+}  // namespace
+
 SlaDeadlines ComputeDeadlines(const SlaPolicy& p, const TimeZone* tz, Severity s, int64_t created_s) {
   const SlaTargets& t = p.For(s);
+  const int64_t response_s = int64_t{t.response_minutes} * 60;
+  const int64_t resolution_s = int64_t{t.resolution_minutes} * 60;
+  const int64_t response_warn_s = WarningAfter(t.response_minutes, p.warning_percent);
+  const int64_t resolution_warn_s = WarningAfter(t.resolution_minutes, p.warning_percent);
   SlaDeadlines d;
   if (p.business_hours && tz != nullptr) {
     BusinessHours bh{tz, p.start_minute, p.end_minute, p.days};
-    d.response_due_s = AddBusinessSeconds(bh, created_s, int64_t{t.response_minutes} * 60);
-    d.resolution_due_s = AddBusinessSeconds(bh, created_s, int64_t{t.resolution_minutes} * 60);
+    d.response_due_s = AddBusinessSeconds(bh, created_s, response_s);
+    d.resolution_due_s = AddBusinessSeconds(bh, created_s, resolution_s);
+    d.response_warning_s = AddBusinessSeconds(bh, created_s, response_warn_s);
+    d.resolution_warning_s = AddBusinessSeconds(bh, created_s, resolution_warn_s);
   } else {
-    d.response_due_s = created_s + int64_t{t.response_minutes} * 60;
-    d.resolution_due_s = created_s + int64_t{t.resolution_minutes} * 60;
+    d.response_due_s = created_s + response_s;
+    d.resolution_due_s = created_s + resolution_s;
+    d.response_warning_s = created_s + response_warn_s;
+    d.resolution_warning_s = created_s + resolution_warn_s;
   }
   return d;
+}
+
+int64_t WarningFromDue(int64_t due_s, int target_minutes, int warning_percent) {
+  return due_s - (int64_t{target_minutes} * 60 - WarningAfter(target_minutes, warning_percent));
 }
 
 const char* SlaStateName(SlaState s) {
@@ -44,15 +65,14 @@ SlaEvaluation EvaluateSla(const SlaClock& c, int64_t now_s) {
   if (!responded && c.resolved_s) responded = c.resolved_s;
   if (responded && c.resolved_s && *c.resolved_s < *responded) responded = c.resolved_s;
   e.responded = responded.has_value();
-  const int64_t warn = int64_t{c.warning_minutes} * 60;
   const int64_t response_at = responded ? *responded : now_s;
   const int64_t resolution_at = c.resolved_s ? *c.resolved_s : now_s;
   e.response_seconds_left = c.response_due_s - response_at;
   e.resolution_seconds_left = c.resolution_due_s - resolution_at;
   e.response_breached = responded ? *responded > c.response_due_s : now_s >= c.response_due_s;
   e.resolution_breached = c.resolved_s ? *c.resolved_s > c.resolution_due_s : now_s >= c.resolution_due_s;
-  e.response_warning = !responded && !e.response_breached && e.response_seconds_left <= warn;
-  e.resolution_warning = !e.resolved && !e.resolution_breached && e.resolution_seconds_left <= warn;
+  e.response_warning = !responded && !e.response_breached && now_s >= c.response_warning_s;
+  e.resolution_warning = !e.resolved && !e.resolution_breached && now_s >= c.resolution_warning_s;
   if (e.resolution_breached) {
     e.state = SlaState::kResolutionBreached;
   } else if (e.response_breached) {

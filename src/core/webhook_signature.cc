@@ -35,6 +35,23 @@ SignatureCheck VerifyWebhookSignature(const SignatureInput& in,
   return equals(hmac_hex(message), lower) ? SignatureCheck::kOk : SignatureCheck::kBadSignature;
 }
 
+std::string SignatureFingerprint(std::string_view signature_header) {
+  constexpr std::string_view kPrefix = "sha256=";
+  if (signature_header.starts_with(kPrefix)) signature_header.remove_prefix(kPrefix.size());
+  std::string out(signature_header);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+int64_t SignatureWindowEnd(std::string_view timestamp_header, int64_t max_skew_seconds) {
+  int64_t ts = 0;
+  for (char c : timestamp_header) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) break;
+    ts = ts * 10 + (c - '0');
+  }
+  return ts + max_skew_seconds;
+}
+
 const char* SignatureCheckDetail(SignatureCheck c) {
   switch (c) {
     case SignatureCheck::kOk: return "ok";

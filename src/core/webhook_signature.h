@@ -38,6 +38,12 @@ SignatureCheck VerifyWebhookSignature(const SignatureInput& in,
                                       const std::function<std::string(std::string_view)>& hmac_hex,
                                       const std::function<bool(std::string_view, std::string_view)>& equals);
 
+// For a request that verified (REQUIRES kOk): its signature as lower-case
+// hex, which identifies the (timestamp, body) pair (replay detection), and
+// the last second at which its timestamp is still accepted.
+std::string SignatureFingerprint(std::string_view signature_header);
+int64_t SignatureWindowEnd(std::string_view timestamp_header, int64_t max_skew_seconds);
+
 // One sentence for the 401 detail.
 const char* SignatureCheckDetail(SignatureCheck c);
 // Machine code for the 401: "missing_signature", "stale_timestamp", ...

@@ -19,11 +19,13 @@
 #include "services/escalation_service.h"
 #include "services/execution_service.h"
 #include "services/incident_service.h"
+#include "services/intake_service.h"
 #include "services/kpi_service.h"
 #include "services/notification_service.h"
 #include "services/oncall_service.h"
 #include "services/runbook_service.h"
 #include "services/sla_service.h"
+#include "services/sns_verifier.h"
 #include "services/user_service.h"
 #include "services/webhook_guard.h"
 
@@ -39,6 +41,7 @@ struct Services {
   services::KpiService* kpis = nullptr;
   services::WebhookSecurityService* webhook_security = nullptr;
   services::RateLimiter* rate_limiter = nullptr;
+  services::IntakeService* tool_intake = nullptr;  // monitoring-tool receivers (routes_intake.cc)
   services::AuditService* audit = nullptr;
   services::NotificationService* notifications = nullptr;
   services::ChatService* chat = nullptr;
@@ -50,7 +53,9 @@ struct Services {
   services::ApprovalService* approvals = nullptr;           // routes_approvals.cc
   services::ExecutionService* executions = nullptr;         // routes_executions.cc
   services::AwsCredentialsService* aws_credentials = nullptr;  // routes_runbooks.cc
+  services::SnsVerifier* sns = nullptr;  // POST /api/webhooks/cloudwatch (routes_cloudwatch.cc)
   std::string store_kind;  // "sqlite" | "dynamodb", shown by /api/health
+  int refresh_token_days = 30;  // lifetime of the web UI's refresh cookie
   // Store call counters for GET /api/admin/store-stats (DynamoDB: calls by
   // operation); empty function: the store keeps none.
   std::function<nlohmann::json()> store_stats;
@@ -65,6 +70,8 @@ void RegisterAuthRoutes(Router& router, const Services& s);
 void RegisterUserRoutes(Router& router, const Services& s);
 void RegisterCompanyRoutes(Router& router, const Services& s);
 void RegisterAlertRoutes(Router& router, const Services& s);
+// Alertmanager, Prometheus, Grafana, PagerDuty, Datadog, Zabbix payloads (routes_intake.cc).
+void RegisterIntakeRoutes(Router& router, const Services& s);
 void RegisterIncidentRoutes(Router& router, const Services& s);
 void RegisterAssetRoutes(Router& router, const Services& s);
 void RegisterWebhookConfigRoutes(Router& router, const Services& s);
@@ -80,6 +87,7 @@ void RegisterAnalysisRoutes(Router& router, const Services& s);
 void RegisterRunbookRoutes(Router& router, const Services& s);
 void RegisterApprovalRoutes(Router& router, const Services& s);
 void RegisterExecutionRoutes(Router& router, const Services& s);
+void RegisterCloudWatchRoutes(Router& router, const Services& s);  // routes_cloudwatch.cc
 
 // Every company id the caller may see (all of them for MSP admins).
 std::vector<std::string> VisibleCompanyIds(services::CompanyService* companies, const services::Principal& p);

@@ -6,6 +6,7 @@
 
 #include "base/errors.h"
 #include "http/error_mapping.h"
+#include "http/webhook_intake.h"
 
 namespace aw::http {
 
@@ -71,7 +72,8 @@ std::pair<std::string, std::string> AuditActionFor(const std::string& method, co
 }
 
 void AddRoute(Router& router, const Services& s, std::string method, std::string pattern, Handler h) {
-  const bool audited = method != "GET" && s.audit != nullptr && pattern != "/api/webhooks/alerts" &&
+  // Webhook intake is not audited: its alerts are the record (docs/api.md).
+  const bool audited = method != "GET" && s.audit != nullptr && !IsApiKeyRoute(pattern) &&
                        pattern != "/api/auth/login";
   if (!audited) {
     router.Add(std::move(method), std::move(pattern), std::move(h));

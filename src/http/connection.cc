@@ -52,14 +52,30 @@ void Connection::Start() {
 
 void Connection::Shutdown() {
   shutdown_requested_ = true;
-  if (state_ == State::kIdle) Close();
+  // A request already in the kernel's buffer was sent before the stop: the
+  // pending read completes at once, and the request is answered (with
+  // Connection: close) instead of being destroyed by a reset. Otherwise the
+  // read is cancelled: its handler closes, unless it had completed already
+  // (its data then is such a request too).
+  if (state_ == State::kIdle && !InputWaiting()) {
+    error_code ec;
+    socket_.cancel(ec);
+    if (ec) Close();
+  }
+}
+
+bool Connection::InputWaiting() {
+  if (buffer_.size() > 0) return true;
+  error_code ec;
+  size_t n = socket_.available(ec);
+  return !ec && n > 0;
 }
 
 void Connection::ForceClose() { Close(); }
 
 void Connection::BeginRequest() {
   bool stopping = shutdown_requested_ || core_->stopping.load(std::memory_order_relaxed);
-  if (stopping && buffer_.size() == 0) {
+  if (stopping && !InputWaiting()) {
     Close();
     return;
   }
@@ -261,7 +277,11 @@ void Connection::RunHandler(std::shared_ptr<Connection> self) {
 
 void Connection::Finish(std::shared_ptr<Connection> self, Response resp) {
   if (resp.deferred()) resp = ErrorResponse(500, "internal_error", "the handler gave no answer");
-  bool keep = keep_alive_ && !core_->stopping.load(std::memory_order_relaxed);
+  // While the server stops, requests that had already arrived (pipelined in
+  // our buffer or waiting in the kernel's) are still answered; the last
+  // response says Connection: close. Stop()'s drain timeout bounds this.
+  // (In kHandling nothing else touches the socket or the buffer.)
+  bool keep = keep_alive_ && (!core_->stopping.load(std::memory_order_relaxed) || InputWaiting());
   body_ = std::move(resp.body);
   bool no_body_status = resp.status < 200 || resp.status == 204 || resp.status == 304;
   if (no_body_status) body_.clear();
@@ -314,7 +334,8 @@ void Connection::OnWrite(const error_code& ec) {
     Close();
     return;
   }
-  if (!keep_alive_ || shutdown_requested_ || core_->stopping.load(std::memory_order_relaxed)) {
+  const bool stopping = shutdown_requested_ || core_->stopping.load(std::memory_order_relaxed);
+  if (!keep_alive_ || (stopping && !InputWaiting())) {
     LingeringClose();
     return;
   }

@@ -37,7 +37,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Post these to the connection's executor (they are not thread-safe).
   void Start();
-  // Server stopping: close now if idle, else after the current response.
+  // Server stopping: close now if idle with nothing received, else after
+  // answering the requests that had already arrived.
   void Shutdown();
   // Close whatever the state (the worker, if any, still finishes).
   void ForceClose();
@@ -75,6 +76,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void LingeringClose();
   void Drain();
   void Close();
+  // Request bytes received but not yet parsed (ours or the kernel's buffer).
+  bool InputWaiting();
   void ArmTimer();
   void OnTimer(const boost::system::error_code& ec);
 

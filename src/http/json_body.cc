@@ -39,6 +39,47 @@ void CheckDepth(std::string_view s) {
   }
 }
 
+bool IsWordByte(char c) {
+  return std::string_view(" \t\r\n{}[],:\"").find(c) == std::string_view::npos;
+}
+
+// The whole word of `body` at the 1-based byte `byte` where the parser
+// stopped (nlohmann's own "last read" ends at that byte, mid-word: "c" of
+// "critical"), at most 40 bytes and never cut inside a UTF-8 character.
+std::string NearText(std::string_view body, size_t byte) {
+  if (byte == 0 || byte > body.size()) return " at the end of the body";
+  size_t pos = byte - 1;
+  if (!IsWordByte(body[pos]) && pos > 0 && IsWordByte(body[pos - 1])) --pos;
+  if (!IsWordByte(body[pos])) return " near '" + std::string(1, body[pos]) + "'";
+  constexpr size_t kMaxSide = 20;
+  size_t start = pos, end = pos + 1;
+  while (start > 0 && IsWordByte(body[start - 1]) && pos - start < kMaxSide) --start;
+  while (end < body.size() && IsWordByte(body[end]) && end - pos < kMaxSide) ++end;
+  auto continuation = [&](size_t i) { return (static_cast<unsigned char>(body[i]) & 0xC0) == 0x80; };
+  const bool cut_left = start > 0 && IsWordByte(body[start - 1]);
+  const bool cut_right = end < body.size() && IsWordByte(body[end]);
+  while (start < end && continuation(start)) ++start;
+  while (end < body.size() && end > start && continuation(end)) --end;
+  return std::string(" near '") + (cut_left ? "..." : "") + std::string(body.substr(start, end - start)) +
+         (cut_right ? "..." : "") + "'";
+}
+
+// nlohmann's message without its "[json.exception...] parse error at line
+// L, column C: " prefix and its "; last read: '...'" fragment.
+std::string ParserMessage(std::string_view what) {
+  size_t close = what.find("] ");
+  if (close != std::string_view::npos) what.remove_prefix(close + 2);
+  size_t colon = what.find(": ");
+  if (what.starts_with("parse error") && colon != std::string_view::npos) what.remove_prefix(colon + 2);
+  std::string out(what);
+  size_t last = out.find("; last read: '");
+  if (last != std::string::npos) {
+    size_t expected = out.find("'; expected", last);
+    out.erase(last, expected == std::string::npos ? std::string::npos : expected + 1 - last);
+  }
+  return out;
+}
+
 // Present and not null, or nullptr.
 const json* Find(const json& obj, const char* field) {
   if (!obj.is_object()) return nullptr;
@@ -59,7 +100,12 @@ std::string AllowedList(std::initializer_list<std::string_view> allowed) {
 std::string CheckString(const json& v, const char* field, size_t max_len) {
   if (!v.is_string()) ThrowInvalidField(field, "must be a string");
   const auto& s = v.get_ref<const std::string&>();
-  if (s.size() > max_len) ThrowInvalidField(field, "must be at most " + std::to_string(max_len) + " characters");
+  // The limit is in bytes (what the store and the body limit count), and the
+  // sentence says so: a 16 KB limit is fewer characters in Cyrillic or emoji.
+  if (s.size() > max_len) {
+    ThrowInvalidField(field, "must be at most " + std::to_string(max_len) + " bytes (UTF-8), got " +
+                                 std::to_string(s.size()));
+  }
   return s;
 }
 
@@ -75,6 +121,12 @@ std::string CheckEnum(const json& v, const char* field, std::initializer_list<st
 }  // namespace
 
 json ParseJsonObject(const Request& req) {
+  json parsed = ParseJsonValue(req);
+  if (!parsed.is_object()) ThrowInvalidField("body", "must be a JSON object");
+  return parsed;
+}
+
+json ParseJsonValue(const Request& req) {
   if (req.body.empty()) ThrowInvalidJson("Invalid JSON body: the request body is empty; expected a JSON object");
   CheckDepth(req.body);
   json parsed;
@@ -82,12 +134,15 @@ json ParseJsonObject(const Request& req) {
     parsed = json::parse(req.body);
   } catch (const json::parse_error& e) {
     // e.byte is the 1-based position of the offending byte.
-    std::string_view what = e.what();
-    size_t close = what.find("] ");
-    if (close != std::string_view::npos) what.remove_prefix(close + 2);
-    ThrowInvalidJson("Invalid JSON body at byte " + std::to_string(e.byte) + ": " + std::string(what));
+    ThrowInvalidJson("Invalid JSON body at byte " + std::to_string(e.byte) + ": " + ParserMessage(e.what()) +
+                     NearText(req.body, e.byte));
+  } catch (const json::exception& e) {
+    // Well-formed but not representable, e.g. 1e999999 (number overflow):
+    // still the client's malformed body, not a handler's bug.
+    std::string what = ParserMessage(e.what());
+    if (what.size() > 120) what = what.substr(0, 100) + "...";
+    ThrowInvalidJson("Invalid JSON body: " + what);
   }
-  if (!parsed.is_object()) ThrowInvalidField("body", "must be a JSON object");
   return parsed;
 }
 

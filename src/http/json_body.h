@@ -34,6 +34,9 @@ inline constexpr int kMaxJsonDepth = 64;
 
 // The body as a JSON object. Non-object JSON -> 422 naming "body".
 nlohmann::json ParseJsonObject(const Request& req);
+// The body as any JSON value (an array for Alertmanager's API v2); the same
+// 400s as ParseJsonObject.
+nlohmann::json ParseJsonValue(const Request& req);
 
 // Present, a string, non-empty, at most `max_len` bytes.
 std::string RequiredString(const nlohmann::json& obj, const char* field, size_t max_len = 1024);

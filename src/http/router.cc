@@ -133,7 +133,12 @@ Response Router::Dispatch(Request& req) const {
     const Node* node = Match(0, root_.get(), &st);
     if (node == nullptr) {
       std::string shown(req.path.empty() ? raw : std::string_view(req.path));
-      if (st.path_match == nullptr) return ErrorResponse(404, "not_found", "Not found: " + shown);
+      if (st.path_match == nullptr) {
+        if (fallback_) {
+          if (auto r = fallback_(req)) return std::move(*r);
+        }
+        return ErrorResponse(404, "not_found", "Not found: " + shown);
+      }
       std::string allow;
       for (const auto& entry : st.path_match->handlers) {
         if (!allow.empty()) allow += ", ";

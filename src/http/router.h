@@ -10,7 +10,8 @@
 // GET handler when no HEAD handler exists (the server drops the body).
 //
 // Dispatch results:
-//   - no pattern matches the path       -> 404 {"detail":"Not found: <path>","code":"not_found"}
+//   - no pattern matches the path       -> the fallback's answer (SetFallback), else
+//                                          404 {"detail":"Not found: <path>","code":"not_found"}
 //   - a pattern matches, method doesn't -> 405 with an `Allow` header
 //   - otherwise the handler's Response; anything it throws is mapped by
 //     http/error_mapping.h (so tests see exactly what a client would).
@@ -18,7 +19,9 @@
 // Thread safety: Add() is not thread-safe and must finish before the server
 // starts; Dispatch() is const and safe from any number of threads.
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +53,12 @@ class Router {
     std::string method;
     std::string pattern;
   };
+  // Answers requests whose path matches no pattern (e.g. the web UI's files
+  // and deep links, http/static_assets.h); nullopt: the usual JSON 404.
+  // Set before the server starts.
+  using Fallback = std::function<std::optional<Response>(Request&)>;
+  void SetFallback(Fallback f) { fallback_ = std::move(f); }
+
   // Every route added, in the order added (for the OpenAPI document).
   const std::vector<RouteInfo>& Routes() const { return routes_; }
 
@@ -60,6 +69,7 @@ class Router {
   std::unique_ptr<Node> root_;
   std::vector<RouteInfo> routes_;
   std::vector<std::pair<std::string, std::string>> inline_;  // (method, path)
+  Fallback fallback_;
 };
 
 }  // namespace aw::http

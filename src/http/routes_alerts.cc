@@ -5,6 +5,7 @@
 #include "http/error_mapping.h"
 #include "http/api_util.h"
 #include "http/json_body.h"
+#include "http/webhook_intake.h"
 
 namespace aw::http {
 
@@ -49,26 +50,17 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
   auto* auth = s.auth;
   auto* companies = s.companies;
   auto* alerts = s.alerts;
-  auto* security = s.webhook_security;
-  auto* limiter = s.rate_limiter;
-  auto webhook = [companies, alerts, security, limiter](Request& req) {
-    std::string key(req.Header("X-API-Key"));
-    if (key.empty()) key = req.QueryParam("api_key").value_or("");
-    if (key.empty()) {
-      Throw(ErrorKind::kUnauthenticated, "missing_api_key",
-            "an API key is required: pass ?api_key=... or the X-API-Key header");
-    }
-    const std::string company_id = companies->CompanyIdForApiKey(key);
-    if (company_id.empty()) Throw(ErrorKind::kUnauthenticated, "invalid_api_key", "the API key is not valid");
-    // Signature first: nothing below answers an unauthenticated request.
-    security->Verify(company_id, req.Header("X-Signature"), req.Header("X-Timestamp"), req.body);
-    auto limit_headers = limiter->Take(company_id);
+  // Services is a bundle of pointers: copied into the handler.
+  auto webhook = [s, alerts](Request& req) {
+    WebhookCaller caller = AuthenticateWebhook(req, s);
     json body = ParseJsonObject(req);
     services::AlertInput in = ParseAlert(body);
     in.source_bytes = req.body.size();
     std::string delivery_id(req.Header("X-Delivery-ID"));
     if (delivery_id.size() > 256) ThrowInvalidField("X-Delivery-ID", "must be at most 256 characters long");
-    auto answer = [limit_headers](const services::IngestResult& r) {
+    auto limit_headers = std::move(caller.rate_headers);
+    auto answer = [limit_headers](std::vector<services::IngestResult>& results) {
+      const services::IngestResult& r = results.front();
       json out = {{"message", r.duplicate ? "Duplicate delivery; alert already received" : "Alert received"},
                   {"alert_id", r.alert_id},
                   {"company_id", r.company_id},
@@ -82,24 +74,34 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
       for (const auto& h : limit_headers) resp.headers.push_back(h);
       return resp;
     };
-    if (!req.respond_later) return answer(alerts->Ingest(company_id, in, delivery_id));
-    // On the network thread (Router::AddInline): answer when durable.
-    auto respond = std::move(req.respond_later);
-    const std::string request_id = req.request_id;
-    if (alerts->IngestAsync(company_id, in, delivery_id,
-                            [respond, answer, request_id](services::IngestResult&& r, std::exception_ptr e) {
-                              respond(e ? ResponseForException(e, request_id) : answer(r));
-                            })) {
-      return Response::Deferred();
-    }
-    req.run_blocking([alerts, company_id, in = std::move(in), delivery_id, respond, answer, request_id] {
-      try {
-        respond(answer(alerts->Ingest(company_id, in, delivery_id)));
-      } catch (...) {
-        respond(ResponseForException(std::current_exception(), request_id));
+    // A request with an X-Delivery-ID is idempotent by that id already (the
+    // intake answers its repeats and counts them). Without one, a signed
+    // request seen before within its window is a replay: a repeat, with no
+    // side effect (services/webhook_replay.h).
+    auto* security = s.webhook_security;
+    std::optional<services::SignedDelivery> signed_delivery;
+    if (delivery_id.empty()) signed_delivery = caller.signed_delivery;
+    if (signed_delivery) {
+      if (auto first = security->AcceptedBefore(caller.company_id, *signed_delivery)) {
+        services::IngestResult repeat;
+        repeat.alert_id = *first;
+        repeat.company_id = caller.company_id;
+        repeat.duplicate = true;
+        std::vector<services::IngestResult> one{repeat};
+        return answer(one);
       }
-    });
-    return Response::Deferred();
+    }
+    // Accepted: a signed delivery is remembered for its window.
+    auto accepted = [answer, security, company_id = caller.company_id,
+                     signed_delivery](std::vector<services::IngestResult>& rs) {
+      if (signed_delivery && !rs.empty()) security->RecordAccepted(company_id, *signed_delivery, rs[0].alert_id);
+      return answer(rs);
+    };
+    const std::string request_id = req.request_id;
+    auto failure = [request_id](size_t, std::exception_ptr e) { return ResponseForException(e, request_id); };
+    std::vector<BatchItem> items;
+    items.push_back({std::move(in), std::move(delivery_id)});
+    return IngestBatch(req, alerts, caller.company_id, std::move(items), accepted, failure);
   };
   if (alerts->pipelined()) {
     // Embedded store: the handler runs on the network thread and never
@@ -136,6 +138,7 @@ void RegisterRoutes(Router& router, const Services& s) {
   RegisterUserRoutes(router, s);
   RegisterCompanyRoutes(router, s);
   RegisterAlertRoutes(router, s);
+  RegisterIntakeRoutes(router, s);
   RegisterIncidentRoutes(router, s);
   RegisterAssetRoutes(router, s);
   RegisterWebhookConfigRoutes(router, s);
@@ -149,6 +152,7 @@ void RegisterRoutes(Router& router, const Services& s) {
   if (s.runbooks != nullptr) RegisterRunbookRoutes(router, s);
   if (s.approvals != nullptr) RegisterApprovalRoutes(router, s);
   if (s.executions != nullptr) RegisterExecutionRoutes(router, s);
+  if (s.sns != nullptr) RegisterCloudWatchRoutes(router, s);
   RegisterOpenApiRoute(router, s);  // last: it documents every route above
 }
 

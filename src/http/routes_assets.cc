@@ -1,4 +1,5 @@
 #include "base/errors.h"
+#include "base/json_fields.h"
 #include "http/api.h"
 #include "http/audit_hook.h"
 #include "http/api_util.h"
@@ -11,6 +12,7 @@ using nlohmann::json;
 namespace {
 
 json AssetFields(const json& body, bool create) {
+  RejectUnknownFields(body, {"name", "type", "os", "is_critical", "tags"});
   json f = json::object();
   if (create) f["name"] = RequiredString(body, "name", 256);
   if (auto v = OptionalString(body, "type", 64)) f["type"] = *v;

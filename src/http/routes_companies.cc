@@ -1,4 +1,5 @@
 #include "base/errors.h"
+#include "base/json_fields.h"
 #include "http/api.h"
 #include "http/audit_hook.h"
 #include "http/api_util.h"
@@ -20,6 +21,7 @@ void RegisterCompanyRoutes(Router& router, const Services& s) {
     auto p = RequireUser(req, *auth);
     services::RequireMspAdmin(p);
     json body = ParseJsonObject(req);
+    RejectUnknownFields(body, {"name"});
     json c = companies->Create(RequiredString(body, "name", 200));
     return Response::Json(201, companies->View(p, c));
   });
@@ -33,6 +35,7 @@ void RegisterCompanyRoutes(Router& router, const Services& s) {
     if (!p.CanSeeCompany(id)) ThrowNotFound("company");
     services::RequireCompanyAdmin(p, id);
     json body = ParseJsonObject(req);
+    RejectUnknownFields(body, {"name"});
     return Response::Json(200, companies->View(p, companies->Rename(id, RequiredString(body, "name", 200))));
   });
   AddRoute(router, s, "DELETE", "/api/companies/{id}", [auth, companies](Request& req) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/api.h"
+#include "http/webhook_intake.h"
 
 namespace aw::http {
 
@@ -62,8 +63,9 @@ json BuildDocument(const std::vector<Router::RouteInfo>& routes, const std::stri
     }
     if (!params.empty()) op["parameters"] = params;
     const std::string key = r.method + " " + r.pattern;
-    if (r.pattern == "/api/webhooks/alerts") {
+    if (IsApiKeyRoute(r.pattern)) {
       op["security"] = json::array({{{"apiKeyHeader", json::array()}}, {{"apiKeyQuery", json::array()}}});
+      if (r.pattern != "/api/webhooks/alerts") op["security"].push_back({{"apiKeyBearer", json::array()}});
     } else if (PublicRoutes().count(key) != 0) {
       op["security"] = json::array();
     }
@@ -93,7 +95,9 @@ json BuildDocument(const std::vector<Router::RouteInfo>& routes, const std::stri
        {{"securitySchemes",
          {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}},
           {"apiKeyHeader", {{"type", "apiKey"}, {"in", "header"}, {"name", "X-API-Key"}}},
-          {"apiKeyQuery", {{"type", "apiKey"}, {"in", "query"}, {"name", "api_key"}}}}},
+          {"apiKeyQuery", {{"type", "apiKey"}, {"in", "query"}, {"name", "api_key"}}},
+          // The company API key as a bearer token (Prometheus/Alertmanager http_config).
+          {"apiKeyBearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
         {"schemas",
          {{"Error",
            {{"type", "object"},

@@ -1,4 +1,5 @@
 #include "base/errors.h"
+#include "base/json_fields.h"
 #include "http/api.h"
 #include "http/audit_hook.h"
 #include "http/api_util.h"
@@ -49,6 +50,7 @@ void RegisterUserRoutes(Router& router, const Services& s) {
     auto p = RequireUser(req, *auth);
     services::RequireMspAdmin(p);
     json body = ParseJsonObject(req);
+    RejectUnknownFields(body, {"email", "name", "password", "role", "company_ids"});
     services::NewUser nu;
     nu.email = RequiredString(body, "email", 254);
     services::UserService::ValidateEmail(nu.email);
@@ -67,6 +69,8 @@ void RegisterUserRoutes(Router& router, const Services& s) {
     auto p = RequireUser(req, *auth);
     services::RequireMspAdmin(p);
     json body = ParseJsonObject(req);
+    // email is known: it gets its own sentence below.
+    RejectUnknownFields(body, {"name", "role", "company_ids", "password", "email"});
     services::UserPatch patch;
     if (auto name = OptionalString(body, "name", 200)) {
       if (name->empty()) ThrowInvalidField("name", "must not be empty");

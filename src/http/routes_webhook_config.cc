@@ -1,4 +1,5 @@
 #include "base/errors.h"
+#include "base/json_fields.h"
 #include "http/api.h"
 #include "http/audit_hook.h"
 #include "http/api_util.h"
@@ -19,20 +20,28 @@ void RegisterWebhookConfigRoutes(Router& router, const Services& s) {
     services::RequireCompanyAdmin(p, cid);
     return p;
   };
+  // The signing actions take no settings: a body, when sent, must be `{}` so
+  // that e.g. {"enabeld": true} is refused instead of ignored.
+  auto no_fields = [](Request& req) {
+    if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) RejectUnknownFields(ParseJsonObject(req), {});
+  };
   AddRoute(router, s, "GET", "/api/companies/{id}/webhook-security", [admin_of, security](Request& req) {
     admin_of(req);
     return Response::Json(200, security->View(req.PathParam("id"), true));
   });
-  AddRoute(router, s, "POST", "/api/companies/{id}/webhook-security/enable", [admin_of, security](Request& req) {
+  AddRoute(router, s, "POST", "/api/companies/{id}/webhook-security/enable", [admin_of, no_fields, security](Request& req) {
     admin_of(req);
+    no_fields(req);
     return Response::Json(200, security->Enable(req.PathParam("id")));
   });
-  AddRoute(router, s, "POST", "/api/companies/{id}/webhook-security/disable", [admin_of, security](Request& req) {
+  AddRoute(router, s, "POST", "/api/companies/{id}/webhook-security/disable", [admin_of, no_fields, security](Request& req) {
     admin_of(req);
+    no_fields(req);
     return Response::Json(200, security->Disable(req.PathParam("id")));
   });
-  AddRoute(router, s, "POST", "/api/companies/{id}/webhook-security/regenerate-secret", [admin_of, security](Request& req) {
+  AddRoute(router, s, "POST", "/api/companies/{id}/webhook-security/regenerate-secret", [admin_of, no_fields, security](Request& req) {
     admin_of(req);
+    no_fields(req);
     return Response::Json(200, security->RegenerateSecret(req.PathParam("id")));
   });
 

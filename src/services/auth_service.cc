@@ -24,6 +24,10 @@ constexpr const char* kInvalidCredentials = "incorrect email or password";
 
 std::string RefreshItemId(const std::string& token) { return "rt#" + crypto::Sha256Hex(token); }
 std::string FamilyItemId(const std::string& family) { return "rtf#" + family; }
+// Hashed so the table holds no list of the addresses that were tried.
+std::string LockoutItemId(const std::string& email) {
+  return "lock#" + crypto::Sha256Hex(UserService::NormalizeEmail(email));
+}
 
 // A hash to verify against for unknown emails, so both failures cost the same.
 const std::string& DummyHash() {
@@ -69,48 +73,48 @@ TokenPair AuthService::IssueTokens(const json& user, const std::string& family) 
   return out;
 }
 
-void AuthService::RecordFailedLogin(const json& user) {
+void AuthService::RecordFailedLogin(const std::string& lock_id) {
   const int64_t now = ctx_->clock->NowSeconds();
   const int64_t window = int64_t{ctx_->settings.lockout_minutes} * 60;
+  // The item's TTL is the counting window: it starts at the first failure
+  // and the item (with its count) vanishes when the window ends.
   store::UpdateRequest u;
   u.table = t::kUsers;
-  u.key = {user.at("id").get<std::string>(), std::nullopt};
-  u.condition = store::Condition::ItemExists("id");
-  if (user.value("failed_window_start", int64_t{0}) + window < now) {
-    u.Set("failed_logins", 1).Set("failed_window_start", now);
-  } else {
-    u.Add("failed_logins", 1);
-  }
+  u.key = {lock_id, std::nullopt};
+  u.Add("failed_logins", 1).SetIfNotExists("kind", "login_lockout").SetIfNotExists("ttl", now + window);
   auto r = ctx_->store->UpdateItem(u);
   if (!r.ok()) return;
   if (r->value("failed_logins", 0) >= ctx_->settings.max_failed_logins) {
     store::UpdateRequest lock;
     lock.table = t::kUsers;
     lock.key = u.key;
-    lock.condition = store::Condition::ItemExists("id");
-    lock.Set("locked_until", now + window).Set("failed_logins", 0).Set("failed_window_start", 0);
+    lock.Set("locked_until", now + window).Set("ttl", now + window).Set("failed_logins", 0);
     (void)ctx_->store->UpdateItem(lock);
-    spdlog::warn("account {} locked for {} minutes after {} failed logins", user.value("id", ""),
-                 ctx_->settings.lockout_minutes, ctx_->settings.max_failed_logins);
+    // The email is not logged (it may be a mistyped password in the wrong field).
+    spdlog::warn("sign-in locked for {} minutes after {} failed attempts (lockout item {})",
+                 ctx_->settings.lockout_minutes, ctx_->settings.max_failed_logins, lock_id.substr(0, 17));
   }
 }
 
 TokenPair AuthService::Login(const std::string& email, const std::string& password) {
-  auto user = users_->FindByEmail(email);
-  if (!user) {
-    (void)crypto::VerifyPassword(password, DummyHash());
-    ThrowUnauthenticated("invalid_credentials", kInvalidCredentials);
-  }
+  // The lockout is keyed by the normalised email, whether or not a user has
+  // it, and every failure costs one password hash: an unknown address and a
+  // wrong password look the same in status, Retry-After and timing.
   const int64_t now = ctx_->clock->NowSeconds();
-  int64_t locked_until = user->value("locked_until", int64_t{0});
+  const std::string lock_id = LockoutItemId(email);
+  auto lock = ctx_->store->GetItem({t::kUsers, {lock_id, std::nullopt}});
+  if (!lock.ok() && !lock.status().IsNotFound()) ThrowIfError(lock.status(), "sign-in");
+  const bool had_failures = lock.ok();
+  const int64_t locked_until = lock.ok() ? lock->value("locked_until", int64_t{0}) : 0;
   if (locked_until > now) {
     Throw(ErrorKind::kTooManyRequests, "too_many_attempts",
           "too many failed sign-in attempts; this account is locked for a while",
           static_cast<int>(locked_until - now));
   }
-  const std::string stored_hash = user->value("password_hash", "");
-  if (!crypto::VerifyPassword(password, stored_hash)) {
-    RecordFailedLogin(*user);
+  auto user = users_->FindByEmail(email);
+  const std::string stored_hash = user ? user->value("password_hash", "") : DummyHash();
+  if (!crypto::VerifyPassword(password, stored_hash) || !user) {
+    RecordFailedLogin(lock_id);
     ThrowUnauthenticated("invalid_credentials", kInvalidCredentials);
   }
   if (crypto::PasswordNeedsRehash(stored_hash)) {
@@ -130,14 +134,7 @@ TokenPair AuthService::Login(const std::string& email, const std::string& passwo
                    r.status().message());
     }
   }
-  if (user->value("failed_logins", 0) != 0 || locked_until != 0) {
-    store::UpdateRequest u;
-    u.table = t::kUsers;
-    u.key = {user->at("id").get<std::string>(), std::nullopt};
-    u.condition = store::Condition::ItemExists("id");
-    u.Set("failed_logins", 0).Set("locked_until", 0);
-    (void)ctx_->store->UpdateItem(u);
-  }
+  if (had_failures) (void)ctx_->store->DeleteItem({t::kUsers, {lock_id, std::nullopt}, {}});
   std::string family = NewId(ctx_->clock->NowMicros());
   json fam = {{"id", FamilyItemId(family)}, {"kind", "refresh_family"}, {"user_id", user->at("id")},
               {"revoked", false},
@@ -178,6 +175,20 @@ TokenPair AuthService::Refresh(const std::string& refresh_token) {
   auto user = users_->FindById(tok->value("user_id", ""));
   if (!user || user->value("token_version", 0) != tok->value("tv", -1)) invalid();
   return IssueTokens(*user, family);
+}
+
+void AuthService::Logout(const std::string& refresh_token) {
+  if (refresh_token.rfind("rt_", 0) != 0 || refresh_token.size() > 128) return;
+  auto tok = ctx_->store->GetItem({t::kUsers, {RefreshItemId(refresh_token), std::nullopt}});
+  if (tok.status().IsNotFound()) return;
+  ThrowIfError(tok.status(), "refresh token");
+  store::UpdateRequest revoke;
+  revoke.table = t::kUsers;
+  revoke.key = {FamilyItemId(tok->value("family", "")), std::nullopt};
+  revoke.condition = store::Condition::ItemExists("id");
+  revoke.Set("revoked", true);
+  auto r = ctx_->store->UpdateItem(revoke);
+  if (!r.ok() && !r.status().IsConditionFailed()) ThrowIfError(r.status(), "refresh token");
 }
 
 void AuthService::LogoutAll(const std::string& user_id) {

@@ -28,10 +28,14 @@ class AuthService {
   AuthService(Context* ctx, UserService* users) : ctx_(ctx), users_(users) {}
 
   // 401 invalid_credentials (same answer for an unknown email and a wrong
-  // password), 429 too_many_attempts while the account is locked.
+  // password), 429 too_many_attempts while the email is locked (after
+  // max_failed_logins failures, known or unknown email alike).
   TokenPair Login(const std::string& email, const std::string& password);
   // 401 invalid_refresh_token. Rotates: the presented token stops working.
   TokenPair Refresh(const std::string& refresh_token);
+  // Ends the session of `refresh_token`: its family is revoked. Unknown or
+  // already revoked tokens are ignored (signing out twice is not an error).
+  void Logout(const std::string& refresh_token);
   // Revokes every access and refresh token of the user.
   void LogoutAll(const std::string& user_id);
   // Verifies a bearer access token and loads the caller. 401 otherwise.
@@ -44,7 +48,7 @@ class AuthService {
 
  private:
   TokenPair IssueTokens(const nlohmann::json& user, const std::string& family);
-  void RecordFailedLogin(const nlohmann::json& user);
+  void RecordFailedLogin(const std::string& lock_id);
 
   Context* ctx_;
   UserService* users_;

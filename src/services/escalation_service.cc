@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
+#include "base/json_fields.h"
 #include "base/time_format.h"
 #include "core/incident_status.h"
 #include "store/tables.h"
@@ -108,6 +109,9 @@ json EscalationService::PolicyView(const std::string& company_id) {
 }
 
 json EscalationService::PutPolicy(const std::string& company_id, const json& body) {
+  // The read-only fields of the view are accepted (and ignored) so a GET's
+  // answer can be sent back as it is.
+  RejectUnknownFields(body, {"enabled", "levels", "triggers", "company_id", "is_default", "updated_at"});
   json cur = PolicyView(company_id);
   if (body.contains("enabled") && !body["enabled"].is_null()) {
     if (!body["enabled"].is_boolean()) ThrowInvalidField("enabled", "must be true or false");
@@ -124,6 +128,7 @@ json EscalationService::PutPolicy(const std::string& company_id, const json& bod
       const std::string f = "levels[" + std::to_string(i) + "]";
       if (!ls[i].is_object()) ThrowInvalidField(f, "must be an object {delay_minutes, target}");
       const json& l = ls[i];
+      RejectUnknownFields(l, {"level", "delay_minutes", "target", "user_ids"}, f + ".");
       int delay = l.contains("delay_minutes") && !l["delay_minutes"].is_null()
                       ? IntIn(l["delay_minutes"], f + ".delay_minutes", 0, kMaxDelayMinutes)
                       : prev_delay;
@@ -157,6 +162,7 @@ json EscalationService::PutPolicy(const std::string& company_id, const json& bod
   if (body.contains("triggers") && !body["triggers"].is_null()) {
     const json& tr = body["triggers"];
     if (!tr.is_object()) ThrowInvalidField("triggers", "must be an object");
+    RejectUnknownFields(tr, {"unacknowledged_minutes", "priority_threshold", "sla_warning", "sla_breach"}, "triggers.");
     json& ct = cur["triggers"];
     if (tr.contains("unacknowledged_minutes") && !tr["unacknowledged_minutes"].is_null()) {
       ct["unacknowledged_minutes"] = IntIn(tr["unacknowledged_minutes"], "triggers.unacknowledged_minutes", 0, kMaxDelayMinutes);
@@ -212,7 +218,7 @@ int EscalationService::Check(const json& inc) {
   core::SlaClock c;
   if (sla_->ClockOf(inc, &c) && !c.resolved_s) {
     const int64_t due = c.responded_s ? c.resolution_due_s : c.response_due_s;
-    f.sla_warning_s = due - int64_t{c.warning_minutes} * 60;
+    f.sla_warning_s = c.responded_s ? c.resolution_warning_s : c.response_warning_s;
     f.sla_breach_s = due;
   }
   int fired = 0;

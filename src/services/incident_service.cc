@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
+#include "base/json_fields.h"
 #include "base/time_format.h"
 #include "core/incident_status.h"
 #include "core/priority.h"
@@ -44,6 +45,8 @@ json IncidentService::CorrelationConfigView(const std::string& company_id) {
 }
 
 json IncidentService::PutCorrelationConfig(const std::string& company_id, const json& body) {
+  RejectUnknownFields(body, {"time_window_minutes", "aggregation_key", "min_alerts_for_incident", "auto_correlate",
+                             "auto_resolve", "company_id"});
   core::CorrelationConfig c = CorrelationConfigFor(company_id);
   auto int_field = [&](const char* f, int lo, int hi, int* out) {
     if (!body.contains(f) || body[f].is_null()) return;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/errors.h"
+#include "base/json_fields.h"
 #include "base/ids.h"
 #include "base/time_format.h"
 #include "core/business_time.h"
@@ -27,6 +28,14 @@ std::optional<int64_t> ParseDate(const std::string& s) {
   auto us = ParseIso8601(s + "T00:00:00Z");
   if (!us) return std::nullopt;
   return *us / 86'400'000'000;
+}
+
+// The writable fields, and the read-only ones of the view (accepted and
+// ignored, so a GET's answer can be sent back as it is).
+void RejectUnknownScheduleFields(const json& body) {
+  RejectUnknownFields(body, {"company_id", "name", "user_id", "type", "days_of_week", "date", "start_time", "end_time",
+                             "timezone", "priority", "active", "overrides", "id", "created_at", "updated_at",
+                             "created_by"});
 }
 
 const json& Field(const json& o, const char* f) {
@@ -166,6 +175,7 @@ json OnCallService::Validate(const std::string& company_id, const json& in) {
       const std::string f = "overrides[" + std::to_string(i) + "]";
       if (!ov[i].is_object()) ThrowInvalidField(f, "must be an object {user_id, start, end}");
       const json& o = ov[i];
+      RejectUnknownFields(o, {"user_id", "start", "end", "reason"}, f + ".");
       if (!o.contains("user_id") || !o["user_id"].is_string() || o["user_id"].get<std::string>().empty()) {
         ThrowInvalidField(f + ".user_id", "field required");
       }
@@ -190,6 +200,7 @@ json OnCallService::Validate(const std::string& company_id, const json& in) {
 }
 
 json OnCallService::Create(const Principal& p, const json& body) {
+  RejectUnknownScheduleFields(body);
   std::string cid = StringField(body, "company_id", false, 64);
   if (cid.empty()) {
     if (p.IsMspAdmin() || p.company_ids.size() != 1) ThrowInvalidField("company_id", "field required");
@@ -229,6 +240,7 @@ json OnCallService::Locate(const Principal& p, const std::string& id, const std:
 
 json OnCallService::Update(const Principal& p, const std::string& id, const json& body,
                            const std::vector<std::string>& all_ids) {
+  RejectUnknownScheduleFields(body);
   json cur = Locate(p, id, all_ids);
   const std::string cid = cur.value("company_id", "");
   RequireCompanyAdmin(p, cid);

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
+#include "base/json_fields.h"
 #include "base/time_format.h"
 #include "core/incident_status.h"
 #include "services/tz_database.h"
@@ -73,7 +74,9 @@ core::SlaPolicy SlaService::PolicyFor(const std::string& company_id) {
     int_at(resp, s, &t.response_minutes, 1, kMaxMinutes);
     int_at(resol, s, &t.resolution_minutes, 1, kMaxMinutes);
   }
-  int_at(c, "warning_minutes", &p.warning_minutes, 0, 10080);
+  // warning_minutes (an absolute threshold, before warning_percent) is no
+  // longer read: 30 minutes put a 30-minute target in warning at once.
+  int_at(c, "warning_percent", &p.warning_percent, core::kMinWarningPercent, core::kMaxWarningPercent);
   if (c.contains("business_hours_only") && c["business_hours_only"].is_boolean()) {
     p.business_hours = c["business_hours_only"].get<bool>();
   }
@@ -110,7 +113,7 @@ json SlaService::ConfigView(const std::string& company_id) {
           {"enabled", p.enabled},
           {"response_minutes", MinutesObject(p, true)},
           {"resolution_minutes", MinutesObject(p, false)},
-          {"warning_minutes", p.warning_minutes},
+          {"warning_percent", p.warning_percent},
           {"business_hours",
            {{"enabled", p.business_hours},
             {"timezone", p.timezone},
@@ -122,6 +125,14 @@ json SlaService::ConfigView(const std::string& company_id) {
 }
 
 json SlaService::PutConfig(const std::string& company_id, const json& body) {
+  // The read-only fields of the view are accepted (and ignored) so a GET's
+  // answer can be sent back as it is.
+  RejectUnknownFields(body, {"enabled", "response_minutes", "resolution_minutes", "warning_percent", "warning_minutes",
+                             "business_hours", "company_id", "is_default", "updated_at"});
+  if (body.contains("warning_minutes")) {
+    ThrowInvalidField("warning_minutes",
+                      "replaced by warning_percent (the warning starts when this share of each target has elapsed)");
+  }
   json cur = ConfigView(company_id);
   auto int_in = [](const json& v, const std::string& field, int lo, int hi) {
     if (!v.is_number_integer()) ThrowInvalidField(field, "must be an integer");
@@ -147,12 +158,14 @@ json SlaService::PutConfig(const std::string& company_id, const json& body) {
       ThrowInvalidField(std::string("resolution_minutes.") + s, std::string("must not be shorter than response_minutes.") + s);
     }
   }
-  if (body.contains("warning_minutes") && !body["warning_minutes"].is_null()) {
-    cur["warning_minutes"] = int_in(body["warning_minutes"], "warning_minutes", 0, 10080);
+  if (body.contains("warning_percent") && !body["warning_percent"].is_null()) {
+    cur["warning_percent"] =
+        int_in(body["warning_percent"], "warning_percent", core::kMinWarningPercent, core::kMaxWarningPercent);
   }
   if (body.contains("business_hours") && !body["business_hours"].is_null()) {
     const json& b = body["business_hours"];
     if (!b.is_object()) ThrowInvalidField("business_hours", "must be an object {enabled, timezone, start, end, days}");
+    RejectUnknownFields(b, {"enabled", "timezone", "start", "end", "days"}, "business_hours.");
     json& bh = cur["business_hours"];
     if (b.contains("enabled") && !b["enabled"].is_null()) {
       if (!b["enabled"].is_boolean()) ThrowInvalidField("business_hours.enabled", "must be true or false");
@@ -211,7 +224,9 @@ void SlaService::Stamp(const std::string& company_id, json& incident) {
                        {"resolution_due", FormatIso8601Seconds(d.resolution_due_s)},
                        {"response_minutes", p.For(sev).response_minutes},
                        {"resolution_minutes", p.For(sev).resolution_minutes},
-                       {"warning_minutes", p.warning_minutes},
+                       {"warning_percent", p.warning_percent},
+                       {"response_warning_starts", FormatIso8601Seconds(d.response_warning_s)},
+                       {"resolution_warning_starts", FormatIso8601Seconds(d.resolution_warning_s)},
                        {"business_hours", p.business_hours},
                        {"timezone", p.business_hours ? p.timezone : "UTC"}};
   } catch (const std::exception& e) {
@@ -225,19 +240,36 @@ bool SlaService::ClockOf(const json& inc, core::SlaClock* c) {
   if (!sla.value("enabled", true)) return false;
   auto resp = Seconds(sla, "response_due");
   auto resol = Seconds(sla, "resolution_due");
-  if (resp && resol) {
-    c->response_due_s = *resp;
-    c->resolution_due_s = *resol;
-    c->warning_minutes = sla.value("warning_minutes", 30);
-  } else {
+  if (!resp || !resol) {
     // Not stamped (created before SLAs existed): today's policy.
     const std::string cid = inc.value("company_id", "");
     json copy = {{"created_at", inc.value("created_at", "")}, {"severity", inc.value("severity", "low")}};
     Stamp(cid, copy);
     if (!copy.contains("sla") || !copy["sla"].value("enabled", false)) return false;
-    c->response_due_s = *Seconds(copy["sla"], "response_due");
-    c->resolution_due_s = *Seconds(copy["sla"], "resolution_due");
-    c->warning_minutes = copy["sla"].value("warning_minutes", 30);
+    sla = copy["sla"];
+    resp = Seconds(sla, "response_due");
+    resol = Seconds(sla, "resolution_due");
+    if (!resp || !resol) return false;
+  }
+  c->response_due_s = *resp;
+  c->resolution_due_s = *resol;
+  auto resp_warn = Seconds(sla, "response_warning_starts");
+  auto resol_warn = Seconds(sla, "resolution_warning_starts");
+  if (resp_warn && resol_warn) {
+    c->response_warning_s = *resp_warn;
+    c->resolution_warning_s = *resol_warn;
+  } else {
+    // Stamped before warning instants existed: the default share of the
+    // stamped targets (of the default targets when those are missing too).
+    const core::SlaPolicy def = core::DefaultSlaPolicy();
+    const core::SlaTargets& dt = def.For(Sev(inc.value("severity", "low")));
+    auto minutes = [&sla](const char* k, int fallback) {
+      return sla.contains(k) && sla[k].is_number_integer() ? sla[k].get<int>() : fallback;
+    };
+    c->response_warning_s =
+        core::WarningFromDue(*resp, minutes("response_minutes", dt.response_minutes), def.warning_percent);
+    c->resolution_warning_s =
+        core::WarningFromDue(*resol, minutes("resolution_minutes", dt.resolution_minutes), def.warning_percent);
   }
   auto ack = Seconds(inc, "acknowledged_at");
   auto asg = Seconds(inc, "assigned_at");
@@ -273,14 +305,15 @@ json SlaService::StatusOf(const json& inc) {
   out["response"] = {{"due", FormatIso8601Seconds(c.response_due_s)},
                      {"minutes_left", minutes(e.response_seconds_left)},
                      {"responded_at", c.responded_s ? json(FormatIso8601Seconds(*c.responded_s)) : json()},
+                     {"warning_starts", FormatIso8601Seconds(c.response_warning_s)},
                      {"breached", e.response_breached},
                      {"warning", e.response_warning}};
   out["resolution"] = {{"due", FormatIso8601Seconds(c.resolution_due_s)},
                        {"minutes_left", minutes(e.resolution_seconds_left)},
                        {"resolved_at", c.resolved_s ? json(FormatIso8601Seconds(*c.resolved_s)) : json()},
+                       {"warning_starts", FormatIso8601Seconds(c.resolution_warning_s)},
                        {"breached", e.resolution_breached},
                        {"warning", e.resolution_warning}};
-  out["warning_minutes"] = c.warning_minutes;
   out["minutes_left"] = e.responded ? out["resolution"]["minutes_left"] : out["response"]["minutes_left"];
   return out;
 }

@@ -5,11 +5,12 @@
 // monitor step that sends warnings and breach notices.
 //
 // Stored config: {enabled, response_minutes{critical,high,medium,low},
-// resolution_minutes{...}, warning_minutes, business_hours{enabled, timezone,
+// resolution_minutes{...}, warning_percent, business_hours{enabled, timezone,
 // start, end, days}} (days: 0 = Monday .. 6 = Sunday).
 //
 // Incident attributes written here: `sla` {response_due, resolution_due,
-// response_minutes, resolution_minutes, warning_minutes, business_hours,
+// response_minutes, resolution_minutes, warning_percent,
+// response_warning_starts, resolution_warning_starts, business_hours,
 // timezone} at creation, and the monitor's marks sla_response_warning_at,
 // sla_response_breach_at, sla_resolution_warning_at,
 // sla_resolution_breach_at - each set once with a conditional update, so

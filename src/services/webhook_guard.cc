@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
+#include "base/json_fields.h"
 #include "core/webhook_signature.h"
 #include "crypto/hash.h"
 
@@ -75,10 +76,11 @@ json WebhookSecurityService::RegenerateSecret(const std::string& company_id) {
   return View(company_id, true);
 }
 
-void WebhookSecurityService::Verify(const std::string& company_id, std::string_view signature,
-                                    std::string_view timestamp, std::string_view body) {
+std::optional<SignedDelivery> WebhookSecurityService::Verify(const std::string& company_id,
+                                                             std::string_view signature, std::string_view timestamp,
+                                                             std::string_view body) {
   auto c = configs_->Get(company_id, kSecurity);
-  if (!c || !c->value("enabled", false)) return;
+  if (!c || !c->value("enabled", false)) return std::nullopt;
   auto secret = ctx_->secrets->Open(c->value("secret_enc", ""), Aad(company_id));
   if (!secret.ok()) {
     spdlog::error("cannot decrypt the webhook secret of company {} (was AW_MASTER_KEY changed?)", company_id);
@@ -93,6 +95,10 @@ void WebhookSecurityService::Verify(const std::string& company_id, std::string_v
   if (r != core::SignatureCheck::kOk) {
     Throw(ErrorKind::kUnauthenticated, core::SignatureCheckCode(r), core::SignatureCheckDetail(r));
   }
+  SignedDelivery d;
+  d.signature = core::SignatureFingerprint(signature);
+  d.expires_s = core::SignatureWindowEnd(timestamp, in.max_skew_seconds);
+  return d;
 }
 
 RateLimitConfig RateLimiter::ConfigFor(const std::string& company_id) {
@@ -115,6 +121,7 @@ json RateLimiter::View(const std::string& company_id) {
 }
 
 json RateLimiter::Put(const std::string& company_id, const json& body) {
+  RejectUnknownFields(body, {"enabled", "requests_per_minute", "burst_size", "company_id"});
   RateLimitConfig c = ConfigFor(company_id);
   auto num = [&](const char* f, int64_t* out) {
     if (!body.contains(f) || body[f].is_null()) return;

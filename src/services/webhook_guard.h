@@ -5,6 +5,7 @@
 // (CompanyConfigs "rate_limit"). Thread-safe; methods may throw ApiError.
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,12 +17,16 @@
 #include "core/token_bucket.h"
 #include "services/config_service.h"
 #include "services/context.h"
+#include "services/webhook_replay.h"
 
 namespace aw::services {
 
 class WebhookSecurityService {
  public:
-  WebhookSecurityService(Context* ctx, ConfigService* configs) : ctx_(ctx), configs_(configs) {}
+  // `shared_replay_log`: keep the signed-delivery log in the store, for
+  // replicas (DynamoDB); otherwise in memory (services/webhook_replay.h).
+  WebhookSecurityService(Context* ctx, ConfigService* configs, bool shared_replay_log = false)
+      : ctx_(ctx), configs_(configs), deliveries_(ctx, shared_replay_log) {}
 
   // {enabled, signature_header, timestamp_header, max_timestamp_diff_seconds,
   //  hmac_secret (only when reveal), ...}
@@ -32,14 +37,25 @@ class WebhookSecurityService {
   nlohmann::json RegenerateSecret(const std::string& company_id);
   // Throws 401 with a distinct code and detail per failure when signing is
   // enabled for the company and the request is not correctly signed.
-  void Verify(const std::string& company_id, std::string_view signature, std::string_view timestamp,
-              std::string_view body);
+  // Returns the verified delivery, or nullopt when signing is disabled.
+  std::optional<SignedDelivery> Verify(const std::string& company_id, std::string_view signature,
+                                       std::string_view timestamp, std::string_view body);
+  // Replays: the alert id a verified delivery was accepted with, if it was
+  // accepted before (then answer it as a repeat and do nothing else); and
+  // the record of an accepted one, after its 202.
+  std::optional<std::string> AcceptedBefore(const std::string& company_id, const SignedDelivery& d) {
+    return deliveries_.Accepted(company_id, d);
+  }
+  void RecordAccepted(const std::string& company_id, const SignedDelivery& d, const std::string& alert_id) {
+    deliveries_.Record(company_id, d, alert_id);
+  }
 
  private:
   std::string NewSecretSealed(const std::string& company_id, std::string* plain);
 
   Context* ctx_;
   ConfigService* configs_;
+  SignedDeliveryLog deliveries_;
 };
 
 struct RateLimitConfig {

@@ -96,6 +96,32 @@ def test_lockout_after_five_failures_even_with_right_password(server):
     assert server.login_response(ADMIN_EMAIL, ADMIN_PASSWORD).status_code == 200
 
 
+def test_unknown_email_is_locked_out_like_a_known_one(server):
+    """Issue 16 defect 2: the lockout must not reveal which accounts exist."""
+    _, known, _ = server.create_user()
+    unknown = f"ghost-{uuid.uuid4().hex[:8]}@global.com"
+    answers = {}
+    for email in (known, unknown):
+        for _ in range(5):
+            assert_error(server.login_response(email, "wrong-password"), 401, "invalid_credentials")
+        answers[email] = server.login_response(email, "wrong-password")
+    b_known = assert_error(answers[known], 429, "too_many_attempts")
+    b_unknown = assert_error(answers[unknown], 429, "too_many_attempts")
+    assert b_known["detail"] == b_unknown["detail"]
+    ra_known = int(answers[known].headers["Retry-After"])
+    ra_unknown = int(answers[unknown].headers["Retry-After"])
+    assert abs(ra_known - ra_unknown) <= 2, (ra_known, ra_unknown)
+    assert 15 * 60 - 30 <= ra_unknown <= 15 * 60
+
+
+def test_lockout_key_is_the_normalised_email(server):
+    unknown = f"Ghost-{uuid.uuid4().hex[:8]}@Global.com"
+    for i in range(5):
+        email = unknown.upper() if i % 2 else unknown.lower()
+        assert_error(server.login_response(email, "wrong-password"), 401, "invalid_credentials")
+    assert_error(server.login_response(unknown, "wrong-password"), 429, "too_many_attempts")
+
+
 def test_four_failures_do_not_lock(server):
     _, email, password = server.create_user()
     for _ in range(4):

@@ -141,3 +141,41 @@ def test_http_1_0_request_gets_an_answer(server):
                 break
             data += chunk
     assert data.startswith(b"HTTP/1.0 200") or data.startswith(b"HTTP/1.1 200"), data[:100]
+
+
+# -- issue 16, defect 6: JSON and limit details ------------------------------------
+
+def test_number_overflow_is_invalid_json_and_not_a_handler_escape(server, api_key_for):
+    key = api_key_for("comp-acme")
+    body = ('{"asset_name": "srv-1", "signature": "s", "severity": "low", "message": "m", '
+            '"metadata": {"x": 1e999999}}')
+    r = requests.post(server.url("/api/webhooks/alerts"), data=body,
+                      headers={"X-API-Key": key, "Content-Type": "application/json"}, timeout=30)
+    b = assert_error(r, 400, "invalid_json")
+    assert "1e999999" in b["detail"], b
+    r = server.admin().put("/api/companies/comp-acme/sla-config", data='{"warning_percent": -1e400}',
+                           headers={"Content-Type": "application/json"})
+    assert_error(r, 400, "invalid_json")
+    assert "JSON error escaped a handler" not in server.stderr()
+
+
+@pytest.mark.parametrize("body,word", [
+    ('{"severity": critical, "message": "m"}', "critical"),
+    ('{"a": truth}', "truth"),
+    ('{"a": nulll}', "nulll"),
+])
+def test_parser_detail_names_the_whole_word(server, body, word):
+    r = requests.post(server.url("/api/auth/login"), data=body,
+                      headers={"Content-Type": "application/json"}, timeout=30)
+    b = assert_error(r, 400, "invalid_json")
+    assert f"'{word}'" in b["detail"], b
+    assert "last read" not in b["detail"], b
+
+
+def test_intake_message_limit_is_in_bytes_and_says_so(server, api_key_for):
+    key = api_key_for("comp-acme")
+    # 9,000 characters, 18,000 bytes: over the 16 KiB limit, which counts bytes.
+    r = server.send_alert(key, message="é" * 9000)
+    b = assert_error(r, 422, "validation_error", mentions="message")
+    assert "bytes" in b["detail"] and "characters" not in b["detail"], b
+    assert server.send_alert(key, message="é" * 8000).status_code == 202  # 16,000 bytes

@@ -44,19 +44,19 @@ def test_default_config_and_update(server):
     cid, _ = new_company(server)
     admin = server.admin()
     cfg = admin.get(f"/api/companies/{cid}/sla-config").json()
-    assert cfg["is_default"] is True and cfg["enabled"] is True and cfg["warning_minutes"] == 30
+    assert cfg["is_default"] is True and cfg["enabled"] is True and cfg["warning_percent"] == 80
     for sev, (resp, resol) in DEFAULTS.items():
         assert cfg["response_minutes"][sev] == resp and cfg["resolution_minutes"][sev] == resol
     assert cfg["business_hours"] == {"enabled": False, "timezone": "UTC", "start": "09:00", "end": "17:00",
                                      "days": [0, 1, 2, 3, 4]}
     r = admin.put(f"/api/companies/{cid}/sla-config", json={
-        "response_minutes": {"critical": 15}, "warning_minutes": 10,
+        "response_minutes": {"critical": 15}, "warning_percent": 90,
         "business_hours": {"enabled": True, "timezone": "America/New_York", "start": "08:00", "end": "18:00",
                            "days": [0, 1, 2, 3, 4, 5]}})
     assert r.status_code == 200, r.text
     cfg = r.json()
     assert cfg["response_minutes"]["critical"] == 15 and cfg["response_minutes"]["high"] == 120
-    assert cfg["warning_minutes"] == 10 and cfg["is_default"] is False
+    assert cfg["warning_percent"] == 90 and cfg["is_default"] is False
     assert cfg["business_hours"]["timezone"] == "America/New_York" and cfg["business_hours"]["days"][-1] == 5
     assert admin.get(f"/api/companies/{cid}/sla-config").json() == cfg
 
@@ -70,7 +70,10 @@ def test_validation_names_the_field(server):
         ({"response_minutes": {"urgent": 5}}, "response_minutes.urgent"),
         ({"response_minutes": 5}, "response_minutes"),
         ({"resolution_minutes": {"high": 60}}, "resolution_minutes.high"),  # shorter than its response (120)
-        ({"warning_minutes": -1}, "warning_minutes"),
+        ({"warning_percent": 0}, "warning_percent"),
+        ({"warning_percent": 100}, "warning_percent"),
+        ({"warning_percent": 50.5}, "warning_percent"),
+        ({"warning_minutes": 10}, "warning_minutes"),  # replaced by warning_percent
         ({"enabled": "yes"}, "enabled"),
         ({"business_hours": {"timezone": "Europe/Atlantis"}}, "business_hours.timezone"),
         ({"business_hours": {"start": "9am"}}, "business_hours.start"),
@@ -91,16 +94,16 @@ def test_roles_and_tenant_isolation(server):
     acme_admin = as_demo(server, ACME, "company")
     assert acme_tech.get(f"/api/companies/{ACME}/sla-config").status_code == 200
     assert acme_client.get(f"/api/companies/{ACME}/sla-report").status_code == 200
-    assert_error(acme_tech.put(f"/api/companies/{ACME}/sla-config", json={"warning_minutes": 5}), 403)
-    assert_error(acme_client.put(f"/api/companies/{ACME}/sla-config", json={"warning_minutes": 5}), 403)
+    assert_error(acme_tech.put(f"/api/companies/{ACME}/sla-config", json={"warning_percent": 75}), 403)
+    assert_error(acme_client.put(f"/api/companies/{ACME}/sla-config", json={"warning_percent": 75}), 403)
     for path in ("sla-config", "sla-report"):
         assert_error(acme_admin.get(f"/api/companies/{TECHSTART}/{path}"), 404)
-    assert_error(acme_admin.put(f"/api/companies/{TECHSTART}/sla-config", json={"warning_minutes": 5}), 404)
+    assert_error(acme_admin.put(f"/api/companies/{TECHSTART}/sla-config", json={"warning_percent": 75}), 404)
     ts_incident = send(server, server.api_key_for(TECHSTART), severity="low")["incident_id"]
     assert_error(acme_admin.get(f"/api/incidents/{ts_incident}/sla-status"), 404)
     assert as_demo(server, TECHSTART, "client").get(f"/api/incidents/{ts_incident}/sla-status").status_code == 200
     # The update is audited.
-    assert acme_admin.put(f"/api/companies/{ACME}/sla-config", json={"warning_minutes": 30}).status_code == 200
+    assert acme_admin.put(f"/api/companies/{ACME}/sla-config", json={"warning_percent": 80}).status_code == 200
     logs = server.admin().get("/api/audit-logs", params={"company_id": ACME, "action": "sla_config_updated"}).json()
     assert logs and logs[0]["user_email"] == "company@acme.com"
 
@@ -143,10 +146,10 @@ def test_status_follows_the_incident(server):
     assert st["status"] == "on_track" and st["sla_enabled"] is True
     assert 1438 <= st["response"]["minutes_left"] <= 1440 and st["minutes_left"] == st["response"]["minutes_left"]
     assert st["responded"] is False and st["resolved"] is False
-    # Critical: 30 minutes with a 30-minute warning: a response warning at once.
+    # Critical: 30 minutes; the warning starts at 80 % (24 min): on track at first.
     crit = send(server, key, severity="critical")["incident_id"]
     st = admin.get(f"/api/incidents/{crit}/sla-status").json()
-    assert st["status"] == "response_warning" and st["response"]["warning"] is True
+    assert st["status"] == "on_track" and st["response"]["warning"] is False
     # Acknowledging answers it: the resolution clock (240 min) is on track.
     assert admin.post(f"/api/incidents/{crit}/acknowledge").status_code == 200
     st = admin.get(f"/api/incidents/{crit}/sla-status").json()

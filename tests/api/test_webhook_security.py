@@ -7,8 +7,8 @@ import pytest
 import requests
 
 from aw_harness import assert_error, new_alert
-from helpers3 import (ACME, TECHSTART, alert_by_id, alerts_of, as_demo, new_company, page_all, post_raw,
-                      send, sign, signed_post, unique)
+from helpers3 import (ACME, TECHSTART, alert_by_id, alerts_of, as_demo, incidents_of, new_company, page_all,
+                      post_raw, send, sign, signed_post, unique)
 
 
 @pytest.fixture
@@ -142,6 +142,34 @@ def test_signature_is_checked_before_the_delivery_id(server, signed_company):
     assert again.status_code == 202 and again.json()["duplicate"] is True, again.text
     assert again.json()["alert_id"] == alert_id
     assert alert_by_id(server, cid, alert_id)["delivery_attempts"] == 2
+
+
+def test_replayed_signed_requests_are_repeats_with_no_side_effect(server, signed_company):
+    """Issue 16 defect 3: a captured signed alert replayed after its recovery opened a new incident."""
+    cid, key, secret = signed_company
+    body = new_alert(severity="critical")
+    raw, ts = _raw(body), int(time.time())
+    captured = {"X-Timestamp": str(ts), "X-Signature": sign(secret, ts, raw)}
+    first = post_raw(server, key, raw, captured)
+    assert first.status_code == 202 and first.json()["duplicate"] is False, first.text
+    recovery_raw = _raw(dict(body, status="resolved"))
+    recovery_headers = {"X-Timestamp": str(ts), "X-Signature": sign(secret, ts, recovery_raw)}
+    recovery = post_raw(server, key, recovery_raw, recovery_headers)
+    assert recovery.status_code == 202 and recovery.json()["duplicate"] is False, recovery.text
+    alerts_before = sorted(a["id"] for a in alerts_of(server, cid))
+    incidents_before = {i["id"]: i["status"] for i in incidents_of(server, cid)}
+    # The captured alert, then the captured recovery, replayed within the window.
+    for raw_body, headers, original in ((raw, captured, first), (recovery_raw, recovery_headers, recovery)):
+        replay = post_raw(server, key, raw_body, headers)
+        assert replay.status_code == 202, replay.text
+        assert replay.json()["duplicate"] is True, replay.text
+        assert replay.json()["alert_id"] == original.json()["alert_id"]
+        assert "incident_id" not in replay.json()
+    assert sorted(a["id"] for a in alerts_of(server, cid)) == alerts_before
+    assert {i["id"]: i["status"] for i in incidents_of(server, cid)} == incidents_before
+    # A new request (new timestamp, so a new signature) of the same alert is not a replay.
+    again = signed_post(server, key, secret, body=body, ts=ts + 1)
+    assert again.status_code == 202 and again.json()["duplicate"] is False, again.text
 
 
 def test_regenerate_invalidates_the_old_secret(server, signed_company):

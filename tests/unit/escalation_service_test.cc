@@ -289,15 +289,20 @@ TEST_F(EscalationWorkerTest, RestartNeitherRepeatsNorForgets) {
 }
 
 TEST_F(EscalationWorkerTest, SlaWarningAndBreachAreSentOnce) {
-  // Critical: response due in 30 minutes, warning 30 minutes before -> at once.
+  // Critical: response due in 30 minutes, warning at 80 % of it (24 minutes),
+  // not at once (issue 16: a fresh critical incident was in warning).
   p_->configs->Put("c1", "escalation_policy", {{"enabled", false}});
   const std::string id = Open("critical");
+  p_->worker->Tick();
+  EXPECT_EQ(notifier_.Count("sla_warning"), 0);
+  EXPECT_FALSE(Incident(id).contains("sla_response_warning_at"));
+  clock_.Advance(minutes(24));
   p_->worker->Tick();
   p_->worker->Tick();
   EXPECT_EQ(notifier_.Count("sla_warning"), 1);
   EXPECT_EQ(events_.Count("sla_warning"), 1);
   EXPECT_TRUE(Incident(id).contains("sla_response_warning_at"));
-  clock_.Advance(minutes(30));
+  clock_.Advance(minutes(6));
   p_->worker->Tick();
   p_->worker->Tick();
   EXPECT_EQ(notifier_.Count("sla_breach"), 1);
@@ -308,8 +313,11 @@ TEST_F(EscalationWorkerTest, SlaWarningAndBreachAreSentOnce) {
       EXPECT_EQ(n.user_ids, (std::vector<std::string>{tech_, admin_}));
     }
   }
-  // Resolution: 240 minutes, warning at 210.
-  clock_.Advance(minutes(180));
+  // Resolution: 240 minutes, warning at 80 % (192).
+  clock_.Advance(minutes(161));
+  p_->worker->Tick();
+  EXPECT_EQ(notifier_.Count("sla_warning"), 1);
+  clock_.Advance(minutes(1));
   p_->worker->Tick();
   EXPECT_EQ(notifier_.Count("sla_warning"), 2);
   p_.reset();
@@ -321,11 +329,11 @@ TEST_F(EscalationWorkerTest, SlaWarningAndBreachAreSentOnce) {
 }
 
 TEST_F(EscalationWorkerTest, SlaTriggerEscalatesAtTheWarning) {
-  // Triggers: SLA only; high = response 120 min, warning at 90.
+  // Triggers: SLA only; high = response 120 min, warning at 80 % (96).
   p_->configs->Put("c1", "escalation_policy",
                    {{"triggers", {{"unacknowledged_minutes", 0}, {"sla_warning", true}, {"sla_breach", true}}}});
   const std::string id = Open("high");
-  clock_.Advance(minutes(89));
+  clock_.Advance(minutes(95));
   p_->worker->Tick();
   EXPECT_EQ(Incident(id)["escalation_level"], 0);
   clock_.Advance(minutes(1));
@@ -362,9 +370,9 @@ TEST_F(EscalationWorkerTest, ForeignAndLegacyConfigShapesNeverBreakTheClock) {
   EXPECT_EQ(esc.levels[0].user_ids, std::vector<std::string>{admin_});
   // ... and garbage falls back to the defaults instead of throwing.
   p_->configs->Put("c1", "sla", {{"response_minutes", "x"}, {"business_hours", {{"enabled", true}, {"days", 3}}},
-                                 {"warning_minutes", "y"}});
+                                 {"warning_percent", "y"}});
   p_->configs->Put("c1", "escalation_policy", {{"levels", {1, 2}}, {"triggers", "z"}});
-  EXPECT_EQ(p_->sla->PolicyFor("c1").warning_minutes, 30);
+  EXPECT_EQ(p_->sla->PolicyFor("c1").warning_percent, 80);
   EXPECT_EQ(p_->sla->ConfigView("c1")["response_minutes"]["critical"], 30);
   EXPECT_EQ(p_->escalation->PolicyView("c1")["levels"].size(), 3u);
   const std::string id = Open("critical");

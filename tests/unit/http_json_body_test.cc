@@ -46,6 +46,38 @@ TEST(HttpParseJsonObjectTest, MalformedJsonNamesThePosition) {
   EXPECT_EQ(e.detail().find("[json.exception"), std::string::npos) << e.detail();
 }
 
+TEST(HttpParseJsonObjectTest, NumberOverflowIsInvalidJson) {
+  // Issue 16: 1e999999 is well-formed JSON that nlohmann cannot hold; it
+  // threw out_of_range past this function ("JSON error escaped a handler").
+  for (const char* body : {R"({"a": 1e999999})", R"({"a": -1e400})"}) {
+    ApiError e = Catch([&] { ParseJsonObject(WithBody(body)); });
+    EXPECT_EQ(e.kind(), ErrorKind::kBadRequest) << body;
+    EXPECT_EQ(e.code(), "invalid_json") << body;
+    EXPECT_NE(e.detail().find("number overflow"), std::string::npos) << e.detail();
+  }
+}
+
+TEST(HttpParseJsonObjectTest, ParserDetailQuotesWholeWords) {
+  // nlohmann's "last read" stops at the offending byte: '"severity": c'.
+  struct Case {
+    const char* body;
+    const char* near;
+  } cases[] = {{R"({"severity": critical, "x": 1})", "near 'critical'"},
+               {R"({"a":tru})", "near 'tru'"},
+               {R"({"a": 12abc})", "near '12abc'"},
+               {R"({"message": "hello wor)", "at the end of the body"},
+               {"{\"a\": x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9}",
+                "near 'x\xc3\xa9"}};
+  for (const auto& c : cases) {
+    ApiError e = Catch([&] { ParseJsonObject(WithBody(c.body)); });
+    EXPECT_EQ(e.code(), "invalid_json") << c.body;
+    EXPECT_NE(e.detail().find(c.near), std::string::npos) << e.detail();
+    EXPECT_EQ(e.detail().find("last read"), std::string::npos) << e.detail();
+    EXPECT_EQ(e.detail().find("[json.exception"), std::string::npos) << e.detail();
+    EXPECT_NO_THROW((void)json(e.detail()).dump()) << "not cut inside a UTF-8 character";
+  }
+}
+
 TEST(HttpParseJsonObjectTest, NonObjectIs422NamingBody) {
   for (const char* body : {"[1,2]", "\"text\"", "42", "null"}) {
     ApiError e = Catch([&] { ParseJsonObject(WithBody(body)); });
@@ -80,6 +112,8 @@ TEST(HttpRequiredStringTest, ValidatesPresenceTypeEmptinessAndLength) {
   EXPECT_EQ(too_long.kind(), ErrorKind::kUnprocessable);
   EXPECT_EQ(too_long.detail().rfind("long: ", 0), 0u);
   EXPECT_NE(too_long.detail().find("10"), std::string::npos);
+  // The limit counts bytes, and the sentence says so (it said "characters").
+  EXPECT_NE(too_long.detail().find("bytes"), std::string::npos) << too_long.detail();
 }
 
 TEST(HttpOptionalStringTest, AbsentNullEmptyAndWrongType) {
