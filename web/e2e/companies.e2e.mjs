@@ -18,7 +18,7 @@ describe('companies', () => {
     const page = await newPage(browser);
     await login(page, DEMO.admin.email, DEMO.admin.password);
     await page.goto(srv.uiUrl + '/companies');
-    await page.getByRole('cell', { name: 'TechStart' }).waitFor();
+    await page.getByRole('cell', { name: 'TechStart', exact: true }).waitFor();
     await screenshot(page, 'companies-admin');
     await page.getByRole('button', { name: 'New company' }).click();
     const dialog = page.getByRole('dialog', { name: 'New company' });
@@ -114,7 +114,7 @@ describe('companies', () => {
     await page.goto(`${srv.uiUrl}/companies/${DEMO.acme.id}/assets`);
     await page.getByLabel('Name', { exact: true }).fill('e2e-box');
     await page.getByRole('button', { name: 'Add asset' }).click();
-    await page.getByRole('cell', { name: 'e2e-box' }).waitFor();
+    await page.getByRole('cell', { name: 'e2e-box', exact: true }).waitFor();
     assert.deepEqual(page.awErrors, []);
     await page.context().close();
 

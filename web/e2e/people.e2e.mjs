@@ -17,7 +17,7 @@ describe('people', () => {
     const page = await newPage(browser);
     await login(page, DEMO.admin.email, DEMO.admin.password);
     await page.goto(srv.uiUrl + '/people');
-    await page.getByRole('cell', { name: DEMO.acme.tech.email }).waitFor();
+    await page.getByRole('cell', { name: DEMO.acme.tech.email, exact: true }).waitFor();
     await screenshot(page, 'people-admin');
     await page.getByRole('button', { name: 'New user' }).click();
     const dialog = page.getByRole('dialog', { name: 'New user' });
@@ -30,7 +30,7 @@ describe('people', () => {
     await dialog.getByLabel('Acme Corp').check();
     await screenshot(page, 'people-new-user');
     await dialog.getByRole('button', { name: 'Create user' }).click();
-    await page.getByRole('cell', { name: 'new.tech@acme.com' }).waitFor();
+    await page.getByRole('cell', { name: 'new.tech@acme.com', exact: true }).waitFor();
     const token = await apiLogin('new.tech@acme.com', 's3cret-pass');
     const me = await api(token, 'GET', '/api/auth/me');
     assert.equal(me.body.role, 'technician');

@@ -90,7 +90,7 @@ describe('runbooks and approvals', () => {
     const page = await newPage(browser);
     await login(page, DEMO.acme.company.email, DEMO.acme.company.password);
     await page.goto(srv.uiUrl + '/runbooks');
-    await page.getByRole('cell', { name: /Restart a service/ }).waitFor();
+    await page.getByRole('cell', { name: 'Restart a service', exact: true }).waitFor();
     await screenshot(page, 'runbooks-company-admin');
     await page.getByRole('button', { name: 'New runbook' }).click();
     const dialog = page.getByRole('dialog', { name: 'New runbook' });
@@ -98,7 +98,7 @@ describe('runbooks and approvals', () => {
     await dialog.getByLabel('Risk tier').selectOption('high');
     await dialog.getByLabel('Commands').fill('rm -rf /tmp/cache/*');
     await dialog.getByRole('button', { name: 'Create runbook' }).click();
-    await page.getByRole('cell', { name: /Clear tmp/ }).waitFor();
+    await page.getByRole('cell', { name: 'Clear tmp', exact: true }).waitFor();
     await page.getByRole('link', { name: 'Global library' }).click();
     await page.getByRole('heading', { name: /Disk clean-up/ }).first().waitFor();
     await screenshot(page, 'runbooks-library');

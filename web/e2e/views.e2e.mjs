@@ -96,6 +96,7 @@ describe('alerts, numbers, audit and the read-only client', () => {
     for (const [path, name] of views) {
       await page.goto(srv.uiUrl + path);
       await page.locator('main h1').first().waitFor();
+      assert.equal(await page.getByTestId('user-chip').count(), 1, `${path}: still signed in`);
       await page.waitForLoadState('networkidle');
       const buttons = await page.locator('main').getByRole('button').allTextContents();
       const bad = buttons.filter((b) => mutating.test(b.trim()));

@@ -7,7 +7,7 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import type { AuditEntry } from '../api/types';
 import { useUser } from '../auth/useSession';
-import { can } from '../components/roles';
+import { can, roleLabel } from '../components/roles';
 import { Empty, LoadMore, Time, useNow } from '../components/ui';
 import { formatDateTime, humanize } from '../components/format';
 import { PageHead, QueryView, useCompanies, useCompanyNames } from '../companies/kit';
@@ -168,7 +168,7 @@ function AuditRow({ e, now, company, open, toggle }: { e: AuditEntry & { ip?: st
         </td>
         <td data-label="Who">
           {e.user_email || <span className="muted">{e.user_id || 'anonymous'}</span>}
-          {e.user_role && <div className="muted">{humanize(e.user_role)}</div>}
+          {e.user_role && <div className="muted">{roleLabel({ role: e.user_role as never })}</div>}
         </td>
         <td data-label="Action" className="mono">
           {e.action}

@@ -3,6 +3,7 @@
 import type { Bucket } from './chart';
 import { linear, linePath, niceScale } from './chart';
 
+
 const W = 760;
 const H = 240;
 const M = { top: 12, right: 12, bottom: 28, left: 44 };
@@ -16,7 +17,9 @@ export function TrendChart({ alerts, incidents, step }: { alerts: Bucket[]; inci
   if (alerts.length === 0) return null;
   const total = alerts.reduce((n, b) => n + b.count, 0) + incidents.reduce((n, b) => n + b.count, 0);
   const scale = niceScale(Math.max(...alerts.map((b) => b.count), ...incidents.map((b) => b.count)));
-  const x = linear(0, Math.max(1, alerts.length - 1), M.left, W - M.right);
+  // Alerts are bars (one per bucket), incidents a line through the bar centres.
+  const slot = (W - M.left - M.right) / alerts.length;
+  const x = (i: number) => M.left + slot * (i + 0.5);
   const y = linear(0, scale.max, H - M.bottom, M.top);
   const pts = (bs: Bucket[]) => bs.map((b, i) => [x(i), y(b.count)] as [number, number]);
   const every = Math.max(1, Math.ceil(alerts.length / 7));
@@ -42,12 +45,14 @@ export function TrendChart({ alerts, incidents, step }: { alerts: Bucket[]; inci
             </text>
           ) : null,
         )}
-        <path className="nb-line nb-line-alerts" d={linePath(pts(alerts))} />
-        <path className="nb-line nb-line-incidents" d={linePath(pts(incidents))} />
         {alerts.map((b, i) => (
-          <circle key={`a${i}`} className="nb-dot-alerts" cx={x(i)} cy={y(b.count)} r={2.5}>
+          <rect key={`a${i}`} className="nb-bar-alerts" x={x(i) - slot * 0.35} width={slot * 0.7} y={y(b.count)} height={Math.max(0, y(0) - y(b.count))}>
             <title>{`${label(b.start, step)}: ${b.count} alerts, ${incidents[i]?.count ?? 0} incidents`}</title>
-          </circle>
+          </rect>
+        ))}
+        <path className="nb-line nb-line-incidents" d={linePath(pts(incidents))} />
+        {incidents.map((b, i) => (
+          <circle key={`i${i}`} className="nb-dot-incidents" cx={x(i)} cy={y(b.count)} r={3} />
         ))}
       </svg>
       <details>

@@ -59,10 +59,6 @@ export default function OnCallPage() {
     queryFn: async ({ signal }) => (await api.all<User>('/api/users', {}, 2000, signal)).items,
     retry: false,
   });
-  const userName = (id: string) => {
-    const u = users.data?.find((x) => x.id === id);
-    return u ? u.name || u.email : id === me.id ? me.name || me.email : `user ${id.slice(-6)}`;
-  };
 
   const shown = company ? [company] : (companies.data ?? []).slice(0, 12).map((c) => c.id);
   const current = useQueries({
@@ -72,6 +68,15 @@ export default function OnCallPage() {
       refetchInterval: 60_000,
     })),
   });
+
+  // Names: the users list (admins), else what "on call now" told us, else a short id.
+  const userName = (id: string) => {
+    const u = users.data?.find((x) => x.id === id);
+    if (u) return u.name || u.email;
+    if (id === me.id) return me.name || me.email;
+    const c = current.find((q) => q.data?.user_id === id)?.data;
+    return c?.user_name || c?.user_email || `user …${id.slice(-6)}`;
+  };
 
   const blocks = useMemo(() => {
     const ivs = (schedules.data ?? []).flatMap((s) => shiftIntervals(s, monday, nextMonday));
