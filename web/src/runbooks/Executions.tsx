@@ -53,7 +53,7 @@ export function ExecutionOutput({ e }: { e: Execution }) {
           <>
             <dt>Finished</dt>
             <dd>
-              <Time iso={e.finished_at} /> {e.duration_seconds !== undefined && <span className="muted">({e.duration_seconds} s)</span>}
+              <Time iso={e.finished_at} /> {e.duration_seconds !== undefined && <span className="muted">({Math.round(e.duration_seconds * 10) / 10} s)</span>}
             </dd>
           </>
         )}
