@@ -110,6 +110,18 @@ describe('companies', () => {
     await page.getByLabel('critical resolution minutes').fill('5');
     await page.getByRole('button', { name: 'Save SLA' }).click();
     await page.getByText('may not be shorter than the response target').waitFor();
+    await page.getByLabel('critical resolution minutes').fill('240');
+    await page.getByLabel(/^Warn at/).fill('75');
+    await page.getByRole('button', { name: 'Save SLA' }).click();
+    await page.getByText('Saved.').waitFor();
+    const token = await apiLogin(DEMO.acme.company.email, DEMO.acme.company.password);
+    assert.equal((await api(token, 'GET', `/api/companies/${DEMO.acme.id}/sla-config`)).body.warning_percent, 75);
+    // The other policy forms send back what the server accepts (it refuses unknown fields).
+    for (const [tab, button] of [['escalation', 'Save escalation policy'], ['correlation', 'Save correlation']]) {
+      await page.goto(`${srv.uiUrl}/companies/${DEMO.acme.id}/${tab}`);
+      await page.getByRole('button', { name: button }).click();
+      await page.getByText('Saved.').waitFor();
+    }
     // Assets: add one and mark it critical.
     await page.goto(`${srv.uiUrl}/companies/${DEMO.acme.id}/assets`);
     await page.getByLabel('Name', { exact: true }).fill('e2e-box');

@@ -129,7 +129,7 @@ export function SlaTab({ companyId, admin }: { companyId: string; admin: boolean
     if (!q.data) return;
     const c = q.data;
     const strs = (r: Record<string, number>) => Object.fromEntries(SEVS.map((s) => [s, String(r[s] ?? '')]));
-    setF({ enabled: c.enabled, resp: strs(c.response_minutes), res: strs(c.resolution_minutes), warn: String(c.warning_minutes),
+    setF({ enabled: c.enabled, resp: strs(c.response_minutes), res: strs(c.resolution_minutes), warn: String(c.warning_percent),
       bh: { ...c.business_hours, days: [...(c.business_hours?.days ?? [])] } });
   }, [q.data]);
   return (
@@ -144,7 +144,7 @@ export function SlaTab({ companyId, admin }: { companyId: string; admin: boolean
               {SEVS.map((s) => (
                 <FragmentRow key={s} label={humanize(s)} value={`respond ${c.response_minutes[s]} min · resolve ${c.resolution_minutes[s]} min`} />
               ))}
-              <dt>Warning</dt><dd>{c.warning_minutes} minutes before a target</dd>
+              <dt>Warning</dt><dd>when {c.warning_percent} % of a target has elapsed</dd>
               <dt>Business hours</dt>
               <dd>{c.business_hours.enabled ? `${c.business_hours.start}–${c.business_hours.end} ${c.business_hours.timezone}, ${c.business_hours.days.map((d) => DAYS[d]).join(' ')}` : 'off (24/7)'}</dd>
             </ReadOnly>
@@ -155,7 +155,7 @@ export function SlaTab({ companyId, admin }: { companyId: string; admin: boolean
                 e.preventDefault();
                 const nums = (r: Record<string, string>) => Object.fromEntries(SEVS.map((s) => [s, intOf(r[s])]));
                 const body: SlaConfig = { enabled: f.enabled, response_minutes: nums(f.resp), resolution_minutes: nums(f.res),
-                  warning_minutes: intOf(f.warn), business_hours: f.bh };
+                  warning_percent: intOf(f.warn), business_hours: f.bh };
                 const errs = validateSla(body, isValidTimeZone);
                 setErrors(errs);
                 if (!Object.keys(errs).length) save.mutate(body, { onError: (err) => setErrors((x) => withServerError(x, err)) });
@@ -183,7 +183,7 @@ export function SlaTab({ companyId, admin }: { companyId: string; admin: boolean
                 </table>
               </div>
               <div className="k-form-grid" style={{ marginTop: 10 }}>
-                <NumField label="Warn before a target (minutes)" value={f.warn} onChange={(v) => setF({ ...f, warn: v })} name="warning_minutes" errors={errors} hint="0–10,080" />
+                <NumField label="Warn at (% of a target elapsed)" value={f.warn} onChange={(v) => setF({ ...f, warn: v })} name="warning_percent" errors={errors} hint="1–99; 80 warns after 24 of 30 minutes" />
               </div>
               <fieldset className="k-section">
                 <legend>Business hours</legend>

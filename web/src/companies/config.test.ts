@@ -11,7 +11,7 @@ const sla = (): SlaConfig => ({
   enabled: true,
   response_minutes: { critical: 30, high: 120, medium: 480, low: 1440 },
   resolution_minutes: { critical: 240, high: 480, medium: 1440, low: 2880 },
-  warning_minutes: 30,
+  warning_percent: 80,
   business_hours: { enabled: false, timezone: 'UTC', start: '09:00', end: '17:00', days: [0, 1, 2, 3, 4] },
 });
 
@@ -23,12 +23,12 @@ test('SLA errors name the server field', () => {
   const c = sla();
   c.response_minutes.critical = 0;
   c.resolution_minutes.high = 60; // shorter than response 120
-  c.warning_minutes = 20000;
+  c.warning_percent = 100;
   c.business_hours = { enabled: true, timezone: 'Mars/Olympus', start: '17:00', end: '09:00', days: [] };
   const e = validateSla(c, tzOk);
   assert.deepEqual(Object.keys(e).sort(), [
     'business_hours.days', 'business_hours.end', 'business_hours.timezone', 'resolution_minutes.high',
-    'response_minutes.critical', 'warning_minutes',
+    'response_minutes.critical', 'warning_percent',
   ]);
   assert.match(e['resolution_minutes.high'], /shorter/);
 });

@@ -9,7 +9,8 @@ export interface SlaConfig {
   enabled: boolean;
   response_minutes: Record<string, number>;
   resolution_minutes: Record<string, number>;
-  warning_minutes: number;
+  /** The warning starts when this share (1–99 %) of each target has elapsed. */
+  warning_percent: number;
   business_hours: { enabled: boolean; timezone: string; start: string; end: string; days: number[] };
   is_default?: boolean;
 }
@@ -34,8 +35,8 @@ export function validateSla(c: SlaConfig, isTimeZone: (tz: string) => boolean): 
     if (!isInt(x) || x < 1 || x > 525600) e[`resolution_minutes.${s}`] = 'must be a whole number of minutes from 1 to 525,600';
     else if (isInt(r) && x < r) e[`resolution_minutes.${s}`] = 'may not be shorter than the response target';
   }
-  if (!isInt(c.warning_minutes) || c.warning_minutes < 0 || c.warning_minutes > 10080) {
-    e.warning_minutes = 'must be a whole number of minutes from 0 to 10,080';
+  if (!isInt(c.warning_percent) || c.warning_percent < 1 || c.warning_percent > 99) {
+    e.warning_percent = 'must be a whole percentage from 1 to 99';
   }
   const bh = c.business_hours;
   if (!isTimeZone(bh.timezone)) e['business_hours.timezone'] = 'must be an IANA time zone, e.g. Europe/Berlin';
