@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEMO, api, apiLogin, lastServerUrl, launchBrowser, login, newPage, postAlert, screenshot, startAwsStandin, startServer, stopAll, waitFor,
+  DEMO, api, apiLogin, goto, lastServerUrl, launchBrowser, login, newPage, postAlert, screenshot, startAwsStandin, startServer, stopAll, waitFor,
 } from './harness.mjs';
 
 const ACME_KEY = 'AKIAACMEEXAMPLE00001';
@@ -169,7 +169,7 @@ describe('the dashboard core', { timeout: 180_000 }, () => {
     const inc = await newIncident('comp-acme');
     const page = await newPage(browser);
     await login(page, DEMO.acme.tech.email, DEMO.acme.tech.password);
-    await page.goto(`${page.url().replace(/\/$/, '')}/incidents/${inc.id}`);
+    await goto(page, `/incidents/${inc.id}`);
     const main = page.getByTestId('incident');
     await main.waitFor();
     assert.equal(await main.getAttribute('data-version'), String(inc.version));
@@ -213,7 +213,7 @@ describe('the dashboard core', { timeout: 180_000 }, () => {
     assert.equal(await page.locator('main select, main textarea').count(), 0);
     await screenshot(page, 'incident-client');
     // Another company's incident by URL: not found, nothing of it shown.
-    await page.goto(page.url().replace(acme.id, ts.id));
+    await goto(page, `/incidents/${ts.id}`);
     await page.getByText('This incident does not exist or is not visible to you.').waitFor();
     const all = frames.join('\n');
     assert.ok(frames.length >= 2, 'frames were received');
@@ -233,8 +233,7 @@ describe('the dashboard core', { timeout: 180_000 }, () => {
     const inc = await newIncident('comp-acme');
     const tech = await newPage(browser);
     await login(tech, DEMO.acme.tech.email, DEMO.acme.tech.password);
-    const base = tech.url().replace(/\/$/, '');
-    await tech.goto(`${base}/incidents/${inc.id}`);
+    await goto(tech, `/incidents/${inc.id}`);
     const panel = tech.getByTestId('runbooks');
     await panel.getByLabel('Runbook').selectOption(rb.body.id);
     await panel.getByRole('button', { name: 'Run', exact: true }).click();
@@ -248,15 +247,16 @@ describe('the dashboard core', { timeout: 180_000 }, () => {
 
     const boss = await newPage(browser);
     await login(boss, DEMO.acme.company.email, DEMO.acme.company.password);
-    await boss.goto(`${base}/incidents/${inc.id}`);
+    await goto(boss, `/incidents/${inc.id}`);
     const bpanel = boss.getByTestId('runbooks');
     await bpanel.getByRole('button', { name: 'Approve and run' }).click();
     const exec = bpanel.getByTestId('execution');
     await exec.and(boss.locator('[data-status=success]')).waitFor({ timeout: 15_000 });
     assert.match(await exec.getByTestId('execution-output').innerText(), /web-01 restarted/);
     await screenshot(boss, 'runbook-executed');
-    // The requester's page shows the run too (polling while running).
-    await tech.reload();
+    // The requester's page shows the run too.
+    await goto(tech, '/');
+    await goto(tech, `/incidents/${inc.id}`);
     await tech.getByTestId('execution').and(tech.locator('[data-status=success]')).waitFor({ timeout: 10_000 });
     assert.deepEqual([...tech.awErrors, ...boss.awErrors], []);
     await tech.context().close();

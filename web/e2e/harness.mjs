@@ -6,6 +6,7 @@
 //   const browser = await launchBrowser()
 //   const page = await newPage(browser, { timezoneId })  // page.awErrors: JS errors seen
 //   await login(page, email, password)       // signs in through the form
+//   await goto(page, '/incidents/<id>')      // in-app navigation (no reload)
 //   const token = await apiLogin(email, password)
 //   const { status, body, headers } = await api(token, 'GET', '/api/incidents')
 //   await screenshot(page, 'queue-admin')    // e2e/screenshots/queue-admin-1280.png and -390.png
@@ -229,6 +230,14 @@ export async function login(page, email, password, { server } = {}) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('user-chip').waitFor({ state: 'attached' });
+}
+
+/** Navigates inside the app (history + popstate: no reload, the session stays in memory). */
+export async function goto(page, urlPath) {
+  await page.evaluate((p) => {
+    window.history.pushState({}, '', p);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  }, urlPath);
 }
 
 /** Saves e2e/screenshots/<name>-1280.png and <name>-390.png (the viewport is restored). */

@@ -27,6 +27,9 @@ export function RunbookPanel({ incident }: { incident: Incident }) {
   });
   const approvals = useQuery({
     queryKey: ['approvals', 'incident', incident.id],
+    staleTime: 0,
+    // While a request waits, look for its decision now and then.
+    refetchInterval: (q) => ((q.state.data ?? []).some((a) => a.status === 'pending') ? 5000 : false),
     queryFn: async () =>
       (await api.all<ApprovalRequest>('/api/approval-requests', { company_id: incident.company_id }, 1000)).items.filter(
         (a) => a.incident_id === incident.id,
@@ -35,7 +38,9 @@ export function RunbookPanel({ incident }: { incident: Incident }) {
   const executions = useQuery({
     queryKey: qk.incidentExecutions(incident.id),
     queryFn: async () => (await api.page<Execution>(`/api/incidents/${incident.id}/executions`, { limit: 20 })).items,
-    refetchInterval: (q) => ((q.state.data ?? []).some((e) => RUNNING.has(e.status)) ? 1500 : false),
+    staleTime: 0,
+    refetchInterval: (q) =>
+      (q.state.data ?? []).some((e) => RUNNING.has(e.status)) ? 1500 : (approvals.data ?? []).some((a) => a.status === 'pending') ? 5000 : false,
   });
   const execute = useMutation({
     mutationFn: (id: string) => api.post<ExecuteResponse>(`/api/incidents/${incident.id}/execute-runbook`, { runbook_id: id }),
