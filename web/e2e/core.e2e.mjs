@@ -63,8 +63,17 @@ describe('the dashboard core', { timeout: 180_000 }, () => {
       await page.reload();
       await page.getByTestId('user-chip').waitFor();
       if (c.who === DEMO.admin) {
-        await page.getByTestId('queue-table').waitFor();
+        await page.getByTestId('queue-table').or(page.getByText('No open incidents.')).first().waitFor();
         await screenshot(page, 'queue-admin');
+        // Keyboard help, and the dark theme.
+        await page.keyboard.press('?');
+        await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+        await screenshot(page, 'help');
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+        assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+        await screenshot(page, 'queue-dark');
+        await page.getByRole('button', { name: 'Switch to the light theme' }).click();
       }
       await page.getByRole('button', { name: 'Account' }).click();
       await page.getByRole('menuitem', { name: 'Sign out', exact: true }).click();
