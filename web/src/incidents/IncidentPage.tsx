@@ -175,7 +175,7 @@ function SlaPanel({ incident, now }: { incident: Incident; now: number }) {
           {sla.data.clock_stopped && (
             <>
               <dt>Clock</dt>
-              <dd>stopped (outside business hours)</dd>
+              <dd>{isOpenStatus(incident.status) ? 'stopped (outside business hours)' : 'stopped (the incident is resolved)'}</dd>
             </>
           )}
         </dl>
