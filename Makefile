@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 PYTHON ?= /usr/bin/python3
 
-.PHONY: run test build build-asan deps test-deps unit api bench clean
+.PHONY: run test build build-asan deps test-deps unit api bench clean web
 
 deps:
 	@scripts/install-deps.sh
@@ -13,9 +13,22 @@ deps:
 test-deps:
 	@scripts/install-deps.sh --test
 
-build: deps
+build: deps web
 	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAW_WERROR=ON -DAW_BUILD_TESTS=OFF $(CMAKE_FLAGS) > /dev/null
 	cmake --build build -j $(JOBS)
+
+# The web UI (web/): npm ci when the lockfile changed, the production build
+# (web/dist, served by the binary) when a source, the config or the packages changed.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json web/package.json
+web: deps web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+	@touch $@
 
 build-asan: test-deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DAW_WERROR=ON -DAW_SANITIZE=ON $(CMAKE_FLAGS) > /dev/null
@@ -26,7 +39,8 @@ run: build
 
 # Unit and conformance tests (ASan+UBSan build) under ctest, then the black-box
 # API tests (pytest) against the real binary, once on SQLite and once on
-# DynamoDB (dynalite, started here on a free port for ctest and pytest). All
+# DynamoDB (dynalite, started here on a free port for ctest and pytest), then
+# the web UI's unit tests and its browser tests (chromium from Debian). All
 # always run; the exit code is non-zero when any failed.
 test: test-deps build build-asan
 	@status=0; \
@@ -35,6 +49,8 @@ test: test-deps build build-asan
 	  ( cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 600 ) || status=1; \
 	  AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
 	  AW_TEST_STORE=dynamodb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
+	  ( cd web && npm test ) || status=1; \
+	  ( cd web && AW_BINARY=$(CURDIR)/build/alertwhisperer npm run e2e ) || status=1; \
 	  exit $$status
 
 unit: build-asan

@@ -8,17 +8,19 @@ PKGS=(
   libcurl4-openssl-dev libspdlog-dev libcli11-dev zlib1g-dev
   libcrypt-dev  # bcrypt verification of passwords imported from MongoDB (crypt_r)
 )
+# Node.js and npm build the web UI (web/, `make build`) and run dynalite for
+# the tests; a node that is already there will do (Debian 12's 18 or newer).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PKGS+=(nodejs npm)
+fi
 if [ "${1:-}" = "--test" ]; then
   PKGS+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest python3-requests
          python3-websocket python3-boto3 python3-aiosmtpd curl
          python3-cryptography  # the stand-in SNS signs with a test certificate (test_cloudwatch_sns.py)
          # real senders for tests/api/test_real_senders.py (Prometheus -> Alertmanager -> us);
          # the tests run the binaries themselves, their systemd services play no part
-         prometheus prometheus-alertmanager)
-  # dynalite (tests/dynalite) runs on Node.js; a node that is already there will do.
-  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    PKGS+=(nodejs npm)
-  fi
+         prometheus prometheus-alertmanager
+         chromium)  # the web UI's browser tests (web/e2e) drive Debian's chromium, never a downloaded one
 fi
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(libbenchmark-dev wrk prometheus-alertmanager curl python3)

@@ -1,0 +1,6 @@
+import { lazy } from 'react';
+import type { RouteObject } from 'react-router-dom';
+
+const NumbersPage = lazy(() => import('./NumbersPage'));
+
+export const routes: RouteObject[] = [{ path: '/numbers', element: <NumbersPage /> }];
