@@ -48,7 +48,6 @@ std::vector<std::string> VisibleCompanyIds(services::CompanyService* companies, 
 
 void RegisterAlertRoutes(Router& router, const Services& s) {
   auto* auth = s.auth;
-  auto* companies = s.companies;
   auto* alerts = s.alerts;
   // Services is a bundle of pointers: copied into the handler.
   auto webhook = [s, alerts](Request& req) {
