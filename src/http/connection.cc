@@ -74,7 +74,11 @@ bool Connection::InputWaiting() {
 void Connection::ForceClose() { Close(); }
 
 void Connection::EvictIfIdle() {
-  if (state_ == State::kIdle && !InputWaiting()) Close();
+  if (state_ == State::kIdle && !InputWaiting()) {
+    Close();
+  } else if (state_ == State::kIdle) {
+    SetIdle(true);  // a request arrived meanwhile: it stays, and may be chosen again later
+  }
 }
 
 void Connection::SetIdle(bool idle) {

@@ -51,6 +51,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Since when (steady clock, ns) it waits for a request; 0 while a request
   // is in progress or once closed. Read from any thread (the admission).
   int64_t idle_since_ns() const { return idle_since_ns_.load(std::memory_order_relaxed); }
+  // Chosen for eviction: no longer a candidate (so one eviction makes room
+  // for one connection, even before EvictIfIdle has run).
+  void MarkEvicting() { idle_since_ns_.store(0, std::memory_order_relaxed); }
   const boost::asio::any_io_executor& executor() const { return executor_; }
 
  private:

@@ -150,6 +150,7 @@ Server::Impl::Admission Server::Impl::Admit(const std::string& ip, std::shared_p
       }
     }
     if (!*victim) return Admission::kFull;
+    (*victim)->MarkEvicting();
   }
   ++core.per_ip[ip];
   return Admission::kAdmitted;
