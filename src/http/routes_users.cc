@@ -70,7 +70,7 @@ void RegisterUserRoutes(Router& router, const Services& s) {
     services::RequireMspAdmin(p);
     json body = ParseJsonObject(req);
     // email is known: it gets its own sentence below.
-    RejectUnknownFields(body, {"name", "role", "company_ids", "password", "email"});
+    RejectUnknownFields(body, {"name", "role", "company_ids", "password", "email", "active"});
     services::UserPatch patch;
     if (auto name = OptionalString(body, "name", 200)) {
       if (name->empty()) ThrowInvalidField("name", "must not be empty");
@@ -84,6 +84,11 @@ void RegisterUserRoutes(Router& router, const Services& s) {
     if (body.contains("company_ids") && !body["company_ids"].is_null()) patch.company_ids = CompanyIds(body, companies);
     if (auto pw = OptionalString(body, "password", 256)) patch.password = *pw;
     if (body.contains("email")) ThrowInvalidField("email", "cannot be changed; create a new user instead");
+    patch.active = OptionalBool(body, "active");
+    if (patch.active && !*patch.active && req.PathParam("id") == p.user_id) {
+      // Nobody could reactivate the last MSP admin who did this to themself.
+      Throw(ErrorKind::kConflict, "cannot_deactivate_self", "you cannot deactivate your own account");
+    }
     return Response::Json(200, services::UserService::PublicView(users->Update(req.PathParam("id"), patch)));
   });
   AddRoute(router, s, "DELETE", "/api/users/{id}", [auth, users](Request& req) {

@@ -17,6 +17,8 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kInvalidCredentials = "incorrect email or password";
+constexpr const char* kAccountDisabled =
+    "this account has been deactivated; ask your MSP administrator to reactivate it";
 
 [[noreturn]] void ThrowUnauthenticated(const std::string& code, const std::string& detail) {
   Throw(ErrorKind::kUnauthenticated, code, detail);
@@ -117,6 +119,9 @@ TokenPair AuthService::Login(const std::string& email, const std::string& passwo
     RecordFailedLogin(lock_id);
     ThrowUnauthenticated("invalid_credentials", kInvalidCredentials);
   }
+  // Only after the password proved right: a guesser learns nothing from it.
+  // Not a failed attempt either, so it does not count towards the lock-out.
+  if (!UserService::IsActive(*user)) ThrowUnauthenticated("account_disabled", kAccountDisabled);
   if (crypto::PasswordNeedsRehash(stored_hash)) {
     // bcrypt (imported from MongoDB) or old Argon2 parameters: replace it now
     // that the password is known. Conditional, so a concurrent password
@@ -174,6 +179,7 @@ TokenPair AuthService::Refresh(const std::string& refresh_token) {
   ThrowIfError(used.status(), "refresh token");
   auto user = users_->FindById(tok->value("user_id", ""));
   if (!user || user->value("token_version", 0) != tok->value("tv", -1)) invalid();
+  if (!UserService::IsActive(*user)) ThrowUnauthenticated("account_disabled", kAccountDisabled);
   return IssueTokens(*user, family);
 }
 
@@ -215,6 +221,9 @@ Principal AuthService::Authenticate(std::string_view access_token) {
       (*claims)["tv"].get<int64_t>() != user->value("token_version", int64_t{0})) {
     ThrowUnauthenticated("invalid_token", "invalid token: it was revoked; sign in again");
   }
+  // Deactivation bumps token_version, so this only catches a token issued in
+  // the instant between the bump and the flag; it costs nothing to be sure.
+  if (!UserService::IsActive(*user)) ThrowUnauthenticated("account_disabled", kAccountDisabled);
   Principal p;
   p.user_id = user->value("id", "");
   p.email = user->value("email", "");

@@ -50,7 +50,13 @@ json UserService::PublicView(const json& item) {
     if (item.contains(k)) out[k] = item[k];
   }
   if (!out.contains("company_ids")) out["company_ids"] = json::array();
+  out["active"] = IsActive(item);
   return out;
+}
+
+bool UserService::IsActive(const json& item) {
+  auto it = item.find("active");
+  return it == item.end() || !it->is_boolean() || it->get<bool>();
 }
 
 json UserService::Create(const NewUser& u) {
@@ -179,11 +185,17 @@ json UserService::Update(const std::string& id, const UserPatch& patch) {
   if (patch.name) u.Set("name", *patch.name);
   if (patch.role) u.Set("role", RoleName(*patch.role));
   if (patch.company_ids) u.Set("company_ids", *patch.company_ids);
+  bool sign_out = false;
   if (patch.password) {
     ValidatePassword(*patch.password);
     u.Set("password_hash", crypto::HashPassword(*patch.password));
-    u.Add("token_version", 1);  // a new password signs every session out
+    sign_out = true;  // a new password signs every session out
   }
+  if (patch.active) {
+    u.Set("active", *patch.active);
+    if (!*patch.active) sign_out = true;  // deactivation ends every session at once
+  }
+  if (sign_out) u.Add("token_version", 1);
   u.Set("updated_at", ctx_->Now());
   auto r = ctx_->store->UpdateItem(u);
   if (r.status().IsConditionFailed()) ThrowNotFound("user");

@@ -32,6 +32,9 @@ struct UserPatch {
   std::optional<Role> role;
   std::optional<std::vector<std::string>> company_ids;
   std::optional<std::string> password;
+  // false deactivates: the user can no longer sign in and every token they
+  // hold stops working (token_version is bumped); true reactivates.
+  std::optional<bool> active;
 };
 
 class UserService {
@@ -50,7 +53,10 @@ class UserService {
   void Delete(const std::string& id);
 
   // The user as shown by the API: never a password hash or token data.
+  // `active` is always present (users stored before deactivation existed are active).
   static nlohmann::json PublicView(const nlohmann::json& item);
+  // False only for a user explicitly deactivated; an absent flag means active.
+  static bool IsActive(const nlohmann::json& item);
   static std::string NormalizeEmail(const std::string& email);
   // Throws 422 naming `field` when the email is not plausible.
   static void ValidateEmail(const std::string& email, const char* field = "email");
