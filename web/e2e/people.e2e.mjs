@@ -1,4 +1,5 @@
-// People and response: create a user (MSP admin), the on-call week with
+// People and response: create a user (MSP admin), deactivate and reactivate
+// them, the on-call week with
 // "on call now", and the company chat live over the WebSocket.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,6 +46,64 @@ describe('people', () => {
     await dialog.getByRole('alert').waitFor();
     assert.deepEqual(page.awErrors, []);
     await page.context().close();
+  });
+
+  test('an MSP admin deactivates that technician (who then cannot sign in) and reactivates them', async () => {
+    const email = 'new.tech@acme.com';
+    const page = await newPage(browser);
+    await login(page, DEMO.admin.email, DEMO.admin.password);
+    await page.goto(srv.uiUrl + '/people');
+    const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: email, exact: true }) });
+    await row.getByText('Active', { exact: true }).waitFor();
+    // No way to deactivate oneself.
+    const mine = page.getByRole('row').filter({ has: page.getByRole('cell', { name: DEMO.admin.email, exact: true }) });
+    await mine.getByText('Active', { exact: true }).waitFor();
+    assert.equal(await mine.getByRole('button', { name: /Deactivate/ }).count(), 0);
+
+    const token = await apiLogin(email, 's3cret-pass');
+    await row.getByRole('button', { name: `Deactivate ${email}` }).click();
+    const confirm = page.getByRole('dialog', { name: `Deactivate ${email}?` });
+    await confirm.getByRole('button', { name: 'Deactivate user' }).click();
+    await row.getByText('Deactivated', { exact: true }).waitFor();
+    await row.getByRole('button', { name: `Reactivate ${email}` }).waitFor();
+    await screenshot(page, 'people-deactivated');
+    // The session they had is over, and signing in says why (the password was right).
+    assert.equal((await api(token, 'GET', '/api/auth/me')).status, 401);
+    const refused = await api(null, 'POST', '/api/auth/login', { email, password: 's3cret-pass' });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.code, 'account_disabled');
+
+    const them = await newPage(browser);
+    await them.goto(srv.uiUrl + '/');
+    await them.getByLabel('Email').fill(email);
+    await them.getByLabel('Password').fill('s3cret-pass');
+    await them.getByRole('button', { name: 'Sign in' }).click();
+    const notice = them.getByRole('alert');
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /^This account has been deactivated; ask your MSP administrator/);
+    await screenshot(them, 'login-deactivated');
+    // A wrong password still gets the plain sentence.
+    await them.getByLabel('Password').fill('wrong-password');
+    await them.getByRole('button', { name: 'Sign in' }).click();
+    await them.getByRole('alert').getByText(/incorrect email or password/i).waitFor();
+    assert.deepEqual(them.awErrors, []);
+    await them.context().close();
+
+    await row.getByRole('button', { name: `Reactivate ${email}` }).click();
+    await row.getByText('Active', { exact: true }).waitFor();
+    assert.equal((await api(await apiLogin(email, 's3cret-pass'), 'GET', '/api/auth/me')).body.active, true);
+    assert.deepEqual(page.awErrors, []);
+    await page.context().close();
+
+    // A company admin sees the list read-only: no status controls at all.
+    const ca = await newPage(browser);
+    await login(ca, DEMO.acme.company.email, DEMO.acme.company.password);
+    await ca.goto(srv.uiUrl + '/people');
+    await ca.getByRole('cell', { name: email, exact: true }).waitFor();
+    assert.equal(await ca.getByRole('button', { name: /Deactivate|Reactivate/ }).count(), 0);
+    assert.equal(await ca.getByRole('columnheader', { name: 'Status' }).count(), 0);
+    assert.deepEqual(ca.awErrors, []);
+    await ca.context().close();
   });
 
   test('on call: the week calendar and who is on call now', async () => {

@@ -10,6 +10,8 @@ export interface User {
   role: Role | 'admin';
   company_ids: string[];
   created_at?: string;
+  /** false once an MSP admin deactivated the user (cannot sign in); absent on old servers. */
+  active?: boolean;
 }
 
 export interface LoginResponse {

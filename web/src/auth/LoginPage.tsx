@@ -1,6 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { login } from '../api/session';
+import { ApiError } from '../api/errors';
 import { Notice, errorMessage } from '../components/ui';
+
+/** The server's own sentence for a refused sign-in (wrong password, deactivated account):
+ *  the generic 401 text ("your session has ended") makes no sense on this page. */
+function signInError(err: unknown): string {
+  if (err instanceof ApiError && err.status === 401 && err.detail) {
+    const d = err.detail.trim();
+    return d[0].toUpperCase() + d.slice(1) + (/[.!?]$/.test(d) ? '' : '.');
+  }
+  return errorMessage(err);
+}
 
 export function LoginPage({ reason }: { reason: string | null }) {
   const [email, setEmail] = useState('');
@@ -15,7 +26,7 @@ export function LoginPage({ reason }: { reason: string | null }) {
     try {
       await login(email.trim(), password);
     } catch (err) {
-      setError(errorMessage(err));
+      setError(signInError(err));
     } finally {
       setBusy(false);
     }

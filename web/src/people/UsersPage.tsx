@@ -1,5 +1,6 @@
-// /people: users. MSP admins create, edit (name, role, companies, password)
-// and delete them; company admins see their companies' users read-only.
+// /people: users. MSP admins create, edit (name, role, companies, password),
+// deactivate / reactivate and delete them; company admins see their
+// companies' users read-only (no status column, no buttons).
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
@@ -39,6 +40,7 @@ export default function UsersPage() {
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [form, setForm] = useState<Form>(EMPTY);
   const [deleting, setDeleting] = useState<User | null>(null);
+  const [deactivating, setDeactivating] = useState<User | null>(null);
 
   const save = useMutation({
     mutationFn: async (f: Form) => {
@@ -61,6 +63,15 @@ export default function UsersPage() {
     },
   });
 
+  // Deactivating asks first (it ends the user's sessions); reactivating does not.
+  const setActive = useMutation({
+    mutationFn: ({ u, active }: { u: User; active: boolean }) => api.put<User>(`/api/users/${u.id}`, { active }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: qk.users });
+      setDeactivating(null);
+    },
+  });
+
   const open = (u: User | 'new') => {
     save.reset();
     setForm(u === 'new' ? EMPTY : { email: u.email, name: u.name, password: '', role: u.role === 'admin' ? 'msp_admin' : u.role, company_ids: u.company_ids ?? [] });
@@ -77,6 +88,7 @@ export default function UsersPage() {
           </button>
         )}
       </PageHead>
+      {setActive.isError && deactivating === null && <Notice>{(setActive.error as Error).message}</Notice>}
       <QueryView q={q} loading="Loading users…">
         {(users) =>
           users.length === 0 ? (
@@ -91,6 +103,7 @@ export default function UsersPage() {
                     <th scope="col">Role</th>
                     <th scope="col">Companies</th>
                     <th scope="col">Since</th>
+                    {admin && <th scope="col">Status</th>}
                     {admin && (
                       <th scope="col">
                         <span className="sr-only">Actions</span>
@@ -111,11 +124,32 @@ export default function UsersPage() {
                         <Time iso={u.created_at} />
                       </td>
                       {admin && (
+                        <td data-label="Status">
+                          {u.active === false ? <span className="badge status">Deactivated</span> : <span className="badge status-resolved">Active</span>}
+                        </td>
+                      )}
+                      {admin && (
                         <td data-label="">
                           <div className="row">
                             <button type="button" className="btn btn-sm" aria-label={`Edit ${u.email}`} onClick={() => open(u)}>
                               Edit
                             </button>
+                            {u.id !== me.id &&
+                              (u.active === false ? (
+                                <button
+                                  type="button"
+                                  className="btn btn-sm"
+                                  aria-label={`Reactivate ${u.email}`}
+                                  disabled={setActive.isPending}
+                                  onClick={() => setActive.mutate({ u, active: true })}
+                                >
+                                  Reactivate
+                                </button>
+                              ) : (
+                                <button type="button" className="btn btn-sm" aria-label={`Deactivate ${u.email}`} onClick={() => (setActive.reset(), setDeactivating(u))}>
+                                  Deactivate
+                                </button>
+                              ))}
                             {u.id !== me.id && (
                               <button type="button" className="btn btn-sm btn-danger" aria-label={`Delete ${u.email}`} onClick={() => (remove.reset(), setDeleting(u))}>
                                 Delete
@@ -196,6 +230,19 @@ export default function UsersPage() {
           {save.isError && <Notice>{(save.error as Error).message}</Notice>}
         </form>
       </Dialog>
+
+      <Confirm
+        open={deactivating !== null}
+        title={`Deactivate ${deactivating?.email ?? ''}?`}
+        confirmLabel="Deactivate user"
+        danger
+        busy={setActive.isPending}
+        error={setActive.error}
+        onConfirm={() => deactivating && setActive.mutate({ u: deactivating, active: false })}
+        onClose={() => setDeactivating(null)}
+      >
+        <p>Their open sessions end at once and they cannot sign in until you reactivate them. Nothing is deleted.</p>
+      </Confirm>
 
       <Confirm
         open={deleting !== null}
