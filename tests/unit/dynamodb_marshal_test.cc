@@ -142,7 +142,8 @@ TEST(DynamoDbSchema, TablesAreDefinedAsDesigned) {
   EXPECT_EQ(on_demand["GlobalSecondaryIndexes"][0]["IndexName"], "company_id-timestamp-index");
   EXPECT_EQ(on_demand["GlobalSecondaryIndexes"][0]["Projection"]["ProjectionType"], "ALL");
   EXPECT_FALSE(on_demand["GlobalSecondaryIndexes"][0].contains("ProvisionedThroughput"));
-  EXPECT_EQ(on_demand["AttributeDefinitions"].size(), 4u);  // company_id, correlated_incident_id, id, timestamp
+  // company_id, correlated_incident_id, id, time_key, time_shard, timestamp
+  EXPECT_EQ(on_demand["AttributeDefinitions"].size(), 6u);
   Json provisioned = CreateTableRequest(*alerts, "AW_Alerts", {5, 10});
   EXPECT_EQ(provisioned["BillingMode"], "PROVISIONED");
   EXPECT_EQ(provisioned["ProvisionedThroughput"]["WriteCapacityUnits"], 10);
@@ -152,10 +153,11 @@ TEST(DynamoDbSchema, TablesAreDefinedAsDesigned) {
   DescribedTable d{"AW_Alerts", "ACTIVE", "company_id", "id",
                    {{"company_id-timestamp-index", "company_id", "timestamp", "ACTIVE"}}, 3, "PAY_PER_REQUEST"};
   auto diffs = Differences(*alerts, d);
-  ASSERT_EQ(diffs.size(), 1u);
+  ASSERT_EQ(diffs.size(), 2u);
   EXPECT_EQ(diffs[0], "index correlated_incident_id-index (correlated_incident_id HASH, timestamp RANGE) is missing");
+  EXPECT_EQ(diffs[1], "index shard-time-index (time_shard HASH, time_key RANGE) is missing");
   d.sk = "timestamp";
-  EXPECT_EQ(Differences(*alerts, d).size(), 2u);
+  EXPECT_EQ(Differences(*alerts, d).size(), 3u);
   auto parsed = ParseDescribeTable({{"Table",
                                      {{"TableName", "AW_Users"},
                                       {"TableStatus", "ACTIVE"},
