@@ -279,6 +279,9 @@ bool SlaService::ClockOf(const json& inc, core::SlaClock* c) {
       const std::string asset = inc.value("asset_name", "");
       c->response_due_s = noise_->ExtendDeadline(cid, asset, *created, c->response_due_s);
       c->resolution_due_s = noise_->ExtendDeadline(cid, asset, *created, c->resolution_due_s);
+      // The warnings are instants on the same paused clock.
+      c->response_warning_s = noise_->ExtendDeadline(cid, asset, *created, c->response_warning_s);
+      c->resolution_warning_s = noise_->ExtendDeadline(cid, asset, *created, c->resolution_warning_s);
     }
   }
   auto ack = Seconds(inc, "acknowledged_at");

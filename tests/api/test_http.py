@@ -42,8 +42,10 @@ def test_invalid_request_id_is_replaced(server, rid):
     assert got and got != rid
 
 
+# A GET of any other path without a file extension is a deep link into the web
+# UI (test_web_ui.py); a missing file or another method is still the JSON 404.
 @pytest.mark.parametrize("method,path", [
-    ("GET", "/api/nope"), ("GET", "/nope"), ("POST", "/api/does/not/exist"),
+    ("GET", "/api/nope"), ("POST", "/nope"), ("GET", "/nope.js"), ("POST", "/api/does/not/exist"),
 ])
 def test_unknown_route_is_json_404(server, method, path):
     r = requests.request(method, server.url(path), timeout=30)
