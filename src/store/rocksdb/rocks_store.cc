@@ -8,6 +8,8 @@
 #include <rocksdb/utilities/checkpoint.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 
 #include "store/memory/item_ops.h"
@@ -216,9 +218,9 @@ nlohmann::json RocksStore::EngineStats() const {
   auto ticker = [&](rocksdb::Tickers t) { return statistics_->getTickerCount(t); };
   std::map<std::string, std::string> cf;
   (void)db_->GetMapProperty(rocksdb::DB::Properties::kCFStats, &cf);
-  auto cf_num = [&](const char* name) -> double {
+  auto cf_num = [&](const char* name) -> uint64_t {
     auto it = cf.find(name);
-    return it == cf.end() ? 0.0 : std::atof(it->second.c_str());
+    return it == cf.end() ? 0 : static_cast<uint64_t>(std::llround(std::atof(it->second.c_str())));
   };
   uint64_t hits = ticker(rocksdb::BLOCK_CACHE_HIT), misses = ticker(rocksdb::BLOCK_CACHE_MISS);
   return {
