@@ -92,6 +92,12 @@ class RocksStore final : public Store {
   // A consistent copy of the database in `dir` (must not exist), taken while
   // serving: RocksDB's checkpoint (hard links of the SST files + the WAL).
   Status Backup(const std::string& dir);
+  // A consistent copy of the store at `primary` into `dest` (must not
+  // exist), while another process may be serving from `primary`: read
+  // through a RocksDB secondary instance that replays the primary's WAL, so
+  // every write acknowledged before the call is in the copy. Returns the
+  // number of keys copied. For `alertwhisperer backup`.
+  static Result<uint64_t> CopyLive(const std::string& primary, const std::string& dest);
   RocksStats Stats() const;
   // RocksDB's own figures: write stalls, compactions, WAL syncs, memtable,
   // block cache (for `store-stats`).
