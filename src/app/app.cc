@@ -37,6 +37,20 @@ Result<std::unique_ptr<store::Store>> OpenEmbeddedStore(const Config& config) {
     spdlog::warn("{}=1: commits are not fsynced; acknowledged alerts may be lost", name);
     return true;
   };
+  // A directory written by the other embedded engine would otherwise open
+  // as an empty store, its data silently out of sight.
+  const std::string sqlite_file = config.data_dir + "/alertwhisperer.db", rocks_dir = config.data_dir + "/rocksdb";
+  std::error_code ec;
+  const bool has_sqlite = fs::exists(sqlite_file, ec), has_rocks = fs::exists(rocks_dir, ec);
+  if (config.store == "rocksdb" && has_sqlite && !has_rocks) {
+    return Status::InvalidArgument("data directory " + config.data_dir +
+                                   " holds a SQLite store (alertwhisperer.db) and no RocksDB store: set "
+                                   "AW_STORE=sqlite to keep using it, or move it over (docs/migration.md)");
+  }
+  if (config.store == "sqlite" && has_rocks && !has_sqlite) {
+    return Status::InvalidArgument("data directory " + config.data_dir +
+                                   " holds a RocksDB store (rocksdb/) and no SQLite store: set AW_STORE=rocksdb");
+  }
   if (config.store == "rocksdb") {
     store::RocksOptions opts;
     opts.path = config.data_dir + "/rocksdb";
