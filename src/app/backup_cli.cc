@@ -41,7 +41,8 @@ int RunBackup(const Config& config, const std::string& dir, std::ostream& out, s
     if (!fs::exists(from, ec)) continue;  // set by configuration instead (AW_MASTER_KEY, JWT_SECRET)
     fs::copy_file(from, fs::path(dir) / name, ec);
     if (ec) {
-      err << "alertwhisperer: backup failed: cannot copy " << from.string() << ": " << ec.message() << std::endl;
+      err << "alertwhisperer: backup failed: cannot copy " << from.string() << ": " << ec.message()
+          << std::endl;
       fs::remove_all(dir, ec);
       return 2;
     }

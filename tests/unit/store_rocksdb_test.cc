@@ -106,8 +106,10 @@ TEST_F(RocksStoreTest, ConcurrentDurableWritersShareSyncs) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < kEach; ++i) {
           std::string sk = std::to_string(t) + "-" + std::to_string(i);
-          Item alert = Thing("w", sk, {{"owner", "incident-" + std::to_string(i % 5)}, {"rank", sk},
-                                       {"message", std::string(300, 'm')}});
+          Item alert = Thing("w", sk,
+                             {{"owner", "incident-" + std::to_string(i % 5)},
+                              {"rank", sk},
+                              {"message", std::string(300, 'm')}});
           ASSERT_TRUE(store->PutItem({kThings, alert, Condition::ItemNotExists("p")}).ok());
           ASSERT_TRUE(store->UpdateItem(UpdateRequest{kThings, K("count", "c"), {}, {}}.Add("n", 1)).ok());
         }
@@ -119,7 +121,8 @@ TEST_F(RocksStoreTest, ConcurrentDurableWritersShareSyncs) {
     const uint64_t ops = st.ops - before.ops, syncs = st.syncs - before.syncs;
     std::printf("[ info ] %d durable writes from %d threads in %.3f s (%.0f/s): %llu batches, %llu fsyncs\n",
                 2 * kThreads * kEach, kThreads, secs, 2 * kThreads * kEach / secs,
-                static_cast<unsigned long long>(st.groups - before.groups), static_cast<unsigned long long>(syncs));
+                static_cast<unsigned long long>(st.groups - before.groups),
+                static_cast<unsigned long long>(syncs));
     EXPECT_EQ(ops, uint64_t{2 * kThreads * kEach});
     EXPECT_GE(syncs, 1u);
     EXPECT_LT(syncs, ops);  // writes did share fsyncs
@@ -235,7 +238,11 @@ TEST_F(RocksStoreTest, RunAtomicWritesAllOrNothingAndIsDurableAtDone) {
     EXPECT_EQ(store->GetItem({kThings, K("x", "2")}).status().code(), Code::kNotFound);
     EXPECT_EQ((*store->GetItem({kThings, K("x", "0")}))["n"], 2);
     EXPECT_EQ(QueryAll(*store, {.table = kThings, .index = "by-owner", .pk = "o"}).size(), 1u);
-    EXPECT_EQ(RunUnit(*store, [](AtomicTxn& txn) { return txn.Put(kThings, Item{{"n", 1}}); }).code(),
+    EXPECT_EQ(RunUnit(*store,
+                      [](AtomicTxn& txn) {
+                        return txn.Put(kThings, Item{{"n", 1}});
+                      })
+                  .code(),
               Code::kInvalidArgument);
   }
   auto store = Open(false);
@@ -278,14 +285,15 @@ TEST_F(RocksStoreTest, BackupIsAnOpenableCopyTakenWhileWriting) {
     ASSERT_TRUE(store->PutItem(put).ok());
   }
   ASSERT_TRUE(store->Backup(dir_.path() + "/backup").ok());
-  ASSERT_TRUE(store->PutItem({kThings, Thing("b", "after"), {}}).ok());  // still serving
+  ASSERT_TRUE(store->PutItem({kThings, Thing("b", "after"), {}}).ok());              // still serving
   EXPECT_EQ(store->Backup(dir_.path() + "/backup").code(), Code::kInvalidArgument);  // exists: refused
   auto copy = Open(false, "backup");
   ASSERT_NE(copy, nullptr);
   EXPECT_EQ(QueryAll(*copy, {.table = kThings, .pk = "b"}).size(), 20u);
   EXPECT_EQ(QueryAll(*copy, {.table = kThings, .index = "by-owner", .pk = "o"}).size(), 20u);
   nlohmann::json engine = store->EngineStats();
-  for (const char* k : {"write_stall_micros", "compactions", "wal_syncs", "memtable_bytes", "block_cache_hit_rate"}) {
+  for (const char* k :
+       {"write_stall_micros", "compactions", "wal_syncs", "memtable_bytes", "block_cache_hit_rate"}) {
     EXPECT_TRUE(engine.contains(k)) << k;
   }
   EXPECT_GT(engine["memtable_bytes"].get<uint64_t>(), 0u);

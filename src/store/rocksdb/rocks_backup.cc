@@ -3,7 +3,6 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
-
 #include <stdlib.h>
 
 #include <filesystem>
@@ -31,10 +30,12 @@ Result<std::unique_ptr<rocksdb::DB>> OpenSecondary(const std::string& primary, c
   o.keep_log_file_num = 1;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenAsSecondary(o, primary, scratch, &raw);
-  if (!s.ok()) return Status::Unavailable("cannot open the RocksDB store " + primary + " to copy it: " + s.ToString());
+  if (!s.ok())
+    return Status::Unavailable("cannot open the RocksDB store " + primary + " to copy it: " + s.ToString());
   std::unique_ptr<rocksdb::DB> db(raw);
   // Replays the primary's MANIFEST and WAL: every acknowledged write is seen.
-  if (auto c = db->TryCatchUpWithPrimary(); !c.ok()) return rocks::FromRocks(c, "cannot catch up with " + primary);
+  if (auto c = db->TryCatchUpWithPrimary(); !c.ok())
+    return rocks::FromRocks(c, "cannot catch up with " + primary);
   return db;
 }
 
@@ -47,7 +48,8 @@ Result<uint64_t> RocksStore::CopyLive(const std::string& primary, const std::str
   }
   if (std::filesystem::exists(dest, ec)) return Status::InvalidArgument(dest + " exists already");
   std::string tmpl = (std::filesystem::temp_directory_path(ec) / "aw-backup-XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr) return Status::Unavailable("cannot create a scratch directory " + tmpl);
+  if (mkdtemp(tmpl.data()) == nullptr)
+    return Status::Unavailable("cannot create a scratch directory " + tmpl);
   TempDirGuard scratch{tmpl};
   Result<std::unique_ptr<rocksdb::DB>> src = Status::Internal("not opened");
   // The primary may delete a file between listing and opening it: retry.

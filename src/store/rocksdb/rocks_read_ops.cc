@@ -137,7 +137,8 @@ Result<QueryResult> RocksStore::Query(const QueryRequest& req) {
   Status failed;
   // Takes one stored item (its text) at table key (pk, sk) and, on a GSI,
   // index sort key `isk`; false: page full.
-  auto take = [&](const rocksdb::Slice& text, const std::string& pk, const std::string& sk, const std::string* isk) {
+  auto take = [&](const rocksdb::Slice& text, const std::string& pk, const std::string& sk,
+                  const std::string* isk) {
     auto item = ParseItem(text, spec.name);
     if (!item.ok()) {
       failed = item.status();
@@ -157,9 +158,10 @@ Result<QueryResult> RocksStore::Query(const QueryRequest& req) {
     std::string prefix = rocks::PartitionPrefix(rocks::kItemTag, t.id, req.pk);
     Walk w{prefix, rq->range, req.forward, std::nullopt};
     if (rq->start) w.resume = rocks::ItemKey(t.id, req.pk, rq->start->key.sk.value_or(""));
-    more = RunWalk(*db_, snap.snapshot(), w, [&](rocksdb::Iterator& it, const std::string& sk, std::string_view) {
-      return take(it.value(), req.pk, sk, nullptr);
-    });
+    more = RunWalk(*db_, snap.snapshot(), w,
+                   [&](rocksdb::Iterator& it, const std::string& sk, std::string_view) {
+                     return take(it.value(), req.pk, sk, nullptr);
+                   });
   } else {
     const size_t pos = rq->index - spec.indexes.data();
     const uint32_t iid = t.index_ids[pos];
@@ -171,22 +173,24 @@ Result<QueryResult> RocksStore::Query(const QueryRequest& req) {
     }
     rocksdb::ReadOptions ro;
     ro.snapshot = snap.snapshot();
-    more = RunWalk(*db_, snap.snapshot(), w, [&](rocksdb::Iterator&, const std::string& isk, std::string_view rest) {
-      auto pk = rocks::ReadEscaped(rest);
-      auto sk = rocks::ReadEscaped(rest);
-      if (!pk || !sk) {
-        failed = Status::Internal("malformed index entry of " + spec.name);
-        return false;
-      }
-      rocksdb::PinnableSlice value;
-      rocksdb::Status s = db_->Get(ro, db_->DefaultColumnFamily(), rocks::ItemKey(t.id, *pk, *sk), &value);
-      if (s.IsNotFound()) return true;  // cannot happen: entries are written with their item
-      if (!s.ok()) {
-        failed = rocks::FromRocks(s, "cannot read " + spec.name);
-        return false;
-      }
-      return take(value, *pk, *sk, &isk);
-    });
+    more = RunWalk(*db_, snap.snapshot(), w,
+                   [&](rocksdb::Iterator&, const std::string& isk, std::string_view rest) {
+                     auto pk = rocks::ReadEscaped(rest);
+                     auto sk = rocks::ReadEscaped(rest);
+                     if (!pk || !sk) {
+                       failed = Status::Internal("malformed index entry of " + spec.name);
+                       return false;
+                     }
+                     rocksdb::PinnableSlice value;
+                     rocksdb::Status s =
+                         db_->Get(ro, db_->DefaultColumnFamily(), rocks::ItemKey(t.id, *pk, *sk), &value);
+                     if (s.IsNotFound()) return true;  // cannot happen: entries are written with their item
+                     if (!s.ok()) {
+                       failed = rocks::FromRocks(s, "cannot read " + spec.name);
+                       return false;
+                     }
+                     return take(value, *pk, *sk, &isk);
+                   });
   }
   if (!more.ok()) return more.status();
   if (!failed.ok()) return failed;
@@ -217,19 +221,20 @@ Result<QueryResult> RocksStore::Scan(const ScanRequest& req) {
   last.scan = true;
   Status failed;
   rocksdb::ManagedSnapshot snap(db_.get());
-  auto more = RunWalk(*db_, snap.snapshot(), w, [&](rocksdb::Iterator& it, const std::string& pk, std::string_view rest) {
-    auto sk = rocks::ReadEscaped(rest);
-    auto item = ParseItem(it.value(), t.spec.name);
-    if (!sk || !item.ok()) {
-      failed = Status::Internal("malformed item of " + t.spec.name);
-      return false;
-    }
-    if (IsExpired(t.spec, *item, now)) return true;
-    if (!page.Fits(it.value().size())) return false;
-    page.Take(std::move(*item), it.value().size());
-    last.key = Key{pk, t.spec.sk ? std::optional(*sk) : std::nullopt};
-    return true;
-  });
+  auto more = RunWalk(*db_, snap.snapshot(), w,
+                      [&](rocksdb::Iterator& it, const std::string& pk, std::string_view rest) {
+                        auto sk = rocks::ReadEscaped(rest);
+                        auto item = ParseItem(it.value(), t.spec.name);
+                        if (!sk || !item.ok()) {
+                          failed = Status::Internal("malformed item of " + t.spec.name);
+                          return false;
+                        }
+                        if (IsExpired(t.spec, *item, now)) return true;
+                        if (!page.Fits(it.value().size())) return false;
+                        page.Take(std::move(*item), it.value().size());
+                        last.key = Key{pk, t.spec.sk ? std::optional(*sk) : std::nullopt};
+                        return true;
+                      });
   if (!more.ok()) return more.status();
   if (!failed.ok()) return failed;
   QueryResult result;

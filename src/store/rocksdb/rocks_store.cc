@@ -53,8 +53,8 @@ rocksdb::Options Tuned(const RocksOptions& opts, std::shared_ptr<rocksdb::Statis
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   // Fresh data (L0, L1) is rewritten soon: no compression there, the CPU is
   // scarcer than the disk. LZ4 above, ZSTD for the bottom level (most bytes).
-  rocksdb::CompressionType mid = Supported(rocksdb::kLZ4Compression) ? rocksdb::kLZ4Compression
-                                                                      : rocksdb::kNoCompression;
+  rocksdb::CompressionType mid =
+      Supported(rocksdb::kLZ4Compression) ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
   o.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression, mid, mid, mid, mid, mid};
   o.bottommost_compression = Supported(rocksdb::kZSTD) ? rocksdb::kZSTD : mid;
   return o;
@@ -86,7 +86,8 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksOptions& opts, c
   for (const auto& t : *tables) store->Publish(t);
   RocksStore* self = store.get();
   store->writer_ = std::make_unique<rocks::Writer>(
-      store->db_.get(), *tables, clock, opts.max_batch, std::chrono::seconds(std::max(0, opts.sweep_interval_seconds)),
+      store->db_.get(), *tables, clock, opts.max_batch,
+      std::chrono::seconds(std::max(0, opts.sweep_interval_seconds)),
       [self] { return self->MakeSweepOp(kPeriodicSweepItems); }, opts.sync);
   return store;
 }
@@ -171,7 +172,8 @@ std::unique_ptr<WriteOp> RocksStore::MakeSweepOp(int max_items) {
         if (Status s = ctx.DeleteItem(*t, key); !s.ok()) return s;
         ++swept;
       }
-      if (Status s = rocks::FromRocks(it->status(), "cannot find expired items in " + name); !s.ok()) return s;
+      if (Status s = rocks::FromRocks(it->status(), "cannot find expired items in " + name); !s.ok())
+        return s;
     }
     return Item(swept);
   };
@@ -200,14 +202,16 @@ Status RocksStore::Flush() {
 Status RocksStore::Backup(const std::string& dir) {
   if (Status s = Sync(); !s.ok()) return s;
   rocksdb::Checkpoint* raw = nullptr;
-  if (auto s = rocksdb::Checkpoint::Create(db_.get(), &raw); !s.ok()) return rocks::FromRocks(s, "cannot back up");
+  if (auto s = rocksdb::Checkpoint::Create(db_.get(), &raw); !s.ok())
+    return rocks::FromRocks(s, "cannot back up");
   std::unique_ptr<rocksdb::Checkpoint> cp(raw);
   return rocks::FromRocks(cp->CreateCheckpoint(dir), "cannot back up the RocksDB store to " + dir);
 }
 
 RocksStats RocksStore::Stats() const {
   auto s = writer_->Stats();
-  return {s.groups, s.ops, s.syncs, queries_.load(std::memory_order_relaxed), scans_.load(std::memory_order_relaxed)};
+  return {s.groups, s.ops, s.syncs, queries_.load(std::memory_order_relaxed),
+          scans_.load(std::memory_order_relaxed)};
 }
 
 nlohmann::json RocksStore::EngineStats() const {

@@ -26,11 +26,10 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <shared_mutex>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/clock.h"
 #include "store/store.h"
@@ -49,9 +48,9 @@ struct WriteOp;
 }  // namespace rocks
 
 struct RocksOptions {
-  std::string path;          // data directory; created if missing
-  int max_batch = 1024;      // most ops committed in one WriteBatch
-  bool sync = true;          // false: benchmarks only (AW_ROCKSDB_UNSAFE_NO_FSYNC)
+  std::string path;                 // data directory; created if missing
+  int max_batch = 1024;             // most ops committed in one WriteBatch
+  bool sync = true;                 // false: benchmarks only (AW_ROCKSDB_UNSAFE_NO_FSYNC)
   int sweep_interval_seconds = 60;  // <= 0: only explicit SweepExpired calls
   size_t block_cache_bytes = 64u << 20;
   size_t memtable_bytes = 32u << 20;

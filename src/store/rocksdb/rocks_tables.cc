@@ -25,7 +25,8 @@ nlohmann::json ToJson(const RTable& t) {
 
 Result<RTablePtr> FromJson(const std::string& text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Status::Internal("a stored table definition is not valid JSON");
+  if (j.is_discarded() || !j.is_object())
+    return Status::Internal("a stored table definition is not valid JSON");
   try {
     auto t = std::make_shared<RTable>();
     t->spec.name = j.at("name").get<std::string>();
@@ -47,8 +48,8 @@ Result<RTablePtr> FromJson(const std::string& text) {
 
 Result<uint32_t> NextId(WriterContext& ctx) {
   std::string value;
-  rocksdb::Status s = ctx.batch().GetFromBatchAndDB(&ctx.db(), rocksdb::ReadOptions(), std::string(1, kCounterTag),
-                                                    &value);
+  rocksdb::Status s =
+      ctx.batch().GetFromBatchAndDB(&ctx.db(), rocksdb::ReadOptions(), std::string(1, kCounterTag), &value);
   uint32_t next = 1;
   if (s.ok()) {
     next = static_cast<uint32_t>(std::stoul(value));

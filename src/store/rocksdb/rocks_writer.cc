@@ -46,8 +46,8 @@ const RTable* WriterContext::Table(const std::string& name) const {
 
 Result<std::optional<Item>> WriterContext::ReadStored(const RTable& t, const Key& key) {
   std::string value;
-  rocksdb::Status s =
-      batch_.GetFromBatchAndDB(db_, rocksdb::ReadOptions(), ItemKey(t.id, key.pk, key.sk.value_or("")), &value);
+  rocksdb::Status s = batch_.GetFromBatchAndDB(db_, rocksdb::ReadOptions(),
+                                               ItemKey(t.id, key.pk, key.sk.value_or("")), &value);
   if (s.IsNotFound()) return std::optional<Item>();
   if (!s.ok()) return FromRocks(s, "cannot read an item of " + t.spec.name);
   Item item = Item::parse(value, nullptr, false);
@@ -72,7 +72,8 @@ void WriterContext::IndexEntries(const RTable& t, const Key& key, const Item& it
     }
   };
   for (size_t i = 0; i < t.spec.indexes.size(); ++i) {
-    if (auto ik = IndexKeyOf(t.spec.indexes[i], item)) apply(IndexEntryKey(t.index_ids[i], ik->pk, ik->sk, key.pk, sk));
+    if (auto ik = IndexKeyOf(t.spec.indexes[i], item))
+      apply(IndexEntryKey(t.index_ids[i], ik->pk, ik->sk, key.pk, sk));
   }
   if (const Item* ttl = TtlOf(t.spec, item)) apply(TtlKey(t.id, TtlPosition(*ttl), key.pk, sk));
 }

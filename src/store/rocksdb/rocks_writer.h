@@ -79,12 +79,12 @@ class WriterContext {
 };
 
 struct WriteOp {
-  bool alone = false;    // own group (table definitions)
-  bool durable = true;   // false (defer_sync): acknowledged once written, synced later
+  bool alone = false;      // own group (table definitions)
+  bool durable = true;     // false (defer_sync): acknowledged once written, synced later
   bool sync_only = false;  // Sync(): no write, just make earlier ones durable
   std::function<Result<Item>(WriterContext&)> run;
   std::function<void(WriterContext&)> on_commit;  // after the group's batch is written
-  std::function<void(Result<Item>)> on_done;       // set: called instead of fulfilling `done`
+  std::function<void(Result<Item>)> on_done;      // set: called instead of fulfilling `done`
   std::promise<Result<Item>> done;
   void Complete(Result<Item> r) {
     if (on_done) {
