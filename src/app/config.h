@@ -33,7 +33,7 @@ struct Config {
   std::string web_dir;
 
   // Store
-  std::string store = "sqlite";  // sqlite | rocksdb | dynamodb
+  std::string store = "rocksdb";  // rocksdb | sqlite | dynamodb
   std::string data_dir = "./data";
   std::string table_prefix = "AlertWhisperer_";
   std::string aws_region = "us-east-1";
