@@ -51,7 +51,7 @@
 #include "core/correlation.h"
 #include "core/priority.h"
 #include "core/severity.h"
-#include "services/incident_items.h"
+#include "services/incidents/incident_items.h"
 #include "services/list_index.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/tables.h"

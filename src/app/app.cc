@@ -214,7 +214,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->alerts_->UseNoise(app->noise_.get());
   if (app->config_.EmbeddedStore()) {
     // One process owns the data directory (LockDataDir): intake runs as one
-    // atomic unit per batch of alerts (services/intake_pipeline.h).
+    // atomic unit per batch of alerts (services/intake/intake_pipeline.h).
     app->intake_ = std::make_unique<services::IntakePipeline>(&ctx, app->assets_.get(), app->incidents_.get(),
                                                               app->kpis_.get(), app->noise_.get());
     app->alerts_->UsePipeline(app->intake_.get());

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "clients/mail_transport.h"
 
 namespace aw::app {
 
@@ -12,23 +13,23 @@ Status App::OpenNotifications() {
   ctx.events = events_.get();
 
   if (!config_.smtp_host.empty()) {
-    services::SmtpSettings s;
+    clients::SmtpSettings s;
     s.host = config_.smtp_host;
     s.port = config_.smtp_port;
     s.username = config_.smtp_username;
     s.password = config_.smtp_password;
     s.from = config_.smtp_from;
     s.starttls = config_.smtp_starttls;
-    auto transport = services::MakeSmtpTransport(std::move(s), ctx.clock);
+    auto transport = clients::MakeSmtpTransport(std::move(s), ctx.clock);
     spdlog::info("email: SMTP via {} (STARTTLS {})", transport->Describe(),
                  config_.smtp_port == 465 ? "n/a, implicit TLS" : config_.smtp_starttls ? "required" : "off");
     mailer_ = std::make_unique<services::Mailer>(std::move(transport), ctx.clock);
   } else if (!config_.ses_from_email.empty()) {
-    services::SesSettings s;
+    clients::SesSettings s;
     s.region = config_.ses_region;
     s.from = config_.ses_from_email;
     s.endpoint = config_.ses_endpoint;
-    auto transport = services::MakeSesTransport(std::move(s), ctx.clock);
+    auto transport = clients::MakeSesTransport(std::move(s), ctx.clock);
     if (!transport.ok()) {
       return Status::InvalidArgument("setting AWS_SES_FROM_EMAIL needs AWS credentials: " + transport.status().message());
     }

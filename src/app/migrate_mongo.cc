@@ -9,7 +9,7 @@
 #include "app/migrate.h"
 #include "core/correlation.h"
 #include "core/incident_status.h"
-#include "services/incident_items.h"
+#include "services/incidents/incident_items.h"
 #include "store/tables.h"
 
 namespace aw::app::migrate {

@@ -11,9 +11,9 @@
 #include "core/incident_status.h"
 #include "crypto/hash.h"
 #include "services/audit_service.h"
-#include "services/incident_items.h"
-#include "services/principal.h"
-#include "services/runbook_service.h"
+#include "services/incidents/incident_items.h"
+#include "services/identity/principal.h"
+#include "services/runbooks/runbook_service.h"
 #include "store/tables.h"
 
 namespace aw::app::migrate {

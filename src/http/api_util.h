@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/request.h"
-#include "services/auth_service.h"
+#include "services/identity/auth_service.h"
 #include "services/page.h"
 
 namespace aw::http {

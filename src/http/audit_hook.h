@@ -9,7 +9,7 @@
 #include <string>
 
 #include "http/api.h"
-#include "services/principal.h"
+#include "services/identity/principal.h"
 
 namespace aw::http {
 

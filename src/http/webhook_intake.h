@@ -26,7 +26,7 @@
 
 #include "http/api.h"
 #include "http/request.h"
-#include "services/alert_service.h"
+#include "services/intake/alert_service.h"
 
 namespace aw::http {
 

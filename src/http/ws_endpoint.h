@@ -27,7 +27,7 @@
 #include <memory>
 
 #include "http/server.h"
-#include "services/auth_service.h"
+#include "services/identity/auth_service.h"
 #include "services/event_hub.h"
 
 namespace aw::http {

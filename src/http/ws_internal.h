@@ -21,7 +21,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "http/ws_endpoint.h"
-#include "services/principal.h"
+#include "services/identity/principal.h"
 
 namespace aw::http {
 

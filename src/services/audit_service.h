@@ -13,7 +13,7 @@
 
 #include "services/context.h"
 #include "services/page.h"
-#include "services/principal.h"
+#include "services/identity/principal.h"
 
 namespace aw::services {
 

@@ -8,7 +8,7 @@
 #include "base/clock.h"
 #include "crypto/secret_box.h"
 #include "services/events.h"
-#include "services/notifier.h"
+#include "services/response/notifier.h"
 #include "store/store.h"
 
 namespace aw::services {

@@ -6,7 +6,7 @@
 #include "core/incident_status.h"
 #include "core/priority.h"
 #include "core/severity.h"
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 #include "store/tables.h"
 
 namespace aw::services::list_index {

@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
-#include "services/runbook_service.h"
+#include "services/runbooks/runbook_service.h"
 #include "store/tables.h"
 
 namespace aw::services {

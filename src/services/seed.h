@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "services/company_service.h"
+#include "services/identity/company_service.h"
 #include "services/context.h"
-#include "services/user_service.h"
+#include "services/identity/user_service.h"
 
 namespace aw::services {
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "services/principal.h"
+#include "services/identity/principal.h"
 #include "store/store.h"
 
 namespace aw::services {

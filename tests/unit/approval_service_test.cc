@@ -2,7 +2,7 @@
 // notified, who may decide, that exactly one decision wins, and expiry by
 // Tick() (no sleeping).
 
-#include "services/approval_service.h"
+#include "services/runbooks/approval_service.h"
 
 #include <gtest/gtest.h>
 

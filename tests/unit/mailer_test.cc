@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "base/clock.h"
-#include "services/mailer.h"
+#include "services/response/mailer.h"
 
 namespace aw::services {
 namespace {

@@ -11,9 +11,9 @@
 #include "base/errors.h"
 #include "services/context.h"
 #include "services/event_hub.h"
-#include "services/mailer.h"
-#include "services/notification_service.h"
-#include "services/user_service.h"
+#include "services/response/mailer.h"
+#include "services/response/notification_service.h"
+#include "services/identity/user_service.h"
 #include "store/memory/memory_store.h"
 #include "store/tables.h"
 

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "base/ids.h"
-#include "services/repeat_index.h"
+#include "services/intake/repeat_index.h"
 
 namespace aw::services {
 namespace {

@@ -12,7 +12,7 @@
 #include "base/clock.h"
 #include "services/config_service.h"
 #include "services/context.h"
-#include "services/incident_service.h"
+#include "services/incidents/incident_service.h"
 #include "services/kpi_service.h"
 #include "store/memory/memory_store.h"
 #include "store/tables.h"

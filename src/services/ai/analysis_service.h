@@ -22,8 +22,8 @@
 #include "services/ai/ai_settings.h"
 #include "services/ai/analysis_types.h"
 #include "services/context.h"
-#include "services/incident_service.h"
-#include "services/principal.h"
+#include "services/incidents/incident_service.h"
+#include "services/identity/principal.h"
 
 namespace aw::services::ai {
 

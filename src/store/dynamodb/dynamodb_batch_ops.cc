@@ -6,7 +6,7 @@
 #include <set>
 
 #include "store/dynamodb/dynamodb_store.h"
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 
 namespace aw::store {
 

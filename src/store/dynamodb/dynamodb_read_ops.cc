@@ -4,7 +4,7 @@
 
 #include "store/dynamodb/dynamodb_store.h"
 #include "store/dynamodb/expressions.h"
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 #include "store/page_token.h"
 
 namespace aw::store {

@@ -11,7 +11,7 @@
 
 #include "store/dynamodb/dynamodb_schema.h"
 #include "store/dynamodb/expressions.h"
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 
 namespace aw::store {
 

@@ -1,6 +1,6 @@
 // MemoryStore: Query and Scan.
 
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 #include "store/memory/memory_store.h"
 
 namespace aw::store {

@@ -1,6 +1,6 @@
 #include "store/memory/memory_store.h"
 
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 
 namespace aw::store {
 namespace {

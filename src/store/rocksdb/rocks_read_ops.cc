@@ -11,7 +11,7 @@
 
 #include <set>
 
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 #include "store/rocksdb/rocks_keys.h"
 #include "store/rocksdb/rocks_store.h"
 #include "store/rocksdb/rocks_writer.h"

@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 #include "store/rocksdb/rocks_keys.h"
 #include "store/rocksdb/rocks_tables.h"
 #include "store/rocksdb/rocks_writer.h"

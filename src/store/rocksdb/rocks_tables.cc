@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 #include "store/rocksdb/rocks_keys.h"
 
 namespace aw::store::rocks {

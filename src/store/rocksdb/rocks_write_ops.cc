@@ -5,7 +5,7 @@
 // update or the GSI entries need it, decides, and adds the writes to its
 // group's batch.
 
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 #include "store/rocksdb/rocks_store.h"
 #include "store/rocksdb/rocks_writer.h"
 

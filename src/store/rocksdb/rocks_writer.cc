@@ -5,7 +5,7 @@
 #include <exception>
 #include <limits>
 
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 #include "store/rocksdb/rocks_keys.h"
 
 namespace aw::store::rocks {

@@ -9,7 +9,7 @@
 #include <set>
 #include <variant>
 
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 #include "store/sqlite/sqlite_readers.h"
 #include "store/sqlite/sqlite_schema.h"
 #include "store/sqlite/sqlite_store.h"

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
 

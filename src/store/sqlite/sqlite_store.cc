@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-#include "store/memory/item_ops.h"
+#include "store/item_ops.h"
 #include "store/sqlite/sqlite_readers.h"
 #include "store/sqlite/sqlite_schema.h"
 #include "store/sqlite/sqlite_writer.h"

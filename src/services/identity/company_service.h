@@ -1,0 +1,67 @@
+#pragma once
+
+// Companies (the MSP's tenants) and their webhook API keys. A key is
+// "aw_" + 32 random url-safe bytes; the store keeps its SHA-256 in the
+// api_key-index GSI for lookups and an AES-GCM sealed copy to show admins.
+// Thread-safe; methods may throw ApiError.
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "services/context.h"
+#include "services/page.h"
+#include "services/identity/principal.h"
+
+namespace aw::services {
+
+// Every company's id, through the Companies directory-index (no Scan).
+Result<std::vector<std::string>> AllCompanyIds(store::Store* store);
+
+class CompanyService {
+ public:
+  // `cache_api_keys`: remember which company an API key belongs to. Exact
+  // only when this process makes every change to the Companies table (the
+  // embedded store, whose data directory one process locks): a key
+  // rotated by another replica would otherwise keep working here.
+  explicit CompanyService(Context* ctx, bool cache_api_keys = false) : ctx_(ctx), cache_api_keys_(cache_api_keys) {}
+
+  // Creates a company with a fresh API key. `id` may be fixed (seed); when
+  // the id exists already the existing company is returned unchanged.
+  nlohmann::json Create(const std::string& name, const std::string& id = "");
+  std::optional<nlohmann::json> Find(const std::string& id);
+  // 404 unless the caller may see the company.
+  nlohmann::json GetVisible(const Principal& p, const std::string& id);
+  Page List(const Principal& p, int limit, const std::string& cursor);
+  nlohmann::json Rename(const std::string& id, const std::string& name);
+  void Delete(const std::string& id);
+  // Returns the new key; the old one stops working at once.
+  nlohmann::json RegenerateApiKey(const std::string& id);
+  // The company owning this API key, or nullopt.
+  std::optional<nlohmann::json> FindByApiKey(const std::string& api_key);
+  // The id of the company owning this API key, or "". Read on every
+  // webhook: cached when the constructor allows it (no store read then).
+  std::string CompanyIdForApiKey(const std::string& api_key);
+
+  // The company as shown to `p`: the API key only for company and MSP admins.
+  nlohmann::json View(const Principal& p, const nlohmann::json& item) const;
+  std::string RevealApiKey(const nlohmann::json& item) const;
+
+ private:
+  // After a key changed or a company went away (after the write: see
+  // RegenerateApiKey).
+  void ForgetApiKeys();
+
+  Context* ctx_;
+  const bool cache_api_keys_;
+  std::mutex key_mu_;
+  std::unordered_map<std::string, std::string> key_cache_;  // SHA-256 of the key -> company id
+  uint64_t key_generation_ = 0;  // bumped by ForgetApiKeys: a lookup begun before it is not kept
+};
+
+}  // namespace aw::services

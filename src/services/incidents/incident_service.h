@@ -1,0 +1,166 @@
+#pragma once
+
+// Incidents: correlation of alerts as they arrive, and the incident API.
+//
+// Correlation (see docs/correlation.md). Per company and correlation key a
+// pointer item (Incidents: "<company_id>#corr", "ptr#<sha256(key)>") names
+// the open incident for that key. An alert joins it when it is open and its
+// last alert is within the company's time window; otherwise a new incident
+// is opened by a conditional put of the pointer, so concurrent alerts (and
+// replicas) agree on exactly one incident. Joins to one incident are
+// coalesced (Combiner): one versioned update per group of alerts. Below
+// min_alerts_for_incident, alerts gather on the pointer until enough arrive.
+//
+// Thread-safe; methods may throw ApiError.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/correlation.h"
+#include "services/combiner.h"
+#include "services/config_service.h"
+#include "services/context.h"
+#include "services/kpi_service.h"
+#include "services/page.h"
+#include "services/identity/principal.h"
+#include "services/txn_items.h"
+
+namespace aw::services {
+
+// What correlation needs of one alert.
+struct CorrelationInput {
+  std::string alert_id;
+  std::string asset_name;
+  std::string asset_id;
+  std::string signature;
+  std::string message;
+  std::string severity;
+  std::string tool_source;
+  std::string timestamp;
+  bool critical_asset = false;
+};
+
+struct CorrelationResult {
+  std::string incident_id;  // empty: not (yet) part of an incident
+  bool created = false;     // this alert's group opened the incident
+};
+
+struct IncidentFilter {
+  std::string company_id;  // empty: every company the caller sees
+  std::string status;      // empty: any
+  std::string sort = "time";  // time | priority
+  int limit = kDefaultPageSize;
+  std::string cursor;
+};
+
+struct IncidentPatch {
+  std::optional<std::string> status;
+  std::optional<std::string> assigned_to;  // user id; "" unassigns
+  std::optional<std::string> resolution_notes;
+  std::optional<int64_t> version;  // when set, a stale version is 409
+};
+
+// Called after an incident changed durably: (event type, the incident's API
+// view). Types: incident_created, incident_updated, incident_escalated.
+// Listeners run on the request's thread: they must be quick and must not
+// call back into IncidentService while holding their own locks.
+using IncidentListener = std::function<void(const std::string& type, const nlohmann::json& incident)>;
+// Called with a new incident item just before it is written, to add
+// attributes (e.g. SLA deadlines). Must not throw.
+using IncidentDecorator = std::function<void(const std::string& company_id, nlohmann::json& incident)>;
+
+class IncidentService {
+ public:
+  IncidentService(Context* ctx, ConfigService* configs, KpiService* kpis)
+      : ctx_(ctx), configs_(configs), kpis_(kpis) {}
+
+  // Wiring, before the first request (not thread-safe against Correlate).
+  void AddListener(IncidentListener l) { listeners_.push_back(std::move(l)); }
+  void AddDecorator(IncidentDecorator d) { decorators_.push_back(std::move(d)); }
+
+  core::CorrelationConfig CorrelationConfigFor(const std::string& company_id);
+  nlohmann::json CorrelationConfigView(const std::string& company_id);
+  // Validates every field (422 naming it) and stores the whole config.
+  nlohmann::json PutCorrelationConfig(const std::string& company_id, const nlohmann::json& body);
+
+  // Joins the alert to its incident or opens one. Durable on return.
+  CorrelationResult Correlate(const std::string& company_id, const CorrelationInput& in);
+  // A resolved alert for this key: resolves the matching active alerts of the
+  // open incident, and the incident itself when none is left and the
+  // company's config says so. Returns the incident id touched, if any.
+  std::string ResolveByKey(const std::string& company_id, const CorrelationInput& in);
+  // For an alert that was left waiting below min_alerts_for_incident: the
+  // incident that took it in meanwhile (linking the alert to it), or "".
+  std::string LinkIfOpened(const std::string& company_id, const CorrelationInput& in);
+
+  // The company of an incident id, or "" (uses a locator item).
+  std::string CompanyOf(const std::string& incident_id);
+  // 404 unless the caller may see it.
+  nlohmann::json Get(const Principal& p, const std::string& incident_id);
+  Page List(const Principal& p, const IncidentFilter& f, const std::vector<std::string>& all_company_ids);
+  nlohmann::json Update(const Principal& p, const std::string& incident_id, const IncidentPatch& patch);
+  nlohmann::json Acknowledge(const Principal& p, const std::string& incident_id);
+  nlohmann::json Escalate(const Principal& p, const std::string& incident_id, const std::string& reason);
+  Page Alerts(const Principal& p, const std::string& incident_id, int limit, const std::string& cursor);
+  nlohmann::json Stats(const Principal& p, const std::string& company_id,
+                       const std::vector<std::string>& all_company_ids);
+
+  // The incident as the API shows it (internal attributes removed, priority
+  // recomputed for the current age).
+  nlohmann::json View(nlohmann::json item) const;  // by value: an item no longer needed is moved in
+
+  uint64_t join_writes() const { return joins_.groups(); }
+
+  // Correlation inside one atomic unit of an embedded store (the intake
+  // pipeline, services/intake_pipeline.h): the same rules as Correlate, with
+  // every read and write through `items`, so nothing can change between them
+  // and no condition is needed. What must happen once the unit is durable is
+  // added to `fx`.
+  struct LocalEffects {
+    std::vector<std::pair<std::string, Deltas>> kpis;  // (company, deltas)
+    // incident id -> (company, event type); announced with the item as it is
+    // at the end of the unit.
+    std::map<std::string, std::pair<std::string, std::string>> changed;
+  };
+  CorrelationResult CorrelateLocal(TxnItems& items, const std::string& company_id, const core::CorrelationConfig& cfg,
+                                   const CorrelationInput& in, int64_t now_us, LocalEffects* fx);
+  // Tells the listeners of incidents changed by CorrelateLocal: (type, item).
+  void AnnounceLocal(std::vector<std::pair<std::string, nlohmann::json>> changes);
+
+  struct JoinOp {
+    CorrelationInput in;
+  };
+  // Alerts gathered on a correlation pointer below min_alerts_for_incident.
+  struct PendingAlerts {
+    nlohmann::json ids = nlohmann::json::array();
+    std::string severity;
+    nlohmann::json tools = nlohmann::json::array();
+  };
+
+ private:
+  // The MSP admin's list of every company: the write-sharded indexes
+  // (incident_list.cc), a fixed number of Queries per page.
+  Page ListAcrossCompanies(const Principal& p, const IncidentFilter& f);
+  nlohmann::json NewIncident(const std::string& company_id, const std::string& id, const store::Key& ptr_key,
+                             const core::CorrelationConfig& cfg, const PendingAlerts& pending,
+                             const std::vector<JoinOp>& ops, int64_t now_us);
+  std::vector<CorrelationResult> ApplyGroup(const std::string& company_id, const std::string& key,
+                                            std::vector<JoinOp>& ops);
+  nlohmann::json LoadOwned(const Principal& p, const std::string& incident_id, std::string* company_id);
+  nlohmann::json ApplyStatusChange(const Principal& p, const nlohmann::json& current, const IncidentPatch& patch);
+  void Notify(const std::string& type, nlohmann::json incident);
+
+  Context* ctx_;
+  ConfigService* configs_;
+  KpiService* kpis_;
+  std::vector<IncidentListener> listeners_;
+  std::vector<IncidentDecorator> decorators_;
+  Combiner<JoinOp, CorrelationResult> joins_;
+};
+
+}  // namespace aw::services

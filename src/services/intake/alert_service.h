@@ -1,0 +1,119 @@
+#pragma once
+
+// Webhook intake and alert listing.
+//
+// Ingest writes the alert durably before it returns. Repeats are found by a
+// claim item (Alerts: company_id, "dlv#<sha256(id)>", 24 h TTL) whose id is
+// the sender's X-Delivery-ID or, without one, the alert's fingerprint
+// (asset, signature, message). The claim is written with a conditional put;
+// the winner correlates and writes the alert, every repeat increments the
+// alert's delivery_attempts (coalesced: one ADD per group of concurrent
+// repeats). A fingerprint repeat counts only while the first alert is
+// active. The steps are ordered so that a crash between them is repaired by
+// the next delivery of the same alert.
+// Thread-safe; methods may throw ApiError.
+
+#include <exception>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "services/intake/asset_service.h"
+#include "services/combiner.h"
+#include "services/context.h"
+#include "services/incidents/incident_service.h"
+#include "services/kpi_service.h"
+#include "services/noise/noise_service.h"
+#include "services/page.h"
+#include "services/identity/principal.h"
+
+namespace aw::services {
+
+struct AlertInput {
+  std::string asset_name;
+  std::string signature;
+  std::string severity;  // critical | high | medium | low
+  std::string message;
+  std::string tool_source = "External";
+  std::optional<int64_t> timestamp_micros;  // event time from the sender
+  nlohmann::json metadata = nlohmann::json::object();
+  std::string status = "active";  // active | resolved (issue: correlation)
+  // Size of the request body the input was read from (0: unknown). Every
+  // stored string came from it, so the stored alert is at most ~6 times it
+  // (JSON escapes) plus the attributes the server adds.
+  size_t source_bytes = 0;
+};
+
+struct IngestResult {
+  std::string alert_id;
+  std::string company_id;
+  std::string incident_id;  // the incident it joined or opened, if any
+  bool incident_created = false;
+  bool duplicate = false;
+  int64_t delivery_attempts = 1;
+  std::string suppressed;  // "silence" | "maintenance" | "inhibited" when noise control kept it out
+  nlohmann::json alert;
+};
+
+struct AlertFilter {
+  std::string company_id;  // empty: every company the caller may see
+  std::string status;      // empty: any
+  int limit = kDefaultPageSize;
+  std::string cursor;
+};
+
+class IntakePipeline;
+
+class AlertService {
+ public:
+  AlertService(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis)
+      : ctx_(ctx), assets_(assets), incidents_(incidents), kpis_(kpis) {}
+
+  IngestResult Ingest(const std::string& company_id, const AlertInput& in, const std::string& delivery_id);
+  // Embedded store: intake through `pipeline` (services/intake_pipeline.h).
+  // Wiring, before the first request.
+  void UsePipeline(IntakePipeline* pipeline) { pipeline_ = pipeline; }
+  // Noise control (silences, maintenance, inhibition): asked for every
+  // active alert after repeat removal, before correlation. Wiring.
+  void UseNoise(NoiseService* noise) { noise_ = noise; }
+  bool pipelined() const { return pipeline_ != nullptr; }
+  // Non-blocking Ingest (same rules, same result): false - and `done` is not
+  // called - when there is no pipeline or the alert needs the blocking path
+  // (a resolved alert); else `done` is called once from a store thread.
+  // Throws ApiError for an alert that cannot be stored (too large).
+  bool IngestAsync(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,
+                   std::function<void(IngestResult&&, std::exception_ptr)> done);
+  // Newest first. Across several companies the pages are merged by
+  // (timestamp, id); the cursor is "<timestamp>|<id>" of the last item.
+  Page List(const Principal& p, const AlertFilter& f, const std::vector<std::string>& all_company_ids);
+
+  // The repeat claim's sort key: "dlv#" + SHA-256 of the delivery id when
+  // there is one, else of asset, signature and message.
+  static std::string ClaimId(const AlertInput& in, const std::string& delivery_id);
+
+ private:
+  nlohmann::json NewAlert(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,
+                          int64_t now_us) const;
+  IngestResult Repeat(const std::string& company_id, const std::string& alert_id);
+  IngestResult Store(const std::string& company_id, nlohmann::json alert, const AlertInput& in);
+
+  Context* ctx_;
+  AssetService* assets_;
+  IncidentService* incidents_;
+  KpiService* kpis_;
+  IntakePipeline* pipeline_ = nullptr;
+  NoiseService* noise_ = nullptr;
+  // Repeats of one alert are coalesced: one ADD per group.
+  Combiner<int, int64_t> repeats_;
+  // First deliveries being written by this process, by claim key: a repeat
+  // that arrives meanwhile waits for the first one instead of racing it.
+  std::mutex flights_mu_;
+  std::unordered_map<std::string, std::shared_future<void>> flights_;
+};
+
+}  // namespace aw::services

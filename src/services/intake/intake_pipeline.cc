@@ -1,0 +1,379 @@
+#include "services/intake/intake_pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include "base/errors.h"
+#include "base/ids.h"
+#include "base/time_format.h"
+#include "services/identity/company_service.h"
+#include "services/list_index.h"
+#include "services/txn_items.h"
+#include "store/tables.h"
+
+namespace aw::services {
+
+namespace t = store::tables;
+using nlohmann::json;
+
+struct IntakePipeline::Unit {
+  bool ran = false;  // Run took its jobs
+  std::vector<IntakeJob> jobs;
+  std::vector<IngestResult> results;
+  std::vector<std::exception_ptr> failed;  // per job: why it alone failed
+  std::exception_ptr error;  // what failed the unit, when Run threw
+  // After commit:
+  IncidentService::LocalEffects fx;
+  std::vector<std::pair<std::string, json>> announce;  // (type, incident item)
+  std::vector<std::pair<std::string, AssetInfo>> new_assets;
+  std::vector<store::Key> new_alerts;                   // for alert_received
+  std::vector<json> alert_views;
+  // Claims made or re-pointed by this unit (company + '\n' + claim id);
+  // into repeats_ once its items are written.
+  std::unordered_map<std::string, RepeatIndex::Claim> new_claims;
+  std::vector<std::pair<std::string, std::string>> new_claim_keys;  // (company, claim id), in order
+};
+
+IntakePipeline::IntakePipeline(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis,
+                               NoiseService* noise)
+    : ctx_(ctx), assets_(assets), incidents_(incidents), kpis_(kpis), noise_(noise) {
+  fx_thread_ = std::thread([this] { EffectsLoop(); });
+}
+
+IntakePipeline::~IntakePipeline() { Stop(); }
+
+Status IntakePipeline::LoadRepeats() {
+  const int64_t now_us = ctx_->clock->NowMicros();
+  auto companies = AllCompanyIds(ctx_->store);
+  if (!companies.ok()) return companies.status();
+  size_t alerts = 0;
+  for (const auto& company_id : *companies) {
+    // Alert ids are time-ordered (UUIDv7, "0…"); claim items ("dlv#…")
+    // sort after every id, so this range holds alerts only.
+    store::QueryRequest q;
+    q.table = t::kAlerts;
+    q.pk = company_id;
+    q.sk = {store::SortCondition::Op::kBetween, IdPrefixAt((now_us - RepeatIndex::kLifetimeMicros) / 1000), "1"};
+    q.limit = 1000;
+    do {
+      auto r = ctx_->store->Query(q);
+      if (!r.ok()) return r.status();
+      for (const auto& a : r->items) {
+        const std::string id = a.value("id", "");
+        const int64_t ms = IdMillis(id);
+        if (ms < 0) continue;
+        ++alerts;
+        // What Process would have claimed for it: its delivery id; else,
+        // while it is active, its content (a content claim of an alert
+        // that is no longer active leads to a new alert anyway).
+        const std::string delivery_id = a.value("delivery_id", "");
+        if (delivery_id.empty() && a.value("status", "") != "active") continue;
+        AlertInput in;
+        in.asset_name = a.value("asset_name", "");
+        in.signature = a.value("signature", "");
+        in.message = a.value("message", "");
+        repeats_.Set(company_id, AlertService::ClaimId(in, delivery_id), id, ms * 1000);
+      }
+      q.page_token = r->next_page_token;
+    } while (!q.page_token.empty());
+  }
+  repeat_claims_.store(repeats_.size(), std::memory_order_relaxed);
+  spdlog::info("intake: {} repeat claims rebuilt from {} alerts of the last 24 hours in {} companies in {} ms",
+               repeats_.size(), alerts, companies->size(), (ctx_->clock->NowMicros() - now_us) / 1000);
+  return Status::OK();
+}
+
+void IntakePipeline::Submit(IntakeJob job) {
+  bool schedule = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      ++open_jobs_;
+      schedule = !scheduled_;
+      scheduled_ = true;
+      job.done = nullptr;
+    }
+  }
+  if (job.done) {  // stopping: not taken
+    std::exception_ptr e;
+    try {
+      Throw(ErrorKind::kUnavailable, "shutting_down", "the server is shutting down; retry", 2);
+    } catch (...) {
+      e = std::current_exception();
+    }
+    job.done({}, e);
+    return;
+  }
+  if (schedule) Schedule();
+}
+
+void IntakePipeline::Schedule() {
+  auto u = std::make_shared<Unit>();
+  bool queued = ctx_->store->RunAtomic([this, u](store::AtomicTxn& txn) { return Run(txn, *u); },
+                                       [this, u](Status s) { Finish(u, s); });
+  if (!queued) Finish(u, Status::Internal("the store cannot run the intake pipeline"));
+}
+
+Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    u.jobs.swap(queue_);
+    scheduled_ = false;
+  }
+  u.ran = true;
+  u.failed.assign(u.jobs.size(), nullptr);
+  if (!u.jobs.empty()) repeats_.Expire(u.jobs.front().now_us);
+  // TxnItems writes nothing before Flush, so an alert that cannot be
+  // processed (an unreadable stored item, say) is dropped from the unit by
+  // starting it again without that alert: it alone gets the error.
+  while (true) {
+    u.results.assign(u.jobs.size(), IngestResult{});
+    u.fx = {};
+    u.new_assets.clear();
+    u.new_alerts.clear();
+    u.new_claims.clear();
+    u.new_claim_keys.clear();
+    TxnItems items(txn);
+    try {
+      bool restart = false;
+      for (size_t i = 0; i < u.jobs.size() && !restart; ++i) {
+        if (u.failed[i]) continue;
+        try {
+          Process(items, u.jobs[i], u.results[i], u);
+        } catch (const ApiError&) {
+          throw;  // the store failed: the whole unit fails
+        } catch (const std::exception& e) {
+          spdlog::error("intake: alert for company {} cannot be processed: {}", u.jobs[i].company_id, e.what());
+          u.failed[i] = std::current_exception();
+          restart = true;
+        }
+      }
+      if (restart) continue;
+      if (Status s = items.Flush(); !s.ok()) return s;
+      // The claims go live now, for the next unit (which may run before
+      // this one is durable). Should the commit still fail, a claim points
+      // to an alert that was never written, and the next alert with that
+      // claim is written under its id (see Process): nothing is lost.
+      for (const auto& [company_id, claim_id] : u.new_claim_keys) {
+        const RepeatIndex::Claim& c = u.new_claims.at(company_id + '\n' + claim_id);
+        repeats_.Set(company_id, claim_id, c.alert_id, c.created_us);
+      }
+      repeat_claims_.store(repeats_.size(), std::memory_order_relaxed);
+      // Written: the items are moved out for the announcements, not copied.
+      for (const auto& [id, change] : u.fx.changed) {
+        if (auto inc = items.Take(t::kIncidents, {change.first, id})) u.announce.emplace_back(change.second, std::move(*inc));
+      }
+      u.alert_views.reserve(u.new_alerts.size());
+      for (const auto& key : u.new_alerts) {
+        if (auto a = items.Take(t::kAlerts, key)) {
+          a->erase("ttl");
+          list_index::HideAttrs(*a);
+          u.alert_views.push_back(std::move(*a));
+        }
+      }
+      return Status::OK();
+    } catch (...) {
+      u.error = std::current_exception();
+      return Status::Unavailable("the intake unit failed");
+    }
+  }
+}
+
+// One alert: the rules of AlertService::Ingest/Store and of correlation,
+// inside the unit (so no claim, condition or retry is needed).
+void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult& r, Unit& u) {
+  const std::string& company_id = job.company_id;
+  const std::string now = FormatIso8601Micros(job.now_us);
+  json alert = job.alert;  // the job stays intact for a restart of the unit
+  std::string alert_id = alert["id"].get<std::string>();
+  r.company_id = company_id;
+
+  // The claim: in memory (this pipeline's, RepeatIndex), else an item in
+  // the table (written by the conditional path, which resolved alerts
+  // take, or by an earlier version). Claims made here stay in memory.
+  std::optional<std::string> claimed;
+  if (const RepeatIndex::Claim* c = FindClaim(u, company_id, job.claim_id, job.now_us)) {
+    claimed = c->alert_id;
+  } else if (const json* claim = items.Get(t::kAlerts, {company_id, job.claim_id})) {
+    claimed = claim->value("alert_id", "");
+  }
+  auto set_claim = [&](const std::string& id) {
+    auto [it, inserted] = u.new_claims.try_emplace(company_id + '\n' + job.claim_id);
+    it->second = {id, job.now_us};
+    if (inserted) u.new_claim_keys.emplace_back(company_id, job.claim_id);
+  };
+  if (claimed) {
+    const std::string& first_id = *claimed;
+    const store::Key first_key{company_id, first_id};
+    json* first = first_id.empty() ? nullptr : items.Get(t::kAlerts, first_key);
+    if (first != nullptr && (!job.delivery_id.empty() || first->value("status", "") == "active")) {
+      const int64_t attempts = first->value("delivery_attempts", int64_t{1}) + 1;
+      (*first)["delivery_attempts"] = attempts;
+      (*first)["last_seen"] = now;
+      items.Touch(t::kAlerts, first_key);
+      r.alert_id = first_id;
+      r.duplicate = true;
+      r.delivery_attempts = attempts;
+      u.fx.kpis.push_back({company_id, {{"alerts_repeated", 1}}});
+      return;
+    }
+    if (first == nullptr && !first_id.empty()) {
+      // A claim whose alert was never written (a crash of the conditional
+      // path between its writes, or a unit whose commit failed): write the
+      // alert under the claimed id.
+      alert_id = first_id;
+      alert["id"] = alert_id;
+      list_index::StampAlert(alert);
+    }
+    // Else the first alert was resolved: this is a new occurrence.
+  }
+  set_claim(alert_id);
+
+  bool remember = false;
+  AssetInfo asset = assets_->TouchLocal(items, company_id, job.in.asset_name, &remember);
+  if (remember) u.new_assets.emplace_back(company_id, asset);
+  alert["asset_id"] = asset.id;
+  const store::Key alert_key{company_id, alert_id};
+  if (job.suppression.by != core::SuppressedBy::kNone) {
+    // Stored and visible, but no incident (so no notification).
+    NoiseService::Mark(alert, job.suppression);
+    items.Put(t::kAlerts, alert_key, std::move(alert));
+    u.new_alerts.push_back(alert_key);
+    u.fx.kpis.push_back({company_id, {{"alerts_total", 1}, {NoiseService::KpiCounter(job.suppression.by), 1}}});
+    r.alert_id = alert_id;
+    r.suppressed = core::SuppressedByName(job.suppression.by);
+    return;
+  }
+  if (job.suppression.inhibition_source && noise_ != nullptr) {
+    json src = noise_->NoteSource(company_id, alert_id, job.facts);
+    const store::Key src_key{src["company_id"].get<std::string>(), src["config_type"].get<std::string>()};
+    items.Put(t::kCompanyConfigs, src_key, std::move(src));
+  }
+  CorrelationInput ci;
+  ci.alert_id = alert_id;
+  ci.asset_name = job.in.asset_name;
+  ci.asset_id = asset.id;
+  ci.signature = job.in.signature;
+  ci.message = job.in.message;
+  ci.severity = job.in.severity;
+  ci.tool_source = job.in.tool_source;
+  ci.timestamp = alert["timestamp"].get<std::string>();
+  ci.critical_asset = asset.is_critical;
+  CorrelationResult c = incidents_->CorrelateLocal(items, company_id, job.cfg, ci, job.now_us, &u.fx);
+  if (!c.incident_id.empty()) alert["correlated_incident_id"] = c.incident_id;
+  items.Put(t::kAlerts, alert_key, std::move(alert));
+  u.new_alerts.push_back(alert_key);
+  u.fx.kpis.push_back({company_id, {{"alerts_total", 1}}});
+  r.alert_id = alert_id;
+  r.incident_id = c.incident_id;
+  r.incident_created = c.created;
+}
+
+const RepeatIndex::Claim* IntakePipeline::FindClaim(const Unit& u, const std::string& company_id,
+                                                    const std::string& claim_id, int64_t now_us) const {
+  if (!u.new_claims.empty()) {
+    auto it = u.new_claims.find(company_id + '\n' + claim_id);
+    if (it != u.new_claims.end()) return &it->second;
+  }
+  return repeats_.Find(company_id, claim_id, now_us);
+}
+
+void IntakePipeline::Finish(const std::shared_ptr<Unit>& u, const Status& s) {
+  if (!u->ran) {  // the store refused the unit before running it
+    std::lock_guard<std::mutex> lock(mu_);
+    u->jobs.swap(queue_);
+    scheduled_ = false;
+    u->results.resize(u->jobs.size());
+  }
+  if (!s.ok()) {
+    std::exception_ptr e = u->error;
+    if (!e) {
+      try {
+        ThrowIfError(s, "alert");
+        Throw(ErrorKind::kUnavailable, "store_unavailable", "the data store is unavailable; retry shortly", 2);
+      } catch (...) {
+        e = std::current_exception();
+      }
+    }
+    spdlog::error("intake: a unit of {} alerts failed and was not written: {}", u->jobs.size(), s.ToString());
+    for (auto& job : u->jobs) job.done({}, e);
+    // Nothing was written: no effects. Retire the jobs now.
+    std::lock_guard<std::mutex> lock(mu_);
+    open_jobs_ -= u->jobs.size();
+    jobs_done_ += u->jobs.size();
+    ++units_;
+    idle_cv_.notify_all();
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(fx_mu_);
+    fx_queue_.push_back(u);
+  }
+  fx_cv_.notify_one();
+}
+
+void IntakePipeline::EffectsLoop() {
+  std::unique_lock<std::mutex> lock(fx_mu_);
+  while (true) {
+    fx_cv_.wait(lock, [&] { return !fx_queue_.empty() || fx_stop_; });
+    if (fx_queue_.empty()) return;
+    std::shared_ptr<Unit> u = std::move(fx_queue_.front());
+    fx_queue_.pop_front();
+    lock.unlock();
+    try {
+      for (const auto& [company_id, info] : u->new_assets) assets_->Remember(company_id, info);
+      std::map<std::string, Deltas> kpis;
+      for (const auto& [company_id, deltas] : u->fx.kpis) {
+        Deltas& d = kpis[company_id];
+        for (const auto& [k, v] : deltas) d[k] += v;
+      }
+      for (const auto& [company_id, deltas] : kpis) kpis_->Add(company_id, deltas);
+      incidents_->AnnounceLocal(std::move(u->announce));
+      for (auto& view : u->alert_views) {
+        std::string company_id = view.value("company_id", "");
+        ctx_->events->Publish({"alert_received", std::move(company_id), std::move(view), ""});
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("intake: after-commit work failed (events or KPIs may be missing): {}", e.what());
+    }
+    // Answered last: a client that reads after the 202 sees the counters,
+    // notifications and events of its alert.
+    for (size_t i = 0; i < u->jobs.size(); ++i) {
+      if (u->failed[i]) {
+        u->jobs[i].done({}, u->failed[i]);
+      } else {
+        u->jobs[i].done(std::move(u->results[i]), nullptr);
+      }
+    }
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      open_jobs_ -= u->jobs.size();
+      jobs_done_ += u->jobs.size();
+      ++units_;
+    }
+    idle_cv_.notify_all();
+    lock.lock();
+  }
+}
+
+void IntakePipeline::Stop() {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    stopping_ = true;
+    idle_cv_.wait(lock, [&] { return open_jobs_ == 0; });
+  }
+  {
+    std::lock_guard<std::mutex> lock(fx_mu_);
+    if (fx_stop_) return;
+    fx_stop_ = true;
+  }
+  fx_cv_.notify_one();
+  if (fx_thread_.joinable()) fx_thread_.join();
+}
+
+IntakePipeline::Stats IntakePipeline::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {jobs_done_, units_, repeat_claims_.load(std::memory_order_relaxed)};
+}
+
+}  // namespace aw::services

@@ -1,0 +1,107 @@
+#include "services/response/sla_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/incident_status.h"
+#include "services/identity/company_service.h"
+#include "store/tables.h"
+
+namespace aw::services {
+
+namespace t = store::tables;
+using nlohmann::json;
+
+// "escalated" before "new" (core::OpenIncidentStatuses): an incident the
+// worker escalates in this tick is not read twice.
+
+void IncidentResponseWorker::CheckCompany(const std::string& cid, WorkerTickStats* st) {
+  for (const std::string& status : core::OpenIncidentStatuses()) {
+    const bool unacknowledged = status == "new" || status == "escalated";
+    std::string token;
+    do {
+      store::QueryRequest q;
+      q.table = t::kIncidents;
+      q.index = t::kIncidentsByStatusIndex;
+      q.pk = cid;
+      q.sk = {store::SortCondition::Op::kEq, status, ""};
+      q.page_token = token;
+      q.limit = 200;
+      auto r = ctx_->store->Query(q);
+      if (!r.ok()) {
+        spdlog::warn("incident worker: cannot list {} incidents of company {}: {}", status, cid, r.status().message());
+        st->errors++;
+        break;
+      }
+      for (const auto& inc : r->items) {
+        st->incidents++;
+        try {
+          st->sla_notices += sla_->Check(inc);
+          if (unacknowledged) st->escalations += escalation_->Check(inc);
+        } catch (const std::exception& e) {
+          st->errors++;
+          spdlog::warn("incident worker: incident {} of company {}: {}", inc.value("id", ""), cid, e.what());
+        }
+      }
+      token = r->next_page_token;
+    } while (!token.empty());
+  }
+}
+
+WorkerTickStats IncidentResponseWorker::Tick() {
+  WorkerTickStats st;
+  auto companies = AllCompanyIds(ctx_->store);
+  if (!companies.ok()) {
+    spdlog::warn("incident worker: cannot list companies: {}", companies.status().message());
+    st.errors++;
+    return st;
+  }
+  for (const auto& cid : *companies) {
+    st.companies++;
+    if (heartbeats_ != nullptr) {
+      try {
+        st.heartbeat_misses += heartbeats_->Check(cid);
+      } catch (const std::exception& e) {
+        st.errors++;
+        spdlog::warn("incident worker: heartbeats of company {}: {}", cid, e.what());
+      }
+    }
+    CheckCompany(cid, &st);
+  }
+  if (st.sla_notices > 0 || st.escalations > 0 || st.heartbeat_misses > 0 || st.errors > 0) {
+    spdlog::info("incident worker: {} open incidents in {} companies checked: {} SLA notices, {} escalations, "
+                 "{} missed heartbeats, {} errors",
+                 st.incidents, st.companies, st.sla_notices, st.escalations, st.heartbeat_misses, st.errors);
+  }
+  return st;
+}
+
+void IncidentResponseWorker::Start(std::chrono::milliseconds interval) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = false;
+  }
+  thread_ = std::thread([this, interval] {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      try {
+        Tick();
+      } catch (const std::exception& e) {
+        spdlog::error("incident worker: tick failed: {}", e.what());
+      }
+      lock.lock();
+      cv_.wait_for(lock, interval, [this] { return stop_; });
+    }
+  });
+}
+
+void IncidentResponseWorker::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace aw::services
