@@ -17,6 +17,7 @@
 #include "crypto/hash.h"
 #include "services/test_clock.h"
 #include "app/dynamodb_setup.h"
+#include "services/tz_database.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/tables.h"
 
@@ -108,6 +109,7 @@ Status App::LoadSecrets() {
 }
 
 Result<std::unique_ptr<App>> App::Open(const Config& config) {
+  services::SetTimeZoneDir(config.tz_dir);
   std::unique_ptr<App> app(new App(config));
   std::error_code ec;
   fs::create_directories(app->config_.data_dir, ec);
@@ -132,7 +134,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
     opts.path = app->config_.data_dir + "/alertwhisperer.db";
     // Benchmarks only: AW_SQLITE_UNSAFE_NO_FSYNC=1 measures the server without
     // fsync (an acknowledged alert may then be lost on power failure).
-    if (const char* v = std::getenv("AW_SQLITE_UNSAFE_NO_FSYNC"); v != nullptr && std::string(v) == "1") {
+    if (app->config_.sqlite_unsafe_no_fsync) {
       opts.synchronous_full = false;
       spdlog::warn("AW_SQLITE_UNSAFE_NO_FSYNC=1: commits are not fsynced; acknowledged alerts may be lost");
     }
@@ -215,6 +217,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   aws.ssm_endpoint = app->config_.ssm_endpoint;
   aws.sts_endpoint = app->config_.sts_endpoint;
   aws.default_region = app->config_.aws_region;
+  aws.caller = app->config_.AwsCredentials();
   app->aws_credentials_ = std::make_unique<services::AwsCredentialsService>(
       &ctx, app->configs_.get(), clients::HttpClient::Default(), aws);
   services::ExecutionOptions exec;
