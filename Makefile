@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 PYTHON ?= /usr/bin/python3
 
-.PHONY: run test build build-asan deps test-deps unit api bench clean web
+.PHONY: run test build build-asan deps test-deps unit api bench clean web package
 
 deps:
 	@scripts/install-deps.sh
@@ -62,6 +62,11 @@ api: build test-deps
 bench: build
 	@scripts/install-deps.sh --bench
 	bench/intake_bench.sh
+
+# The Debian package (binary, web UI, systemd unit, /etc/alertwhisperer/env): build/alertwhisperer_<version>_<arch>.deb.
+package: build
+	@scripts/install-deps.sh --package
+	scripts/make-package.sh
 
 clean:
 	rm -rf build build-asan

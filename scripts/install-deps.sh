@@ -20,7 +20,12 @@ if [ "${1:-}" = "--test" ]; then
          # real senders for tests/api/test_real_senders.py (Prometheus -> Alertmanager -> us);
          # the tests run the binaries themselves, their systemd services play no part
          prometheus prometheus-alertmanager
-         chromium)  # the web UI's browser tests (web/e2e) drive Debian's chromium, never a downloaded one
+         chromium  # the web UI's browser tests (web/e2e) drive Debian's chromium, never a downloaded one
+         # tests/api/test_package.py builds the .deb and checks its unit with systemd-analyze
+         dpkg-dev fakeroot file systemd)
+fi
+if [ "${1:-}" = "--package" ]; then
+  PKGS+=(dpkg-dev fakeroot)  # make package: dpkg-shlibdeps computes Depends; dpkg-deb builds as root:root
 fi
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(libbenchmark-dev wrk prometheus-alertmanager curl python3)

@@ -25,6 +25,7 @@
 #include "app/migrate.h"
 #include "app/serve.h"
 #include "app/tables_cli.h"
+#include "app/version.h"
 #include "base/errors.h"
 #include "services/list_index.h"
 #include "services/seed.h"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
 
   CLI::App cli{"Alert Whisperer: alert intake, correlation and incident response for MSPs"};
   cli.require_subcommand(1);
+  cli.set_version_flag("--version", std::string("alertwhisperer ") + aw::app::kVersion);
   std::string data_dir;
   std::string port;
   std::string email, name, role;

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "app/version.h"
 #include "crypto/password.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -23,8 +24,6 @@
 namespace aw::app {
 
 namespace {
-
-constexpr const char* kVersion = "0.1.0";
 
 // File handles kept free of connections: the store, its WAL, logs, outbound
 // HTTPS (DynamoDB, SES, SSM, AI providers), WebSockets, the accept itself.

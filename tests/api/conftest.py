@@ -42,6 +42,9 @@ SQLITE_ONLY = {
         "another live replica may still be polling it (docs/runbooks.md, After a crash)",
     "test_execution_recovery.py::test_unknown_fate_and_stale_approvals_are_closed_with_a_reason":
         "same takeover rule as above: immediate on SQLite, after a 120 s stale heartbeat on DynamoDB",
+    "test_package.py::":
+        "the Debian package and its unit do not depend on the store; the packaged binary's first run "
+        "is checked on the embedded store, the package's default",
 }
 
 
