@@ -17,6 +17,7 @@
 #include "crypto/hash.h"
 #include "services/test_clock.h"
 #include "app/dynamodb_setup.h"
+#include "services/tz_database.h"
 #include "store/rocksdb/rocks_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/tables.h"
@@ -31,11 +32,9 @@ namespace {
 Result<std::unique_ptr<store::Store>> OpenEmbeddedStore(const Config& config) {
   // Benchmarks only: AW_*_UNSAFE_NO_FSYNC=1 measures the server without
   // fsync (an acknowledged alert may then be lost on power failure).
-  auto unsafe = [](const char* name) {
-    const char* v = std::getenv(name);
-    if (v == nullptr || std::string(v) != "1") return false;
-    spdlog::warn("{}=1: commits are not fsynced; acknowledged alerts may be lost", name);
-    return true;
+  auto unsafe = [](const char* name, bool set) {
+    if (set) spdlog::warn("{}=1: commits are not fsynced; acknowledged alerts may be lost", name);
+    return set;
   };
   // A directory written by the other embedded engine would otherwise open
   // as an empty store, its data silently out of sight.
@@ -54,14 +53,14 @@ Result<std::unique_ptr<store::Store>> OpenEmbeddedStore(const Config& config) {
   if (config.store == "rocksdb") {
     store::RocksOptions opts;
     opts.path = config.data_dir + "/rocksdb";
-    opts.sync = !unsafe("AW_ROCKSDB_UNSAFE_NO_FSYNC");
+    opts.sync = !unsafe("AW_ROCKSDB_UNSAFE_NO_FSYNC", config.rocksdb_unsafe_no_fsync);
     auto st = store::RocksStore::Open(opts, SystemClock::Default());
     if (!st.ok()) return st.status();
     return std::unique_ptr<store::Store>(std::move(st).value());
   }
   store::SqliteOptions opts;
   opts.path = config.data_dir + "/alertwhisperer.db";
-  opts.synchronous_full = !unsafe("AW_SQLITE_UNSAFE_NO_FSYNC");
+  opts.synchronous_full = !unsafe("AW_SQLITE_UNSAFE_NO_FSYNC", config.sqlite_unsafe_no_fsync);
   auto st = store::SqliteStore::Open(opts, SystemClock::Default());
   if (!st.ok()) {
     return Status(st.status().code(), "cannot open the SQLite store " + opts.path + ": " + st.status().message());
@@ -155,6 +154,7 @@ Status App::LoadSecrets() {
 }
 
 Result<std::unique_ptr<App>> App::Open(const Config& config) {
+  services::SetTimeZoneDir(config.tz_dir);
   std::unique_ptr<App> app(new App(config));
   std::error_code ec;
   fs::create_directories(app->config_.data_dir, ec);
@@ -253,6 +253,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   aws.ssm_endpoint = app->config_.ssm_endpoint;
   aws.sts_endpoint = app->config_.sts_endpoint;
   aws.default_region = app->config_.aws_region;
+  aws.caller = app->config_.AwsCredentials();
   app->aws_credentials_ = std::make_unique<services::AwsCredentialsService>(
       &ctx, app->configs_.get(), clients::HttpClient::Default(), aws);
   services::ExecutionOptions exec;

@@ -29,6 +29,7 @@ Status App::OpenNotifications() {
     s.region = config_.ses_region;
     s.from = config_.ses_from_email;
     s.endpoint = config_.ses_endpoint;
+    s.credentials = config_.AwsCredentials();
     auto transport = clients::MakeSesTransport(std::move(s), ctx.clock);
     if (!transport.ok()) {
       return Status::InvalidArgument("setting AWS_SES_FROM_EMAIL needs AWS credentials: " + transport.status().message());

@@ -133,6 +133,9 @@ Result<Config> LoadConfig(const EnvMap& env) {
   if (auto v = get("AWS_ACCESS_KEY_ID")) c.aws_access_key_id = *v;
   if (auto v = get("AWS_SECRET_ACCESS_KEY")) c.aws_secret_access_key = *v;
   if (auto v = get("AWS_SESSION_TOKEN")) c.aws_session_token = *v;
+  c.sqlite_unsafe_no_fsync = get("AW_SQLITE_UNSAFE_NO_FSYNC") == "1";
+  c.rocksdb_unsafe_no_fsync = get("AW_ROCKSDB_UNSAFE_NO_FSYNC") == "1";
+  if (auto v = get("TZDIR")) c.tz_dir = *v;
   if (auto v = get("AW_DYNAMODB_CREATE_TABLES")) {
     if (*v != "true" && *v != "false") return Bad("AW_DYNAMODB_CREATE_TABLES", *v, "expected true or false");
     c.dynamodb_create_tables = *v == "true";
@@ -223,6 +226,7 @@ Result<Config> LoadConfig(const EnvMap& env) {
   auto ai = services::ai::LoadAiSettings(env);
   if (!ai.ok()) return ai.status();
   c.ai = std::move(ai).value();
+  c.ai.aws_credentials = c.AwsCredentials();
   return c;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "clients/sigv4.h"
 #include "services/ai/ai_settings.h"
 
 namespace aw::app {
@@ -42,6 +43,15 @@ struct Config {
   std::string aws_access_key_id;
   std::string aws_secret_access_key;
   std::string aws_session_token;
+  clients::SigV4Credentials AwsCredentials() const {
+    return {aws_access_key_id, aws_secret_access_key, aws_session_token};
+  }
+  // AW_SQLITE_UNSAFE_NO_FSYNC=1 (benchmarks only): commits are not fsynced.
+  bool sqlite_unsafe_no_fsync = false;
+  // AW_ROCKSDB_UNSAFE_NO_FSYNC=1 (benchmarks only): WAL writes are not fsynced.
+  bool rocksdb_unsafe_no_fsync = false;
+  // TZDIR: the tz database (services/tz_database.h); empty: /usr/share/zoneinfo.
+  std::string tz_dir;
   // AW_DYNAMODB_CREATE_TABLES=true: `serve` creates missing tables itself
   // (development and tests); normally `alertwhisperer tables create` does.
   bool dynamodb_create_tables = false;

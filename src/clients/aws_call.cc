@@ -1,7 +1,5 @@
 #include "clients/aws_call.h"
 
-#include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
 namespace aw::clients {
@@ -10,15 +8,7 @@ std::string DefaultAwsEndpoint(std::string_view service, std::string_view region
   return "https://" + std::string(service) + "." + std::string(region) + ".amazonaws.com";
 }
 
-Result<SigV4Credentials> CredentialsFromEnvironment() {
-  auto get = [](const char* name) {
-    const char* v = std::getenv(name);
-    return v == nullptr ? std::string() : std::string(v);
-  };
-  SigV4Credentials c;
-  c.access_key_id = get("AWS_ACCESS_KEY_ID");
-  c.secret_access_key = get("AWS_SECRET_ACCESS_KEY");
-  c.session_token = get("AWS_SESSION_TOKEN");
+Result<SigV4Credentials> RequireCredentials(const SigV4Credentials& c) {
   if (c.access_key_id.empty()) return Status::InvalidArgument("setting AWS_ACCESS_KEY_ID is missing");
   if (c.secret_access_key.empty()) return Status::InvalidArgument("setting AWS_SECRET_ACCESS_KEY is missing");
   return c;

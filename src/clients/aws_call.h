@@ -24,9 +24,10 @@ struct AwsTarget {
 // The regional endpoint AWS uses for `service` ("https://<service>.<region>.amazonaws.com").
 std::string DefaultAwsEndpoint(std::string_view service, std::string_view region);
 
-// Credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
-// InvalidArgument naming the missing variable when absent.
-Result<SigV4Credentials> CredentialsFromEnvironment();
+// The server's own credentials as configured (app/config: AWS_ACCESS_KEY_ID /
+// AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN), or InvalidArgument naming the
+// missing setting when a part is empty.
+Result<SigV4Credentials> RequireCredentials(const SigV4Credentials& configured);
 
 // Adds Host, X-Amz-Date, X-Amz-Security-Token (when the credentials carry a
 // session token) and Authorization to `req`, signed at `epoch_seconds`.

@@ -12,6 +12,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "clients/sigv4.h"
 
 namespace aw::clients {
 
@@ -44,9 +45,9 @@ struct SesSettings {
   std::string region;
   std::string from;
   std::string endpoint;  // empty: https://email.<region>.amazonaws.com
+  SigV4Credentials credentials;  // the server's own (app/config)
 };
-// Credentials from the environment (AWS_ACCESS_KEY_ID, ...); an error naming
-// the missing variable when absent.
+// An error naming the missing setting when `s.credentials` lacks a part.
 Result<std::unique_ptr<MailTransport>> MakeSesTransport(SesSettings s, const Clock* clock);
 
 // The RFC 5322 message the SMTP transport sends (exposed for tests).

@@ -52,7 +52,7 @@ class SesTransport final : public MailTransport {
 }  // namespace
 
 Result<std::unique_ptr<MailTransport>> MakeSesTransport(SesSettings s, const Clock* clock) {
-  auto creds = clients::CredentialsFromEnvironment();
+  auto creds = clients::RequireCredentials(s.credentials);
   if (!creds.ok()) return creds.status();
   return std::unique_ptr<MailTransport>(std::make_unique<SesTransport>(std::move(s), *creds, clock));
 }

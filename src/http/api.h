@@ -8,6 +8,7 @@
 
 #include "http/router.h"
 #include "services/ai/analysis_service.h"
+#include "services/identity/tenant_scope.h"
 #include "services/intake/alert_service.h"
 #include "services/runbooks/approval_service.h"
 #include "services/intake/asset_service.h"
@@ -94,7 +95,5 @@ void RegisterExecutionRoutes(Router& router, const Services& s);
 void RegisterCloudWatchRoutes(Router& router, const Services& s);  // routes_cloudwatch.cc
 void RegisterNoiseRoutes(Router& router, const Services& s);  // routes_noise.cc
 
-// Every company id the caller may see (all of them for MSP admins).
-std::vector<std::string> VisibleCompanyIds(services::CompanyService* companies, const services::Principal& p);
 
 }  // namespace aw::http

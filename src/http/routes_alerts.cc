@@ -34,18 +34,6 @@ services::AlertInput ParseAlert(const json& body) {
 
 }  // namespace
 
-std::vector<std::string> VisibleCompanyIds(services::CompanyService* companies, const services::Principal& p) {
-  if (!p.IsMspAdmin()) return p.company_ids;
-  std::vector<std::string> ids;
-  std::string cursor;
-  do {
-    auto page = companies->List(p, services::kMaxPageSize, cursor);
-    for (const auto& c : page.items) ids.push_back(c.value("id", ""));
-    cursor = page.next_cursor;
-  } while (!cursor.empty());
-  return ids;
-}
-
 void RegisterAlertRoutes(Router& router, const Services& s) {
   auto* auth = s.auth;
   auto* alerts = s.alerts;

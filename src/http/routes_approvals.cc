@@ -22,7 +22,7 @@ void RegisterApprovalRoutes(Router& router, const Services& s) {
     std::string cid = req.QueryParam("company_id").value_or("");
     std::string status = req.QueryParam("status").value_or("");
     std::vector<std::string> all;
-    if (cid.empty() && p.IsMspAdmin()) all = VisibleCompanyIds(companies, p);
+    if (cid.empty() && p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
     return ListResponse(approvals->List(p, cid, status, pp.limit, pp.cursor, all));
   });
   AddRoute(router, s, "GET", "/api/approval-requests/{id}", [auth, approvals](Request& req) {

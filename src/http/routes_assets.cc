@@ -31,7 +31,7 @@ void RegisterAssetRoutes(Router& router, const Services& s) {
   auto* assets = s.assets;
   auto* companies = s.companies;
   auto visible = [companies](const services::Principal& p, const std::string& cid) {
-    if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
+    services::RequireVisibleCompany(companies, p, cid);
   };
   AddRoute(router, s, "GET", "/api/companies/{id}/assets", [auth, assets, visible](Request& req) {
     auto p = RequireUser(req, *auth);

@@ -16,7 +16,7 @@ void RegisterAuditRoutes(Router& router, const Services& s) {
     std::string company_id = req.QueryParam("company_id").value_or("");
     std::string action = req.QueryParam("action").value_or("");
     std::vector<std::string> all;
-    if (company_id.empty() && p.IsMspAdmin()) all = VisibleCompanyIds(companies, p);
+    if (company_id.empty() && p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
     return ListResponse(audit->List(p, company_id, action, pp.limit, pp.cursor, all));
   });
   AddRoute(router, s, "GET", "/api/audit-logs/summary", [auth, audit, companies](Request& req) {
@@ -24,7 +24,7 @@ void RegisterAuditRoutes(Router& router, const Services& s) {
     std::string company_id = req.QueryParam("company_id").value_or("");
     int days = QueryInt(req, "days", 7, 1, 365);
     std::vector<std::string> all;
-    if (company_id.empty() && p.IsMspAdmin()) all = VisibleCompanyIds(companies, p);
+    if (company_id.empty() && p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
     return Response::Json(200, audit->Summary(p, company_id, days, all));
   });
 }

@@ -32,7 +32,7 @@ void RegisterCompanyRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "PUT", "/api/companies/{id}", [auth, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& id = req.PathParam("id");
-    if (!p.CanSeeCompany(id)) ThrowNotFound("company");
+    services::RequireVisible(p, id);
     services::RequireCompanyAdmin(p, id);
     json body = ParseJsonObject(req);
     RejectUnknownFields(body, {"name"});
@@ -47,7 +47,7 @@ void RegisterCompanyRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "POST", "/api/companies/{id}/regenerate-api-key", [auth, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& id = req.PathParam("id");
-    if (!p.CanSeeCompany(id)) ThrowNotFound("company");
+    services::RequireVisible(p, id);
     services::RequireCompanyAdmin(p, id);
     return Response::Json(200, companies->RegenerateApiKey(id));
   });

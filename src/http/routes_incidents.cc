@@ -28,14 +28,14 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
     // The MSP admin's list of every company reads the sharded indexes, not
     // the company directory (a fixed cost per page, whatever the MSP's size).
     std::vector<std::string> all;
-    if (f.company_id.empty() && !p.IsMspAdmin()) all = VisibleCompanyIds(companies, p);
+    if (f.company_id.empty() && !p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
     return ListResponse(incidents->List(p, f, all));
   });
   AddRoute(router, s, "GET", "/api/incidents/stats", [auth, companies, incidents](Request& req) {
     auto p = RequireUser(req, *auth);
     std::string company_id = req.QueryParam("company_id").value_or("");
     std::vector<std::string> all;
-    if (company_id.empty()) all = VisibleCompanyIds(companies, p);
+    if (company_id.empty()) all = services::VisibleCompanyIds(companies, p);
     return Response::Json(200, incidents->Stats(p, company_id, all));
   });
   AddRoute(router, s, "GET", "/api/incidents/{id}", [auth, incidents](Request& req) {
@@ -92,13 +92,13 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "GET", "/api/companies/{id}/correlation-config", [auth, incidents, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("id");
-    if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
+    services::RequireVisibleCompany(companies, p, cid);
     return Response::Json(200, incidents->CorrelationConfigView(cid));
   });
   AddRoute(router, s, "PUT", "/api/companies/{id}/correlation-config", [auth, incidents, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("id");
-    if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
+    services::RequireVisibleCompany(companies, p, cid);
     services::RequireCompanyAdmin(p, cid);
     return Response::Json(200, incidents->PutCorrelationConfig(cid, ParseJsonObject(req)));
   });
@@ -131,7 +131,7 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "GET", "/api/kpis/{company_id}", [auth, kpis, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("company_id");
-    if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
+    services::RequireVisibleCompany(companies, p, cid);
     return Response::Json(200, kpis->Get(cid));
   });
 }

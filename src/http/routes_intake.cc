@@ -249,7 +249,7 @@ void RegisterIntakeRoutes(Router& router, const Services& s) {
   auto admin_of = [auth, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("id");
-    if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
+    services::RequireVisibleCompany(companies, p, cid);
     services::RequireCompanyAdmin(p, cid);
     return p;
   };

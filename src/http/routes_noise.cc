@@ -22,7 +22,7 @@ void RegisterNoiseRoutes(Router& router, const Services& s) {
   auto user_of = [auth, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("id");
-    if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
+    services::RequireVisibleCompany(companies, p, cid);
     return p;
   };
   // Technicians and admins change these; clients read them.

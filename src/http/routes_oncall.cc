@@ -21,7 +21,7 @@ void RegisterOnCallRoutes(Router& router, const Services& s) {
     auto pp = ReadPageParams(req);
     std::string cid = req.QueryParam("company_id").value_or("");
     std::vector<std::string> all;
-    if (cid.empty() && p.IsMspAdmin()) all = VisibleCompanyIds(companies, p);
+    if (cid.empty() && p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
     return ListResponse(oncall->List(p, cid, pp.limit, pp.cursor, all));
   });
   AddRoute(router, s, "POST", "/api/on-call-schedules", [auth, oncall](Request& req) {
@@ -38,7 +38,7 @@ void RegisterOnCallRoutes(Router& router, const Services& s) {
     auto p = RequireUser(req, *auth);
     json body = ParseJsonObject(req);
     std::vector<std::string> all;
-    if (p.IsMspAdmin()) all = VisibleCompanyIds(companies, p);
+    if (p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
     json updated = oncall->Update(p, req.PathParam("id"), body, all);
     NoteAuditTarget(updated.value("company_id", ""), req.PathParam("id"));
     return Response::Json(200, updated);
@@ -46,7 +46,7 @@ void RegisterOnCallRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "DELETE", "/api/on-call-schedules/{id}", [auth, companies, oncall](Request& req) {
     auto p = RequireUser(req, *auth);
     std::vector<std::string> all;
-    if (p.IsMspAdmin()) all = VisibleCompanyIds(companies, p);
+    if (p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
     std::string cid = oncall->Delete(p, req.PathParam("id"), all);
     NoteAuditTarget(cid, req.PathParam("id"));
     return Response::NoContent();

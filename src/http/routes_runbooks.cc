@@ -27,7 +27,7 @@ std::string TargetCompany(const Request& req, const json& body, const services::
 
 void RequireCompany(const services::Principal& p, const std::string& cid,
                     services::CompanyService* companies) {
-  if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
+  services::RequireVisibleCompany(companies, p, cid);
 }
 
 }  // namespace
@@ -44,7 +44,7 @@ void RegisterRunbookRoutes(Router& router, const Services& s) {
     auto pp = ReadPageParams(req);
     std::string cid = req.QueryParam("company_id").value_or("");
     std::vector<std::string> all;
-    if (cid.empty() && p.IsMspAdmin()) all = VisibleCompanyIds(companies, p);
+    if (cid.empty() && p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
     return ListResponse(runbooks->List(p, cid, pp.limit, pp.cursor, all));
   });
   AddRoute(router, s, "POST", "/api/runbooks", [auth, companies, runbooks](Request& req) {

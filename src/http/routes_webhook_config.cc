@@ -16,7 +16,7 @@ void RegisterWebhookConfigRoutes(Router& router, const Services& s) {
   auto admin_of = [auth, companies](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("id");
-    if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
+    services::RequireVisibleCompany(companies, p, cid);
     services::RequireCompanyAdmin(p, cid);
     return p;
   };
@@ -53,7 +53,7 @@ void RegisterWebhookConfigRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "PUT", "/api/companies/{id}/rate-limit", [auth, companies, limiter](Request& req) {
     auto p = RequireUser(req, *auth);
     const std::string& cid = req.PathParam("id");
-    if (!p.CanSeeCompany(cid) || !companies->Find(cid)) ThrowNotFound("company");
+    services::RequireVisibleCompany(companies, p, cid);
     services::RequireMspAdmin(p);
     return Response::Json(200, limiter->Put(cid, ParseJsonObject(req)));
   });

@@ -16,6 +16,7 @@
 
 #include "base/errors.h"
 #include "http/ws_internal.h"
+#include "services/identity/tenant_scope.h"
 
 namespace aw::http {
 
@@ -190,11 +191,7 @@ void WsSession::Start(const services::Principal& p) {
   user_id_ = p.user_id;
   role_ = p.role;
   company_ids_ = p.company_ids;
-  services::Audience a;
-  a.user_id = p.user_id;
-  a.all_companies = p.IsMspAdmin();
-  a.company_ids = p.company_ids;
-  auto r = ep_->hub->Subscribe(std::move(a), after_id_);
+  auto r = ep_->hub->Subscribe(services::AudienceOf(p), after_id_);
   sub_ = r.subscription;
   json hello = {{"type", "connected"},
                 {"data",

@@ -8,6 +8,7 @@
 #include "base/ids.h"
 #include "base/time_format.h"
 #include "services/merged_query.h"
+#include "services/paging.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -88,30 +89,25 @@ json AuditService::Summary(const Principal& p, const std::string& company_id, in
   int64_t total = 0;
   bool capped = false;
   for (const auto& part : Partitions(p, company_id, all_ids)) {
-    std::string token;
-    do {
-      store::QueryRequest q;
-      q.table = t::kAuditLogs;
-      q.pk = part;
-      q.sk = {store::SortCondition::Op::kGreaterEq, since, ""};
-      q.forward = false;
-      q.limit = 1000;
-      q.page_token = token;
-      auto r = ctx_->store->Query(q);
-      ThrowIfError(r.status(), "audit log");
-      for (const auto& e : r->items) {
-        ++by_action[e.value("action", "")];
-        ++by_outcome[e.value("outcome", "")];
-        std::string who = e.value("user_email", "");
-        ++by_user[who.empty() ? "(anonymous)" : who];
-        ++total;
-      }
-      token = r->next_page_token;
-      if (total >= kSummaryCap) {
-        capped = true;
-        token.clear();
-      }
-    } while (!token.empty());
+    store::QueryRequest q;
+    q.table = t::kAuditLogs;
+    q.pk = part;
+    q.sk = {store::SortCondition::Op::kGreaterEq, since, ""};
+    q.forward = false;
+    q.limit = 1000;
+    ThrowIfError(ForEachPage(ctx_->store, q,
+                             [&](std::vector<store::Item>& items) {
+                               for (const auto& e : items) {
+                                 ++by_action[e.value("action", "")];
+                                 ++by_outcome[e.value("outcome", "")];
+                                 std::string who = e.value("user_email", "");
+                                 ++by_user[who.empty() ? "(anonymous)" : who];
+                                 ++total;
+                               }
+                               if (total >= kSummaryCap) capped = true;
+                               return !capped;
+                             }),
+                 "audit log");
   }
   return {{"days", days},      {"since", since},          {"total", total},  {"by_action", by_action},
           {"by_outcome", by_outcome}, {"by_user", by_user}, {"capped", capped}};

@@ -52,4 +52,24 @@ void ConfigService::Invalidate(const std::string& company_id, const std::string&
   cache_.erase(company_id + '\n' + config_type);
 }
 
+void ReadBool(const json& o, const char* key, bool* out) {
+  if (!o.is_object()) return;
+  auto it = o.find(key);
+  if (it != o.end() && it->is_boolean()) *out = it->get<bool>();
+}
+
+void ReadInt(const json& o, const char* key, int* out, int64_t lo, int64_t hi) {
+  if (!o.is_object()) return;
+  auto it = o.find(key);
+  if (it == o.end() || !it->is_number_integer()) return;
+  const int64_t v = it->get<int64_t>();
+  if (v >= lo && v <= hi) *out = static_cast<int>(v);
+}
+
+int IntOr(const json& o, const char* key, int fallback) {
+  if (!o.is_object()) return fallback;
+  auto it = o.find(key);
+  return it != o.end() && it->is_number_integer() ? it->get<int>() : fallback;
+}
+
 }  // namespace aw::services

@@ -7,6 +7,7 @@
 // see the change within kCacheTtl. Thread-safe.
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -31,6 +32,19 @@ class ConfigService {
   void Delete(const std::string& company_id, const std::string& config_type);
   void Invalidate(const std::string& company_id, const std::string& config_type);
 
+  // A company's policy of one config type (SLA, escalation, ...): `defaults`
+  // overlaid by `apply` with what the stored item holds; the defaults alone
+  // when there is no item or it is not an object. `apply` ignores values of
+  // the wrong type (see the lenient readers below), so an item written by
+  // another tool never breaks the policy. Cached as Get.
+  template <typename Policy>
+  Policy PolicyOf(const std::string& company_id, const std::string& config_type, Policy defaults,
+                  void (*apply)(const nlohmann::json& stored, Policy* policy)) {
+    auto stored = Get(company_id, config_type);
+    if (stored && stored->is_object()) apply(*stored, &defaults);
+    return defaults;
+  }
+
  private:
   struct Entry {
     std::optional<nlohmann::json> value;
@@ -41,5 +55,12 @@ class ConfigService {
   std::mutex mu_;
   std::unordered_map<std::string, Entry> cache_;
 };
+
+// Lenient readers for PolicyOf's `apply`: each leaves `*out` (or returns
+// `fallback`) when `o` is not an object, lacks `key`, or holds another type.
+void ReadBool(const nlohmann::json& o, const char* key, bool* out);
+// Also leaves `*out` when the value is outside [lo, hi].
+void ReadInt(const nlohmann::json& o, const char* key, int* out, int64_t lo, int64_t hi);
+int IntOr(const nlohmann::json& o, const char* key, int fallback);
 
 }  // namespace aw::services

@@ -12,15 +12,13 @@ namespace aw::services {
 namespace t = store::tables;
 using nlohmann::json;
 
-KpiService::KpiService(Context* ctx) : ctx_(ctx) { thread_ = std::thread([this] { Run(); }); }
+KpiService::KpiService(Context* ctx)
+    : ctx_(ctx), flusher_("KPI flush", {.period = kFlushInterval, .run_at_start = false}, [this] { Flush(); }) {
+  flusher_.Start();
+}
 
 KpiService::~KpiService() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
+  flusher_.Stop();
   Flush();
 }
 
@@ -28,17 +26,6 @@ void KpiService::Add(const std::string& company_id, const Deltas& deltas) {
   std::lock_guard<std::mutex> lock(mu_);
   Deltas& d = pending_[company_id];
   for (const auto& [k, v] : deltas) d[k] += v;
-}
-
-void KpiService::Run() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stop_) {
-    cv_.wait_for(lock, kFlushInterval, [this] { return stop_; });
-    if (stop_) break;
-    lock.unlock();
-    Flush();
-    lock.lock();
-  }
 }
 
 bool KpiService::Flush() {

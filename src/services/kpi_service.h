@@ -3,7 +3,7 @@
 // KPI counters per company, kept with atomic ADD as events happen (never
 // computed by scanning): CompanyConfigs item config_type "kpi".
 //
-// Add() only records the deltas in memory; a background thread writes the
+// Add() only records the deltas in memory; a PeriodicTask writes the
 // sum per company with one UpdateItem every kFlushInterval (and Flush()
 // writes what is pending, e.g. at shutdown). So a flood of alerts costs one
 // counter write per company per interval instead of one per alert, and
@@ -18,15 +18,14 @@
 // Thread-safe.
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "services/context.h"
+#include "services/periodic_task.h"
 
 namespace aw::services {
 
@@ -49,16 +48,12 @@ class KpiService {
   uint64_t writes() const;
 
  private:
-  void Run();
-
   Context* ctx_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
   std::map<std::string, Deltas> pending_;
   std::mutex flush_mu_;  // one flush at a time
   uint64_t writes_ = 0;
-  bool stop_ = false;
-  std::thread thread_;
+  PeriodicTask flusher_;  // last: stopped before the members it uses go
 };
 
 }  // namespace aw::services

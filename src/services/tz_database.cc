@@ -1,11 +1,11 @@
 #include "services/tz_database.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -23,12 +23,19 @@ bool PlausibleName(const std::string& n) {
   return true;
 }
 
+std::string& ZoneDirSetting() {
+  static std::string dir;
+  return dir;
+}
+
 std::string ZoneDir() {
-  const char* d = std::getenv("TZDIR");
-  return d != nullptr && *d != '\0' ? d : "/usr/share/zoneinfo";
+  const std::string& d = ZoneDirSetting();
+  return d.empty() ? "/usr/share/zoneinfo" : d;
 }
 
 }  // namespace
+
+void SetTimeZoneDir(std::string dir) { ZoneDirSetting() = std::move(dir); }
 
 const core::TimeZone* FindTimeZone(const std::string& name) {
   static std::mutex mu;

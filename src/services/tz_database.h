@@ -21,4 +21,8 @@ namespace aw::services {
 // readable, well-formed TZif file exists for it. "UTC" always exists.
 const core::TimeZone* FindTimeZone(const std::string& name);
 
+// Where the zone files are (app/config's TZDIR); empty: /usr/share/zoneinfo.
+// REQUIRES: called at start-up, before the first FindTimeZone.
+void SetTimeZoneDir(std::string dir);
+
 }  // namespace aw::services

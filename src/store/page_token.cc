@@ -1,22 +1,13 @@
 #include "store/page_token.h"
 
-#include <array>
 #include <cstdint>
+
+#include "crypto/hash.h"
 
 namespace aw::store {
 namespace {
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr int kTokenVersion = 1;
-
-int DecodeChar(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
 
 Status Malformed() { return Status::InvalidArgument("malformed page token"); }
 
@@ -28,52 +19,6 @@ const std::string* StringField(const nlohmann::json& j, const char* name) {
 
 }  // namespace
 
-std::string Base64UrlEncode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    uint32_t v = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    uint32_t v = uint8_t(bytes[i]) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-  } else if (rest == 2) {
-    uint32_t v = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-  }
-  return out;
-}
-
-std::optional<std::string> Base64UrlDecode(std::string_view text) {
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3 + 2);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int d = DecodeChar(c);
-    if (d < 0) return std::nullopt;
-    acc = (acc << 6) | uint32_t(d);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += char((acc >> bits) & 0xFF);
-    }
-  }
-  // Leftover bits must be zero, so that every token has one spelling.
-  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
-  return out;
-}
-
 std::string EncodePageToken(const PageToken& token) {
   nlohmann::json j = {{"v", kTokenVersion}, {"t", token.table}, {"pk", token.key.pk}};
   if (!token.index.empty()) j["i"] = token.index;
@@ -82,11 +27,13 @@ std::string EncodePageToken(const PageToken& token) {
   if (token.index_sk) j["isk"] = *token.index_sk;
   if (token.scan) j["scan"] = true;
   // Keys come from stored items, which are valid UTF-8; replace is a safety net.
-  return Base64UrlEncode(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return crypto::Base64UrlEncode(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 Result<PageToken> DecodePageToken(std::string_view text) {
-  auto raw = Base64UrlDecode(text);
+  // Unpadded only, so that every token has one spelling.
+  if (text.find('=') != std::string_view::npos) return Malformed();
+  auto raw = crypto::Base64UrlDecode(text);
   if (!raw) return Malformed();
   nlohmann::json j = nlohmann::json::parse(*raw, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return Malformed();

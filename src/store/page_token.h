@@ -36,9 +36,4 @@ std::string EncodePageToken(const PageToken& token);
 // kInvalidArgument when `text` is not a token this code produced.
 Result<PageToken> DecodePageToken(std::string_view text);
 
-// base64url without padding (RFC 4648 section 5).
-std::string Base64UrlEncode(std::string_view bytes);
-// nullopt on a character outside the alphabet or an impossible length.
-std::optional<std::string> Base64UrlDecode(std::string_view text);
-
 }  // namespace aw::store

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "base/error_ptr.h"
+
 namespace aw::http {
 namespace {
 
@@ -62,15 +64,18 @@ TEST(HttpErrorMappingTest, InternalErrorsHideTheirText) {
   EXPECT_EQ(weird.status, 500u);
 }
 
+// The answer to a request whose handler called ThrowIfError(s, "company").
+Response AnswerAfterThrowIfError(const Status& s) {
+  try {
+    ThrowIfError(s, "company");
+  } catch (...) {
+    return ResponseForException(std::current_exception(), "r");
+  }
+  return Response::NoContent();
+}
+
 TEST(HttpErrorMappingTest, StoreStatusesGoThroughThrowIfError) {
-  auto map = [](const Status& s) {
-    try {
-      ThrowIfError(s, "company");
-    } catch (...) {
-      return ResponseForException(std::current_exception(), "r");
-    }
-    return Response::NoContent();
-  };
+  auto map = AnswerAfterThrowIfError;
   EXPECT_EQ(map(Status::NotFound("x")).status, 404u);
   EXPECT_EQ(map(Status::ConditionFailed("x")).status, 409u);
   Response throttled = map(Status::Throttled("x"));
@@ -79,6 +84,24 @@ TEST(HttpErrorMappingTest, StoreStatusesGoThroughThrowIfError) {
   Response internal = map(Status::Internal("secret detail"));
   EXPECT_EQ(internal.status, 500u);
   EXPECT_EQ(internal.body.find("secret"), std::string::npos);
+}
+
+TEST(HttpErrorMappingTest, ErrorPtrAnswersExactlyAsThrowIfError) {
+  for (const Status& s : {Status::NotFound("x"), Status::ConditionFailed("x"), Status::AlreadyExists("x"),
+                          Status::InvalidArgument("bad x"), Status::Throttled("x"), Status::Unavailable("x"),
+                          Status::Internal("secret detail")}) {
+    Response a = AnswerAfterThrowIfError(s);
+    Response b = ResponseForException(ErrorPtr(s, "company"), "r");
+    EXPECT_EQ(b.status, a.status) << s.ToString();
+    EXPECT_EQ(b.body, a.body) << s.ToString();
+    EXPECT_EQ(RetryAfter(b), RetryAfter(a)) << s.ToString();
+  }
+  EXPECT_EQ(ErrorPtr(Status::OK(), "company"), nullptr);
+  Response direct = ResponseForException(
+      ErrorPtr(ApiError(ErrorKind::kUnavailable, "shutting_down", "the server is shutting down; retry", 2)), "r");
+  EXPECT_EQ(direct.status, 503u);
+  EXPECT_EQ(RetryAfter(direct), "2");
+  EXPECT_NE(direct.body.find("shutting_down"), std::string::npos);
 }
 
 TEST(HttpErrorMappingTest, JsonExceptionsAreBadRequests) {

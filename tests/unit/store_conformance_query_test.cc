@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "crypto/hash.h"
 #include "store/page_token.h"
 #include "store_conformance.h"
 
@@ -134,8 +135,8 @@ TEST_P(StoreConformance, ForeignOrMalformedPageTokensAreInvalidArgument) {
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << q.page_token << " " << r.status().ToString();
   };
   invalid({.table = kThings, .pk = "a", .page_token = "not a token!"});
-  invalid({.table = kThings, .pk = "a", .page_token = Base64UrlEncode("{\"v\":1}")});
-  invalid({.table = kThings, .pk = "a", .page_token = Base64UrlEncode("[1,2")});
+  invalid({.table = kThings, .pk = "a", .page_token = crypto::Base64UrlEncode("{\"v\":1}")});
+  invalid({.table = kThings, .pk = "a", .page_token = crypto::Base64UrlEncode("[1,2")});
   invalid({.table = kThings, .pk = "b", .page_token = page->next_page_token});  // another partition
   invalid({.table = kThings,
            .index = "by-owner",

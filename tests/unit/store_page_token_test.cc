@@ -2,13 +2,18 @@
 
 #include <vector>
 
+#include "crypto/hash.h"
 #include "store/page_token.h"
 
 namespace aw::store {
 namespace {
 
+using crypto::Base64UrlDecode;
+using crypto::Base64UrlEncode;
+
 TEST(StorePageTokenTest, Base64UrlMatchesRfc4648Vectors) {
-  // RFC 4648 section 10, in the URL alphabet without padding.
+  // RFC 4648 section 10, in the URL alphabet without padding: the one
+  // base64url (crypto/hash.h) that page tokens are written in.
   EXPECT_EQ(Base64UrlEncode(""), "");
   EXPECT_EQ(Base64UrlEncode("f"), "Zg");
   EXPECT_EQ(Base64UrlEncode("fo"), "Zm8");
@@ -23,7 +28,16 @@ TEST(StorePageTokenTest, Base64UrlMatchesRfc4648Vectors) {
   EXPECT_EQ(Base64UrlDecode("Zm9v+"), std::nullopt);  // standard alphabet
   EXPECT_EQ(Base64UrlDecode("Zm9vY"), std::nullopt);  // impossible length
   EXPECT_EQ(Base64UrlDecode("Zh"), std::nullopt);     // non-zero spare bits
-  EXPECT_EQ(Base64UrlDecode("Zm8="), std::nullopt);   // padding
+}
+
+TEST(StorePageTokenTest, APaddedTokenIsMalformed) {
+  // One spelling per token: the padded form of a valid token is refused.
+  std::string text = EncodePageToken({"Alerts", "", Key{"c1", "ab"}, std::nullopt, std::nullopt});
+  ASSERT_TRUE(DecodePageToken(text).ok());
+  ASSERT_NE(text.size() % 4, 0u);  // so that padding is due
+  while (text.size() % 4 != 0) text += '=';
+  EXPECT_EQ(DecodePageToken(text).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(DecodePageToken("Zm8=").status().code(), Code::kInvalidArgument);
 }
 
 TEST(StorePageTokenTest, TokensRoundTrip) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "clients/sigv4.h"
 
 namespace aw::services::ai {
 
@@ -26,6 +27,10 @@ struct AiSettings {
   std::string openai_base_url;       // AW_OPENAI_BASE_URL, e.g. https://api.openai.com/v1
   std::string openai_api_key;        // AW_OPENAI_API_KEY (secret; may be empty for local servers)
   std::string openai_model = "gpt-4o-mini";  // AW_OPENAI_MODEL
+
+  // The server's own AWS credentials for Bedrock (set by app/config from
+  // AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN).
+  clients::SigV4Credentials aws_credentials;
 };
 
 // Validates: the provider name, the time bound (100..120000 ms), and that the

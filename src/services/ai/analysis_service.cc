@@ -8,6 +8,7 @@
 #include "base/time_format.h"
 #include "services/ai/builtin_analyser.h"
 #include "services/ai/llm_providers.h"
+#include "services/paging.h"
 #include "store/tables.h"
 
 namespace aw::services::ai {
@@ -41,29 +42,25 @@ std::vector<RunbookRef> AnalysisService::LoadRunbooks(const std::string& company
   store::QueryRequest q;
   q.table = t::kRunbooks;
   q.pk = company_id;
-  do {
-    auto r = ctx_->store->Query(q);
-    ThrowIfError(r.status(), "runbooks");
-    for (const auto& it : r->items) {
-      std::string id = Str(it, "id");
-      // Other item kinds in the partition carry a '#' prefix in their id.
-      if (id.empty() || id.find('#') != std::string::npos || !it.contains("name")) continue;
-      RunbookRef rb{id, Str(it, "name"), Str(it, "risk_level"), {}, Str(it, "description")};
-      for (const char* k : {"signature", "incident_signature"}) {
-        if (auto s = Str(it, k); !s.empty()) rb.signatures.push_back(s);
-      }
-      for (const char* k : {"signatures", "incident_signatures"}) {
-        if (it.contains(k) && it[k].is_array()) {
-          for (const auto& s : it[k]) {
-            if (s.is_string()) rb.signatures.push_back(s.get<std::string>());
-          }
+  auto add = [&](const store::Item& it) {
+    std::string id = Str(it, "id");
+    // Other item kinds in the partition carry a '#' prefix in their id.
+    if (id.empty() || id.find('#') != std::string::npos || !it.contains("name")) return true;
+    RunbookRef rb{id, Str(it, "name"), Str(it, "risk_level"), {}, Str(it, "description")};
+    for (const char* k : {"signature", "incident_signature"}) {
+      if (auto s = Str(it, k); !s.empty()) rb.signatures.push_back(s);
+    }
+    for (const char* k : {"signatures", "incident_signatures"}) {
+      if (it.contains(k) && it[k].is_array()) {
+        for (const auto& s : it[k]) {
+          if (s.is_string()) rb.signatures.push_back(s.get<std::string>());
         }
       }
-      out.push_back(std::move(rb));
-      if (out.size() >= kMaxRunbooks) return out;
     }
-    q.page_token = r->next_page_token;
-  } while (!q.page_token.empty());
+    out.push_back(std::move(rb));
+    return out.size() < kMaxRunbooks;
+  };
+  ThrowIfError(ForEachItem(ctx_->store, q, add), "runbooks");
   return out;
 }
 

@@ -28,7 +28,7 @@ class LlmProvider : public AnalysisProvider {
 class BedrockProvider : public LlmProvider {
  public:
   BedrockProvider(const AiSettings& s, const clients::HttpClient* http, const Clock* clock)
-      : http_(http), clock_(clock) {
+      : http_(http), clock_(clock), creds_(s.aws_credentials) {
     to_.region = s.bedrock_region;
     to_.model_id = s.bedrock_model_id;
     to_.endpoint = s.bedrock_endpoint.empty() ? clients::DefaultAwsEndpoint("bedrock-runtime", s.bedrock_region)
@@ -39,7 +39,7 @@ class BedrockProvider : public LlmProvider {
 
  protected:
   Result<std::string> Call(const clients::LlmPrompt& p, int timeout_ms) const override {
-    auto creds = clients::CredentialsFromEnvironment();
+    auto creds = clients::RequireCredentials(creds_);
     if (!creds.ok()) return Status::Unavailable("no AWS credentials for bedrock: " + creds.status().message());
     return clients::BedrockConverse(*http_, to_, *creds, p, timeout_ms, clock_->NowMicros() / 1'000'000);
   }
@@ -47,6 +47,7 @@ class BedrockProvider : public LlmProvider {
  private:
   const clients::HttpClient* http_;
   const Clock* clock_;
+  clients::SigV4Credentials creds_;
   clients::BedrockTarget to_;
 };
 

@@ -5,6 +5,7 @@
 #include "base/errors.h"
 #include "base/ids.h"
 #include "crypto/hash.h"
+#include "services/paging.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -145,14 +146,11 @@ Result<std::vector<std::string>> AllCompanyIds(store::Store* store) {
   q.index = t::kDirectoryIndex;
   q.pk = kCompaniesDirectory;
   q.limit = 100;
-  do {
-    auto r = store->Query(q);
-    if (!r.ok()) return r.status();
-    for (const auto& c : r->items) {
-      if (std::string id = c.value("id", ""); !id.empty()) ids.push_back(std::move(id));
-    }
-    q.page_token = r->next_page_token;
-  } while (!q.page_token.empty());
+  Status s = ForEachItem(store, q, [&](store::Item& c) {
+    if (std::string id = c.value("id", ""); !id.empty()) ids.push_back(std::move(id));
+    return true;
+  });
+  if (!s.ok()) return s;
   return ids;
 }
 

@@ -15,6 +15,7 @@
 #include "services/incidents/incident_items.h"
 #include "services/list_index.h"
 #include "services/merged_query.h"
+#include "services/paging.h"
 #include "services/sharded_query.h"
 #include "store/tables.h"
 
@@ -341,28 +342,23 @@ json IncidentService::Stats(const Principal& p, const std::string& company_id, c
   for (const std::string& status : core::OpenIncidentStatuses()) {
     int64_t n = 0;
     for (const auto& cid : companies) {
-      std::string token;
-      do {
-        store::QueryRequest q;
-        q.table = t::kIncidents;
-        q.index = t::kIncidentsByStatusIndex;
-        q.pk = cid;
-        q.sk = {store::SortCondition::Op::kEq, status, ""};
-        q.page_token = token;
-        q.limit = 1000;
-        auto r = ctx_->store->Query(q);
-        ThrowIfError(r.status(), "incident");
-        for (const auto& it : r->items) {
+      store::QueryRequest q;
+      q.table = t::kIncidents;
+      q.index = t::kIncidentsByStatusIndex;
+      q.pk = cid;
+      q.sk = {store::SortCondition::Op::kEq, status, ""};
+      q.limit = 1000;
+      auto count = [&](std::vector<store::Item>& items) {
+        for (const auto& it : items) {
           ++n;
           std::string sev = it.value("severity", "low");
           if (by_severity.contains(sev)) by_severity[sev] = by_severity[sev].get<int64_t>() + 1;
         }
-        token = r->next_page_token;
-        if (n >= kCountCap) {
-          capped = true;
-          token.clear();
-        }
-      } while (!token.empty());
+        if (n < kCountCap) return true;
+        capped = true;
+        return false;
+      };
+      ThrowIfError(ForEachPage(ctx_->store, q, count), "incident");
     }
     by_status[status] = n;
     open += n;

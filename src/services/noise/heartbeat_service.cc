@@ -7,6 +7,7 @@
 #include "base/errors.h"
 #include "base/ids.h"
 #include "base/time_format.h"
+#include "services/paging.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -46,15 +47,15 @@ Page HeartbeatService::List(const std::string& company_id, int limit, const std:
   // Ids are UUIDv7 (hex and dashes): "~" sorts after each of them.
   q.sk = {store::SortCondition::Op::kBetween, kPrefix + cursor, std::string(kPrefix) + "~"};
   Page page;
-  do {
-    auto r = ctx_->store->Query(q);
-    ThrowIfError(r.status(), "heartbeat");
-    for (auto& it : r->items) {
-      if (!cursor.empty() && it.value("id", "") == cursor) continue;
-      page.items.push_back(View(std::move(it)));
-    }
-    q.page_token = r->next_page_token;
-  } while (!q.page_token.empty() && page.items.size() <= static_cast<size_t>(limit));
+  ThrowIfError(ForEachPage(ctx_->store, q,
+                           [&](std::vector<store::Item>& items) {
+                             for (auto& it : items) {
+                               if (!cursor.empty() && it.value("id", "") == cursor) continue;
+                               page.items.push_back(View(std::move(it)));
+                             }
+                             return page.items.size() <= static_cast<size_t>(limit);
+                           }),
+               "heartbeat");
   if (page.items.size() > static_cast<size_t>(limit)) {
     page.items.resize(static_cast<size_t>(limit));
     page.next_cursor = page.items.back().value("id", "");
@@ -224,12 +225,12 @@ int HeartbeatService::Check(const std::string& company_id) {
   // Only the overdue ones that are not yet missed come back.
   q.filter = store::Condition().LessEq("expected_by_us", now_us).NotEquals("state", "missed");
   int raised = 0;
-  do {
-    auto r = ctx_->store->Query(q);
-    ThrowIfError(r.status(), "heartbeat");
-    for (const auto& hb : r->items) raised += RaiseMiss(hb) ? 1 : 0;
-    q.page_token = r->next_page_token;
-  } while (!q.page_token.empty());
+  ThrowIfError(ForEachItem(ctx_->store, q,
+                           [&](store::Item& hb) {
+                             raised += RaiseMiss(hb) ? 1 : 0;
+                             return true;
+                           }),
+               "heartbeat");
   return raised;
 }
 

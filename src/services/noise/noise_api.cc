@@ -9,6 +9,7 @@
 #include "core/business_time.h"
 #include "services/noise/noise_items.h"
 #include "services/noise/noise_service.h"
+#include "services/paging.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -28,16 +29,15 @@ Page NoiseService::ListPrefix(const std::string& company_id, const std::string& 
   q.sk = {store::SortCondition::Op::kBetween, prefix + cursor, prefix + "~"};
   q.limit = limit + 1;
   Page page;
-  while (page.items.size() < static_cast<size_t>(limit) + 1) {
-    auto r = ctx_->store->Query(q);
-    ThrowIfError(r.status(), "noise settings");
-    for (auto& it : r->items) {
-      if (!cursor.empty() && it.value("id", "") == cursor) continue;
-      page.items.push_back(std::move(it));
-    }
-    if (r->next_page_token.empty()) break;
-    q.page_token = r->next_page_token;
-  }
+  ThrowIfError(ForEachPage(ctx_->store, q,
+                           [&](std::vector<store::Item>& items) {
+                             for (auto& it : items) {
+                               if (!cursor.empty() && it.value("id", "") == cursor) continue;
+                               page.items.push_back(std::move(it));
+                             }
+                             return page.items.size() < static_cast<size_t>(limit) + 1;
+                           }),
+               "noise settings");
   if (page.items.size() > static_cast<size_t>(limit)) {
     page.items.resize(static_cast<size_t>(limit));
     page.next_cursor = page.items.back().value("id", "");

@@ -9,6 +9,7 @@
 #include "base/errors.h"
 #include "crypto/hash.h"
 #include "services/noise/noise_items.h"
+#include "services/paging.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -36,12 +37,12 @@ std::vector<json> NoiseService::QueryPrefix(const std::string& company_id, const
   q.table = t::kCompanyConfigs;
   q.pk = company_id;
   q.sk = {store::SortCondition::Op::kBeginsWith, prefix, ""};
-  do {
-    auto r = ctx_->store->Query(q);
-    ThrowIfError(r.status(), "noise settings");
-    for (auto& it : r->items) out.push_back(std::move(it));
-    q.page_token = r->next_page_token;
-  } while (!q.page_token.empty() && out.size() < max_items);
+  ThrowIfError(ForEachPage(ctx_->store, q,
+                           [&](std::vector<store::Item>& items) {
+                             for (auto& it : items) out.push_back(std::move(it));
+                             return out.size() < max_items;
+                           }),
+               "noise settings");
   return out;
 }
 

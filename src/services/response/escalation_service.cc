@@ -41,19 +41,12 @@ std::optional<int64_t> Seconds(const json& item, const char* field) {
   return *us / 1'000'000;
 }
 
-}  // namespace
-
-core::EscalationPolicy EscalationService::PolicyFor(const std::string& company_id) {
-  core::EscalationPolicy p = core::DefaultEscalationPolicy();
-  auto stored = configs_->Get(company_id, "escalation_policy");
-  if (!stored || !stored->is_object()) return p;
-  // Values of the wrong type are ignored; the original service's level shape
-  // {after_minutes, notify: [user ids]} (kept by import-mongo) is read too.
-  const json& c = *stored;
-  auto int_of = [](const json& o, const char* k, int fallback) {
-    return o.is_object() && o.contains(k) && o[k].is_number_integer() ? o[k].get<int>() : fallback;
-  };
-  if (c.contains("enabled") && c["enabled"].is_boolean()) p.enabled = c["enabled"].get<bool>();
+// The stored "escalation_policy" item over the defaults
+// (ConfigService::PolicyOf). Values of the wrong type are ignored; the
+// original service's level shape {after_minutes, notify: [user ids]} (kept by
+// import-mongo) is read too.
+void ApplyEscalationConfig(const json& c, core::EscalationPolicy* p) {
+  ReadBool(c, "enabled", &p->enabled);
   if (c.contains("levels") && c["levels"].is_array() && !c["levels"].empty()) {
     std::vector<core::EscalationLevel> levels;
     int prev = 0;
@@ -61,7 +54,7 @@ core::EscalationPolicy EscalationService::PolicyFor(const std::string& company_i
       if (!l.is_object()) continue;
       core::EscalationLevel lv;
       lv.level = static_cast<int>(levels.size()) + 1;
-      lv.delay_minutes = std::max(prev, int_of(l, "delay_minutes", int_of(l, "after_minutes", prev)));
+      lv.delay_minutes = std::max(prev, IntOr(l, "delay_minutes", IntOr(l, "after_minutes", prev)));
       prev = lv.delay_minutes;
       const json& ids = l.contains("user_ids") ? l["user_ids"] : l.contains("notify") ? l["notify"] : json();
       if (ids.is_array()) {
@@ -75,20 +68,26 @@ core::EscalationPolicy EscalationService::PolicyFor(const std::string& company_i
       lv.target = target.value_or(lv.user_ids.empty() ? core::EscalationTarget::kOnCall : core::EscalationTarget::kUsers);
       levels.push_back(std::move(lv));
     }
-    if (!levels.empty()) p.levels = std::move(levels);
+    if (!levels.empty()) p->levels = std::move(levels);
   }
   if (c.contains("triggers") && c["triggers"].is_object()) {
     const json& tr = c["triggers"];
-    p.triggers.unacknowledged_minutes = int_of(tr, "unacknowledged_minutes", p.triggers.unacknowledged_minutes);
+    auto& t = p->triggers;
+    t.unacknowledged_minutes = IntOr(tr, "unacknowledged_minutes", t.unacknowledged_minutes);
     if (tr.contains("priority_threshold") && tr["priority_threshold"].is_number_integer()) {
-      p.triggers.priority_threshold = tr["priority_threshold"].get<int>();
+      t.priority_threshold = tr["priority_threshold"].get<int>();
     } else {
-      p.triggers.priority_threshold.reset();
+      t.priority_threshold.reset();
     }
-    if (tr.contains("sla_warning") && tr["sla_warning"].is_boolean()) p.triggers.sla_warning = tr["sla_warning"].get<bool>();
-    if (tr.contains("sla_breach") && tr["sla_breach"].is_boolean()) p.triggers.sla_breach = tr["sla_breach"].get<bool>();
+    ReadBool(tr, "sla_warning", &t.sla_warning);
+    ReadBool(tr, "sla_breach", &t.sla_breach);
   }
-  return p;
+}
+
+}  // namespace
+
+core::EscalationPolicy EscalationService::PolicyFor(const std::string& company_id) {
+  return configs_->PolicyOf(company_id, "escalation_policy", core::DefaultEscalationPolicy(), ApplyEscalationConfig);
 }
 
 json EscalationService::PolicyView(const std::string& company_id) {

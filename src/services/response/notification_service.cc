@@ -7,6 +7,7 @@
 
 #include "base/errors.h"
 #include "base/ids.h"
+#include "services/paging.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -180,47 +181,40 @@ json NotificationService::MarkRead(const Principal& p, const std::string& id) {
 int NotificationService::MarkAllRead(const Principal& p) {
   int n = 0;
   const std::string now = ctx_->Now();
-  std::string token;
-  do {
-    store::QueryRequest q;
-    q.table = t::kNotifications;
-    q.pk = p.user_id;
-    q.page_token = token;
-    q.filter.Equals("read", false);
-    auto r = ctx_->store->Query(q);
-    ThrowIfError(r.status(), "notification");
-    for (const auto& it : r->items) {
-      store::UpdateRequest u;
-      u.table = t::kNotifications;
-      u.key = {p.user_id, it.value("id", "")};
-      u.condition = store::Condition::ItemExists("user_id");
-      u.defer_sync = true;
-      u.Set("read", true).Set("read_at", now);
-      auto w = ctx_->store->UpdateItem(u);
-      if (w.status().IsConditionFailed()) continue;  // expired meanwhile
-      ThrowIfError(w.status(), "notification");
-      ++n;
-    }
-    token = r->next_page_token;
-  } while (!token.empty());
+  store::QueryRequest q;
+  q.table = t::kNotifications;
+  q.pk = p.user_id;
+  q.filter.Equals("read", false);
+  auto mark = [&](store::Item& it) {
+    store::UpdateRequest u;
+    u.table = t::kNotifications;
+    u.key = {p.user_id, it.value("id", "")};
+    u.condition = store::Condition::ItemExists("user_id");
+    u.defer_sync = true;
+    u.Set("read", true).Set("read_at", now);
+    auto w = ctx_->store->UpdateItem(u);
+    if (w.status().IsConditionFailed()) return true;  // expired meanwhile
+    ThrowIfError(w.status(), "notification");
+    ++n;
+    return true;
+  };
+  ThrowIfError(ForEachItem(ctx_->store, q, mark), "notification");
   if (n > 0) ThrowIfError(ctx_->store->Sync(), "notification");
   return n;
 }
 
 int NotificationService::UnreadCount(const Principal& p) {
   int n = 0;
-  std::string token;
-  do {
-    store::QueryRequest q;
-    q.table = t::kNotifications;
-    q.pk = p.user_id;
-    q.page_token = token;
-    q.filter.Equals("read", false);
-    auto r = ctx_->store->Query(q);
-    ThrowIfError(r.status(), "notification");
-    n += static_cast<int>(r->items.size());
-    token = r->next_page_token;
-  } while (!token.empty());
+  store::QueryRequest q;
+  q.table = t::kNotifications;
+  q.pk = p.user_id;
+  q.filter.Equals("read", false);
+  ThrowIfError(ForEachPage(ctx_->store, q,
+                           [&](std::vector<store::Item>& items) {
+                             n += static_cast<int>(items.size());
+                             return true;
+                           }),
+               "notification");
   return n;
 }
 

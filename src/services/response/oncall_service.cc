@@ -9,6 +9,7 @@
 #include "base/time_format.h"
 #include "core/business_time.h"
 #include "services/merged_query.h"
+#include "services/paging.h"
 #include "services/tz_database.h"
 #include "store/tables.h"
 
@@ -289,19 +290,17 @@ Page OnCallService::List(const Principal& p, const std::string& company_id, int 
 
 std::vector<json> OnCallService::ActiveSchedules(const std::string& company_id) {
   std::vector<json> out;
-  std::string token;
-  do {
-    store::QueryRequest q;
-    q.table = t::kOnCallSchedules;
-    q.pk = company_id;
-    q.page_token = token;
-    auto r = ctx_->store->Query(q);
-    ThrowIfError(r.status(), "on-call schedule");
-    for (auto& it : r->items) {
-      if (it.value("active", true)) out.push_back(std::move(it));
-    }
-    token = r->next_page_token;
-  } while (!token.empty() && out.size() < 1000);
+  store::QueryRequest q;
+  q.table = t::kOnCallSchedules;
+  q.pk = company_id;
+  ThrowIfError(ForEachPage(ctx_->store, q,
+                           [&](std::vector<store::Item>& items) {
+                             for (auto& it : items) {
+                               if (it.value("active", true)) out.push_back(std::move(it));
+                             }
+                             return out.size() < 1000;
+                           }),
+               "on-call schedule");
   return out;
 }
 
@@ -353,24 +352,19 @@ json OnCallService::CurrentView(const Principal& p, const std::string& company_i
 
 std::vector<std::string> OnCallService::UserIdsWithRole(const std::string& company_id, const std::string& role) {
   std::vector<std::string> out;
-  std::string token;
-  do {
-    store::QueryRequest q;
-    q.table = t::kUsers;
-    q.index = t::kDirectoryIndex;
-    q.pk = kUsersDirectory;
-    q.page_token = token;
-    auto r = ctx_->store->Query(q);
-    ThrowIfError(r.status(), "user");
-    for (const auto& it : r->items) {
-      Role rr;
-      if (!ParseRole(it.value("role", ""), &rr) || RoleName(rr) != role) continue;
-      bool member = rr == Role::kMspAdmin;
-      for (const auto& c : it.value("company_ids", json::array())) member = member || c == company_id;
-      if (member && it.contains("id")) out.push_back(it.value("id", ""));
-    }
-    token = r->next_page_token;
-  } while (!token.empty());
+  store::QueryRequest q;
+  q.table = t::kUsers;
+  q.index = t::kDirectoryIndex;
+  q.pk = kUsersDirectory;
+  auto add = [&](store::Item& it) {
+    Role rr;
+    if (!ParseRole(it.value("role", ""), &rr) || RoleName(rr) != role) return true;
+    bool member = rr == Role::kMspAdmin;
+    for (const auto& c : it.value("company_ids", json::array())) member = member || c == company_id;
+    if (member && it.contains("id")) out.push_back(it.value("id", ""));
+    return true;
+  };
+  ThrowIfError(ForEachItem(ctx_->store, q, add), "user");
   return out;
 }
 

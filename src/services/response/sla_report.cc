@@ -11,6 +11,7 @@
 #include "base/errors.h"
 #include "base/ids.h"
 #include "base/time_format.h"
+#include "services/paging.h"
 #include "services/response/sla_service.h"
 #include "store/tables.h"
 
@@ -59,46 +60,49 @@ json SlaService::Report(const std::string& company_id, int days) {
   for (const char* s : {"critical", "high", "medium", "low"}) by_sev[s] = Tally{};
   bool capped = false;
   int64_t read = 0;
-  std::string token;
-  do {
-    store::QueryRequest q;
-    q.table = t::kIncidents;
-    q.pk = company_id;
-    q.sk = {store::SortCondition::Op::kGreaterEq, IdPrefixAt(since_s * 1000), ""};
-    q.page_token = token;
-    q.limit = 500;
-    auto r = ctx_->store->Query(q);
-    ThrowIfError(r.status(), "incident");
-    for (const auto& inc : r->items) {
-      if (!inc.contains("status") || !inc.contains("created_at")) continue;
-      auto created = ParseIso8601(inc.value("created_at", ""));
-      if (!created || *created / 1'000'000 < since_s) continue;
-      core::SlaClock c;
-      if (!ClockOf(inc, &c)) continue;
-      core::SlaEvaluation e = core::EvaluateSla(c, now_s);
-      const int64_t created_s = *created / 1'000'000;
-      for (Tally* tl : {&all, &by_sev[by_sev.count(inc.value("severity", "low")) ? inc.value("severity", "low") : "low"]}) {
-        tl->incidents++;
-        if (e.response_breached) tl->response_breached++;
-        else if (e.responded) tl->response_met++;
-        if (e.resolution_breached) tl->resolution_breached++;
-        else if (e.resolved) tl->resolution_met++;
-        if (e.response_breached || e.resolution_breached) tl->breached++;
-        else if (e.resolved) tl->met++;
-        else tl->pending++;
-        if (c.responded_s) {
-          tl->ack_n++;
-          tl->ack_s += *c.responded_s - created_s;
-        }
-        if (c.resolved_s) {
-          tl->res_n++;
-          tl->res_s += *c.resolved_s - created_s;
-        }
+  store::QueryRequest q;
+  q.table = t::kIncidents;
+  q.pk = company_id;
+  q.sk = {store::SortCondition::Op::kGreaterEq, IdPrefixAt(since_s * 1000), ""};
+  q.limit = 500;
+  // Tallies one incident; false when it is not one the report counts.
+  auto tally = [&](const store::Item& inc) {
+    if (!inc.contains("status") || !inc.contains("created_at")) return false;
+    auto created = ParseIso8601(inc.value("created_at", ""));
+    if (!created || *created / 1'000'000 < since_s) return false;
+    core::SlaClock c;
+    if (!ClockOf(inc, &c)) return false;
+    core::SlaEvaluation e = core::EvaluateSla(c, now_s);
+    const int64_t created_s = *created / 1'000'000;
+    for (Tally* tl : {&all, &by_sev[by_sev.count(inc.value("severity", "low")) ? inc.value("severity", "low") : "low"]}) {
+      tl->incidents++;
+      if (e.response_breached) tl->response_breached++;
+      else if (e.responded) tl->response_met++;
+      if (e.resolution_breached) tl->resolution_breached++;
+      else if (e.resolved) tl->resolution_met++;
+      if (e.response_breached || e.resolution_breached) tl->breached++;
+      else if (e.resolved) tl->met++;
+      else tl->pending++;
+      if (c.responded_s) {
+        tl->ack_n++;
+        tl->ack_s += *c.responded_s - created_s;
       }
-      if (++read >= kReportCap) capped = true;
+      if (c.resolved_s) {
+        tl->res_n++;
+        tl->res_s += *c.resolved_s - created_s;
+      }
     }
-    token = capped ? "" : r->next_page_token;
-  } while (!token.empty());
+    return true;
+  };
+  // The cap is checked per page: a page read is tallied whole.
+  ThrowIfError(ForEachPage(ctx_->store, q,
+                           [&](std::vector<store::Item>& items) {
+                             for (const auto& inc : items) {
+                               if (tally(inc) && ++read >= kReportCap) capped = true;
+                             }
+                             return !capped;
+                           }),
+               "incident");
   json sev = json::object();
   for (const auto& [k, v] : by_sev) sev[k] = v.View();
   json out = all.View();

@@ -43,63 +43,55 @@ json MinutesObject(const core::SlaPolicy& p, bool response) {
   return o;
 }
 
-}  // namespace
-
-core::SlaPolicy SlaService::PolicyFor(const std::string& company_id) {
-  core::SlaPolicy p = core::DefaultSlaPolicy();
-  auto stored = configs_->Get(company_id, "sla");
-  if (!stored || !stored->is_object()) return p;
-  // Values of the wrong type are ignored (defaults stay), so an item written by
-  // another tool never breaks the SLA clock. The original service's names
-  // (response_time_minutes, resolution_time_minutes, business_hours_only; the
-  // shape `alertwhisperer import-mongo` keeps) are read too.
-  const json& c = *stored;
-  auto int_at = [](const json& o, const char* k, int* out, int lo, int hi) {
-    if (o.is_object() && o.contains(k) && o[k].is_number_integer()) {
-      int64_t v = o[k].get<int64_t>();
-      if (v >= lo && v <= hi) *out = static_cast<int>(v);
-    }
-  };
+// The stored "sla" item over the defaults (ConfigService::PolicyOf). Values
+// of the wrong type are ignored (defaults stay), so an item written by another
+// tool never breaks the SLA clock. The original service's names
+// (response_time_minutes, resolution_time_minutes, business_hours_only; the
+// shape `alertwhisperer import-mongo` keeps) are read too.
+void ApplySlaConfig(const json& c, core::SlaPolicy* p) {
   auto group = [&c](const char* name, const char* legacy) -> const json& {
     static const json empty = json::object();
     if (c.contains(name) && c[name].is_object()) return c[name];
     if (c.contains(legacy) && c[legacy].is_object()) return c[legacy];
     return empty;
   };
-  if (c.contains("enabled") && c["enabled"].is_boolean()) p.enabled = c["enabled"].get<bool>();
+  ReadBool(c, "enabled", &p->enabled);
   const json& resp = group("response_minutes", "response_time_minutes");
   const json& resol = group("resolution_minutes", "resolution_time_minutes");
   for (const char* s : kSeverities) {
-    auto& t = p.targets[static_cast<size_t>(Sev(s))];
-    int_at(resp, s, &t.response_minutes, 1, kMaxMinutes);
-    int_at(resol, s, &t.resolution_minutes, 1, kMaxMinutes);
+    auto& t = p->targets[static_cast<size_t>(Sev(s))];
+    ReadInt(resp, s, &t.response_minutes, 1, kMaxMinutes);
+    ReadInt(resol, s, &t.resolution_minutes, 1, kMaxMinutes);
   }
   // warning_minutes (an absolute threshold, before warning_percent) is no
   // longer read: 30 minutes put a 30-minute target in warning at once.
-  int_at(c, "warning_percent", &p.warning_percent, core::kMinWarningPercent, core::kMaxWarningPercent);
-  if (c.contains("business_hours_only") && c["business_hours_only"].is_boolean()) {
-    p.business_hours = c["business_hours_only"].get<bool>();
-  }
+  ReadInt(c, "warning_percent", &p->warning_percent, core::kMinWarningPercent, core::kMaxWarningPercent);
+  ReadBool(c, "business_hours_only", &p->business_hours);
   if (c.contains("business_hours") && c["business_hours"].is_object()) {
     const json& b = c["business_hours"];
-    if (b.contains("enabled") && b["enabled"].is_boolean()) p.business_hours = b["enabled"].get<bool>();
-    if (b.contains("timezone") && b["timezone"].is_string()) p.timezone = b["timezone"].get<std::string>();
+    ReadBool(b, "enabled", &p->business_hours);
+    if (b.contains("timezone") && b["timezone"].is_string()) p->timezone = b["timezone"].get<std::string>();
     if (b.contains("start") && b["start"].is_string()) {
-      p.start_minute = core::ParseHhMm(b["start"].get<std::string>()).value_or(p.start_minute);
+      p->start_minute = core::ParseHhMm(b["start"].get<std::string>()).value_or(p->start_minute);
     }
     if (b.contains("end") && b["end"].is_string()) {
-      p.end_minute = core::ParseHhMm(b["end"].get<std::string>(), true).value_or(p.end_minute);
+      p->end_minute = core::ParseHhMm(b["end"].get<std::string>(), true).value_or(p->end_minute);
     }
     if (b.contains("days") && b["days"].is_array() && !b["days"].empty()) {
       std::array<bool, 7> days{};
       for (const auto& d : b["days"]) {
         if (d.is_number_integer() && d.get<int64_t>() >= 0 && d.get<int64_t>() <= 6) days[d.get<size_t>()] = true;
       }
-      if (std::any_of(days.begin(), days.end(), [](bool x) { return x; })) p.days = days;
+      if (std::any_of(days.begin(), days.end(), [](bool x) { return x; })) p->days = days;
     }
   }
-  if (p.end_minute <= p.start_minute) p.business_hours = false;
-  return p;
+  if (p->end_minute <= p->start_minute) p->business_hours = false;
+}
+
+}  // namespace
+
+core::SlaPolicy SlaService::PolicyFor(const std::string& company_id) {
+  return configs_->PolicyOf(company_id, "sla", core::DefaultSlaPolicy(), ApplySlaConfig);
 }
 
 json SlaService::ConfigView(const std::string& company_id) {

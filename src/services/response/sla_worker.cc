@@ -4,6 +4,7 @@
 
 #include "core/incident_status.h"
 #include "services/identity/company_service.h"
+#include "services/paging.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -17,33 +18,27 @@ using nlohmann::json;
 void IncidentResponseWorker::CheckCompany(const std::string& cid, WorkerTickStats* st) {
   for (const std::string& status : core::OpenIncidentStatuses()) {
     const bool unacknowledged = status == "new" || status == "escalated";
-    std::string token;
-    do {
-      store::QueryRequest q;
-      q.table = t::kIncidents;
-      q.index = t::kIncidentsByStatusIndex;
-      q.pk = cid;
-      q.sk = {store::SortCondition::Op::kEq, status, ""};
-      q.page_token = token;
-      q.limit = 200;
-      auto r = ctx_->store->Query(q);
-      if (!r.ok()) {
-        spdlog::warn("incident worker: cannot list {} incidents of company {}: {}", status, cid, r.status().message());
+    store::QueryRequest q;
+    q.table = t::kIncidents;
+    q.index = t::kIncidentsByStatusIndex;
+    q.pk = cid;
+    q.sk = {store::SortCondition::Op::kEq, status, ""};
+    q.limit = 200;
+    Status s = ForEachItem(ctx_->store, q, [&](store::Item& inc) {
+      st->incidents++;
+      try {
+        st->sla_notices += sla_->Check(inc);
+        if (unacknowledged) st->escalations += escalation_->Check(inc);
+      } catch (const std::exception& e) {
         st->errors++;
-        break;
+        spdlog::warn("incident worker: incident {} of company {}: {}", inc.value("id", ""), cid, e.what());
       }
-      for (const auto& inc : r->items) {
-        st->incidents++;
-        try {
-          st->sla_notices += sla_->Check(inc);
-          if (unacknowledged) st->escalations += escalation_->Check(inc);
-        } catch (const std::exception& e) {
-          st->errors++;
-          spdlog::warn("incident worker: incident {} of company {}: {}", inc.value("id", ""), cid, e.what());
-        }
-      }
-      token = r->next_page_token;
-    } while (!token.empty());
+      return true;
+    });
+    if (!s.ok()) {
+      spdlog::warn("incident worker: cannot list {} incidents of company {}: {}", status, cid, s.message());
+      st->errors++;
+    }
   }
 }
 
@@ -76,32 +71,13 @@ WorkerTickStats IncidentResponseWorker::Tick() {
 }
 
 void IncidentResponseWorker::Start(std::chrono::milliseconds interval) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = false;
-  }
-  thread_ = std::thread([this, interval] {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      try {
-        Tick();
-      } catch (const std::exception& e) {
-        spdlog::error("incident worker: tick failed: {}", e.what());
-      }
-      lock.lock();
-      cv_.wait_for(lock, interval, [this] { return stop_; });
-    }
-  });
+  task_ = std::make_unique<PeriodicTask>("incident-response worker", PeriodicTask::Options{.period = interval},
+                                         [this] { Tick(); });
+  task_->Start();
 }
 
 void IncidentResponseWorker::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (task_ != nullptr) task_->Stop();
 }
 
 }  // namespace aw::services

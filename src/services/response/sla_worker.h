@@ -13,19 +13,17 @@
 // server was down is sent at the first tick after it starts.
 //
 // Tick() is driven by the injected clock (tests move a FakeClock and call
-// it); Start() runs it on its own thread every `interval` until Stop().
+// it); Start() runs it on a PeriodicTask every `interval` until Stop().
 // Thread-safe: Tick may run concurrently with itself.
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
+#include <memory>
 
 #include "services/context.h"
-#include "services/response/escalation_service.h"
 #include "services/noise/heartbeat_service.h"
+#include "services/periodic_task.h"
+#include "services/response/escalation_service.h"
 #include "services/response/sla_service.h"
 
 namespace aw::services {
@@ -62,10 +60,7 @@ class IncidentResponseWorker {
   SlaService* sla_;
   EscalationService* escalation_;
   HeartbeatService* heartbeats_ = nullptr;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::unique_ptr<PeriodicTask> task_;  // set by Start
 };
 
 }  // namespace aw::services

@@ -8,6 +8,7 @@
 #include "base/ids.h"
 #include "base/time_format.h"
 #include "services/merged_query.h"
+#include "services/paging.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -345,18 +346,14 @@ int ApprovalService::Tick() {
     q.sk = {store::SortCondition::Op::kLessEq, now, ""};
     q.limit = 100;
     q.consistent = true;
-    for (int pages = 0; pages < 100; ++pages) {
-      auto r = ctx_->store->Query(q);
-      if (!r.ok()) {
-        spdlog::warn("approval expiry: reading due requests failed: {}", r.status().message());
-        return expired;
-      }
-      for (const auto& ptr : r->items) {
-        if (ExpireOne(ptr.value("owner", ""), ptr.value("request_id", ""), ptr.value("id", ""))) ++expired;
-      }
-      if (r->next_page_token.empty()) break;
-      q.page_token = r->next_page_token;
-    }
+    Status s = ForEachItem(
+        ctx_->store, q,
+        [&](store::Item& ptr) {
+          if (ExpireOne(ptr.value("owner", ""), ptr.value("request_id", ""), ptr.value("id", ""))) ++expired;
+          return true;
+        },
+        100);
+    if (!s.ok()) spdlog::warn("approval expiry: reading due requests failed: {}", s.message());
   } catch (const std::exception& e) {
     spdlog::warn("approval expiry failed: {}", e.what());
   }
@@ -365,26 +362,15 @@ int ApprovalService::Tick() {
 
 void ApprovalService::Start(std::chrono::milliseconds period) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (worker_.joinable()) return;
-  stop_ = false;
-  worker_ = std::thread([this, period] {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      Tick();
-      lock.lock();
-      cv_.wait_for(lock, period, [this] { return stop_; });
-    }
-  });
+  if (expiry_ != nullptr && expiry_->running()) return;
+  expiry_ = std::make_unique<PeriodicTask>("approval expiry", PeriodicTask::Options{.period = period},
+                                           [this] { Tick(); });
+  expiry_->Start();
 }
 
 void ApprovalService::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (worker_.joinable()) worker_.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (expiry_ != nullptr) expiry_->Stop();
 }
 
 }  // namespace aw::services

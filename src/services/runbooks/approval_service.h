@@ -21,17 +21,17 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/runbook_policy.h"
 #include "services/audit_service.h"
 #include "services/context.h"
 #include "services/page.h"
+#include "services/periodic_task.h"
 #include "services/identity/principal.h"
 #include "services/runbooks/runbook_service.h"
 
@@ -71,7 +71,7 @@ class ApprovalService {
 
   // Expires every pending request whose expires_at has passed; returns how many.
   int Tick();
-  // A thread calling Tick() every `period` until Stop(). Idempotent.
+  // A PeriodicTask calling Tick() every `period` until Stop(). Idempotent.
   void Start(std::chrono::milliseconds period);
   void Stop();
 
@@ -87,10 +87,8 @@ class ApprovalService {
   Context* ctx_;
   AuditService* audit_;
   int64_t ttl_seconds_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread worker_;
+  std::mutex mu_;  // guards expiry_
+  std::unique_ptr<PeriodicTask> expiry_;
 };
 
 }  // namespace aw::services

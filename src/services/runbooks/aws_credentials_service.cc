@@ -178,7 +178,7 @@ Result<ResolvedAws> AwsCredentialsService::Resolve(const std::string& company_id
   auto external_id = ctx_->secrets->Open(item->value("external_id_enc", ""), company_id);
   if (!external_id.ok())
     return Status::Unauthenticated("the stored external id cannot be opened with this master key");
-  auto caller = clients::CredentialsFromEnvironment();
+  auto caller = clients::RequireCredentials(options_.caller);
   if (!caller.ok()) {
     return Status::Unauthenticated("assuming a role needs the server's own AWS credentials: " +
                                    caller.status().message());

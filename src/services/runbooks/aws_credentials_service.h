@@ -32,6 +32,7 @@ struct AwsOptions {
   std::string ssm_endpoint;  // empty: https://ssm.<region>.amazonaws.com
   std::string sts_endpoint;  // empty: https://sts.<region>.amazonaws.com
   std::string default_region = "us-east-1";
+  clients::SigV4Credentials caller;  // the server's own, to assume roles with (app/config)
 };
 
 // What a runbook execution needs to call SSM for a company.

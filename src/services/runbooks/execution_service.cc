@@ -2,6 +2,9 @@
 
 #include "services/runbooks/execution_service.h"
 
+#include <algorithm>
+#include <memory>
+
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
@@ -306,12 +309,18 @@ void ExecutionService::Start() {
   stopping_ = false;
   start_us_ = ctx_->clock->NowMicros();
   for (int i = 0; i < options_.worker_threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
-  recovery_ = std::thread([this] { RecoveryLoop(); });
+  const auto every = std::max(std::chrono::milliseconds(options_.recovery_interval), std::chrono::milliseconds(0));
+  recovery_ = std::make_unique<PeriodicTask>("runbook recovery", PeriodicTask::Options{.period = every},
+                                             [this, at_start = true]() mutable {
+                                               Recover(at_start);
+                                               at_start = false;
+                                             });
+  recovery_->Start();
 }
 
 void ExecutionService::Stop() {
   std::vector<std::thread> workers;
-  std::thread recovery;
+  std::unique_ptr<PeriodicTask> recovery;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
@@ -320,7 +329,7 @@ void ExecutionService::Stop() {
   }
   cv_.notify_all();
   stop_cv_.notify_all();
-  if (recovery.joinable()) recovery.join();
+  if (recovery != nullptr) recovery->Stop();
   for (auto& w : workers) w.join();
 }
 

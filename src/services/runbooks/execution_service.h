@@ -21,6 +21,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -34,6 +35,7 @@
 #include "services/runbooks/aws_credentials_service.h"
 #include "services/config_service.h"
 #include "services/context.h"
+#include "services/periodic_task.h"
 #include "services/incidents/incident_service.h"
 #include "services/page.h"
 #include "services/identity/principal.h"
@@ -96,8 +98,8 @@ class ExecutionService {
   // IncidentService listener: enqueues the auto-execution check for incident_created.
   void OnIncidentEvent(const std::string& type, const nlohmann::json& incident);
 
-  // Start() also starts the recovery thread: one Recover(true) at once,
-  // then Recover(false) every recovery_interval.
+  // Start() also starts the recovery PeriodicTask: one Recover(true) at
+  // once, then Recover(false) every recovery_interval.
   void Start();
   void Stop();
   // Finds, without a Scan (companies through the directory-index, then one
@@ -147,7 +149,6 @@ class ExecutionService {
   int RecoverExecutions(const std::string& company_id, bool at_start);
   int RecoverApprovals(const std::string& company_id);
   bool Orphaned(const nlohmann::json& record, bool at_start) const;
-  void RecoveryLoop();
   // Records the outcome in one write (a reader never sees the final status
   // without the rest of the outcome).
   void Finish(const Job& job, const std::string& status, const nlohmann::json& results,
@@ -177,7 +178,7 @@ class ExecutionService {
   int active_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
-  std::thread recovery_;
+  std::unique_ptr<PeriodicTask> recovery_;
   int64_t start_us_ = 0;  // when Start() ran (recovery at start-up)
 };
 

@@ -7,6 +7,7 @@
 #include "base/ids.h"
 #include "base/time_format.h"
 #include "services/identity/company_service.h"
+#include "services/paging.h"
 #include "services/runbooks/execution_service.h"
 #include "store/tables.h"
 
@@ -27,16 +28,13 @@ Status QueryAll(store::Store* store, const std::string& pk, const std::function<
   q.pk = pk;
   q.limit = 200;
   q.consistent = true;
-  for (int pages = 0; pages < kMaxPages; ++pages) {
-    auto r = store->Query(q);
-    if (!r.ok()) return r.status();
-    for (auto& it : r->items) {
-      if (keep(it)) out->push_back(std::move(it));
-    }
-    if (r->next_page_token.empty()) break;
-    q.page_token = r->next_page_token;
-  }
-  return Status::OK();
+  return ForEachItem(
+      store, q,
+      [&](store::Item& it) {
+        if (keep(it)) out->push_back(std::move(it));
+        return true;
+      },
+      kMaxPages);
 }
 
 int64_t LastSignOfLife(const json& rec) {
@@ -212,12 +210,6 @@ int ExecutionService::RecoverApprovals(const std::string& cid) {
     }
   }
   return taken;
-}
-
-void ExecutionService::RecoveryLoop() {
-  Recover(true);
-  if (options_.recovery_interval.count() <= 0) return;
-  while (WaitOrStop(options_.recovery_interval)) Recover(false);
 }
 
 }  // namespace aw::services

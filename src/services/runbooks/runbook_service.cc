@@ -7,6 +7,7 @@
 #include "core/runbook_fields.h"
 #include "core/runbook_policy.h"
 #include "services/merged_query.h"
+#include "services/paging.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -214,15 +215,13 @@ std::vector<json> RunbookService::AllOf(const std::string& company_id, int max) 
   q.table = t::kRunbooks;
   q.pk = company_id;
   q.limit = 200;
-  do {
-    auto r = ctx_->store->Query(q);
-    ThrowIfError(r.status(), "runbooks");
-    for (auto& it : r->items) {
-      if (static_cast<int>(out.size()) >= max) return out;
-      out.push_back(std::move(it));
-    }
-    q.page_token = r->next_page_token;
-  } while (!q.page_token.empty());
+  ThrowIfError(ForEachItem(ctx_->store, q,
+                           [&](store::Item& it) {
+                             if (static_cast<int>(out.size()) >= max) return false;
+                             out.push_back(std::move(it));
+                             return true;
+                           }),
+               "runbooks");
   return out;
 }
 
