@@ -13,6 +13,8 @@
 #include "base/errors.h"
 #include "base/ids.h"
 #include "base/time_format.h"
+#include "core/correlate.h"
+#include "core/records.h"
 #include "crypto/hash.h"
 #include "store/tables.h"
 
@@ -100,27 +102,43 @@ IngestResult AlertService::Ingest(const std::string& company_id, const AlertInpu
 
   // A recovery notification is deduplicated by its delivery id only: its
   // fingerprint is that of the alert it resolves.
-  const bool dedup = in.status == "active" || !delivery_id.empty();
-  if (dedup) {
+  if (core::Deduplicated(in.status, !delivery_id.empty())) {
     const std::string claim_id = ClaimId(in, delivery_id);
+    auto fresh_claim = [&] {
+      core::RepeatClaim c;
+      c.company_id = company_id;
+      c.id = claim_id;
+      c.alert_id = alert["id"].get<std::string>();
+      c.created_us = now_us;
+      c.ttl = now_us / 1'000'000 + 24 * 3600;
+      return c.ToItem();
+    };
     for (int attempt = 0; attempt < 8; ++attempt) {
       auto claim = ctx_->store->GetItem({t::kAlerts, {company_id, claim_id}});
       if (claim.ok()) {
-        const std::string first_id = claim->value("alert_id", "");
-        auto first = ctx_->store->GetItem({t::kAlerts, {company_id, first_id}});
-        if (first.ok()) {
-          if (!delivery_id.empty() || first->value("status", "") == "active") return Repeat(company_id, first_id);
-          // The first alert was resolved: this is a new occurrence.
+        const core::RepeatClaim held = core::RepeatClaim::FromItem(std::move(claim).value());
+        const std::string& first_id = held.alert_id;
+        std::optional<json> first;
+        if (!first_id.empty()) {
+          auto r = ctx_->store->GetItem({t::kAlerts, {company_id, first_id}});
+          if (r.ok()) {
+            first = std::move(r).value();
+          } else if (!r.status().IsNotFound()) {
+            ThrowIfError(r.status(), "alert");
+          }
+        }
+        const core::RepeatFacts facts{first_id, first.has_value(), first ? first->value("status", "") : "",
+                                      !delivery_id.empty()};
+        const core::RepeatAction action = core::DecideRepeat(facts);
+        if (action == core::RepeatAction::kRepeat) return Repeat(company_id, first_id);
+        if (action == core::RepeatAction::kNewOccurrence) {
           store::Condition c;
           c.Equals("alert_id", first_id);
-          json fresh = {{"company_id", company_id}, {"id", claim_id}, {"alert_id", alert["id"]},
-                        {"created_us", now_us}, {"ttl", now_us / 1'000'000 + 24 * 3600}};
-          Status s = ctx_->store->PutItem({t::kAlerts, fresh, c, /*defer_sync=*/true});
+          Status s = ctx_->store->PutItem({t::kAlerts, fresh_claim(), c, /*defer_sync=*/true});
           if (s.IsConditionFailed()) continue;
           ThrowIfError(s, "delivery record");
           return Store(company_id, std::move(alert), in);
         }
-        if (!first.status().IsNotFound()) ThrowIfError(first.status(), "alert");
         // The claim's alert is not written yet: its first delivery is in
         // flight (here or on another replica), or crashed between its
         // writes. Wait for it a little; then repair by writing it.
@@ -135,7 +153,7 @@ IngestResult AlertService::Ingest(const std::string& company_id, const AlertInpu
           flight.wait();
           continue;
         }
-        const int64_t claim_age_us = now_us - claim->value("created_us", now_us);
+        const int64_t claim_age_us = now_us - (held.created_us != 0 ? held.created_us : now_us);
         if (claim_age_us < 2'000'000 && attempt < 3) {
           std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
           continue;
@@ -171,9 +189,7 @@ IngestResult AlertService::Ingest(const std::string& company_id, const AlertInpu
           done.set_value();
         }
       } land{this, flight_key, done};
-      json fresh = {{"company_id", company_id}, {"id", claim_id}, {"alert_id", alert["id"]},
-                    {"created_us", now_us}, {"ttl", now_us / 1'000'000 + 24 * 3600}};
-      Status s = ctx_->store->PutItem({t::kAlerts, fresh, store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
+      Status s = ctx_->store->PutItem({t::kAlerts, fresh_claim(), store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
       if (s.IsConditionFailed()) continue;  // a concurrent delivery won: it is a repeat
       ThrowIfError(s, "delivery record");
       return Store(company_id, std::move(alert), in);

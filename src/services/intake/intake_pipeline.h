@@ -14,9 +14,9 @@
 // the error, and nothing of the unit was written). Incident events, KPI
 // deltas and alert_received events follow on the pipeline's own thread.
 //
-// The rules are those of AlertService::Ingest and IncidentService::Correlate
-// (same items, same keys), so a store written by either is read by the
-// other. Thread-safe.
+// The rules are core/correlate.h's, as on the conditional path
+// (AlertService::Ingest, IncidentService::Correlate), with the same items
+// and keys, so a store written by either is read by the other. Thread-safe.
 
 #include <atomic>
 #include <condition_variable>
