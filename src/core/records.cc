@@ -41,185 +41,170 @@ void Take(json& item, const char* name, std::vector<std::string>* out) {
   if (auto v = TakeAttr(item, name)) *out = v->get<std::vector<std::string>>();
 }
 
-json Nullable(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
-
 // `extra` as the start of an item (an object even when it was not one).
 json Base(const json& extra) { return extra.is_object() ? extra : json::object(); }
+
+// Each record names its attributes once, in a Fields function that both
+// codecs walk: Reader takes each attribute out of the item (what remains is
+// `extra`), Writer puts it back. So the two directions cannot disagree.
+struct Reader {
+  static constexpr bool kReading = true;
+  json& item;
+  template <class T>
+  void operator()(const char* name, T& out) {
+    Take(item, name, &out);
+  }
+  void operator()(const char* name, json& out) {
+    if (auto v = TakeAttr(item, name)) out = std::move(*v);
+  }
+  // An attribute written only when non-empty.
+  void Omittable(const char* name, std::string& out) { Take(item, name, &out); }
+};
+
+struct Writer {
+  static constexpr bool kReading = false;
+  json& item;
+  template <class T>
+  void operator()(const char* name, const T& v) {
+    item[name] = v;
+  }
+  void operator()(const char* name, const std::optional<std::string>& v) {
+    item[name] = v ? json(*v) : json(nullptr);
+  }
+  void operator()(const char* name, const std::optional<int64_t>& v) {
+    if (v) item[name] = *v;
+  }
+  void Omittable(const char* name, const std::string& v) {
+    if (!v.empty()) item[name] = v;
+  }
+};
+
+template <class Io, class A>
+void AlertFields(Io& io, A& a) {
+  io("company_id", a.company_id);
+  io("id", a.id);
+  io("asset_name", a.asset_name);
+  io("signature", a.signature);
+  io("severity", a.severity);
+  io("message", a.message);
+  io("tool_source", a.tool_source);
+  io("status", a.status);
+  io("timestamp", a.timestamp);
+  io("received_at", a.received_at);
+  io("last_seen", a.last_seen);
+  io("delivery_attempts", a.delivery_attempts);
+  io.Omittable("delivery_id", a.delivery_id);
+  io.Omittable("asset_id", a.asset_id);
+  io.Omittable("correlated_incident_id", a.correlated_incident_id);
+  io("metadata", a.metadata);
+  io("ttl", a.ttl);
+}
+
+template <class Io, class I>
+void IncidentFields(Io& io, I& i) {
+  io("company_id", i.company_id);
+  io("id", i.id);
+  io("title", i.title);
+  io("description", i.description);
+  io("status", i.status);
+  io("severity", i.severity);
+  io("alert_ids", i.alert_ids);
+  io("alert_count", i.alert_count);
+  io("active_alert_count", i.active_alert_count);
+  io("tool_sources", i.tool_sources);
+  io("signature", i.signature);
+  io("asset_name", i.asset_name);
+  io("asset_id", i.asset_id);
+  io("critical_asset", i.critical_asset);
+  io("category", i.category);
+  io("correlation_key", i.correlation_key);
+  io("correlation_ptr", i.correlation_ptr);
+  io("assigned_to", i.assigned_to);
+  io("assigned_at", i.assigned_at);
+  io("resolved_at", i.resolved_at);
+  io("resolved_by", i.resolved_by);
+  io("resolution_notes", i.resolution_notes);
+  io("escalated", i.escalated);
+  io("escalation_level", i.escalation_level);
+  io("created_at", i.created_at);
+  io("updated_at", i.updated_at);
+  io("first_alert_at", i.first_alert_at);
+  io("last_alert_at", i.last_alert_at);
+  io("last_alert_us", i.last_alert_us);
+  io("priority_score", i.priority_score);
+  io("version", i.version);
+}
+
+template <class Io, class P>
+void PointerFields(Io& io, P& p) {
+  io("company_id", p.pk);
+  io("id", p.id);
+  io("incident_id", p.incident_id);
+  if (Io::kReading || p.incident_id.empty()) {  // pending alerts only while no incident is named
+    io("pending_ids", p.pending_ids);
+    io("pending_severity", p.pending_severity);
+    io("pending_tools", p.pending_tools);
+  }
+  io("last_at_us", p.last_at_us);
+  io("version", p.version);
+  io("ttl", p.ttl);
+}
+
+template <class Io, class C>
+void ClaimFields(Io& io, C& c) {
+  io("company_id", c.company_id);
+  io("id", c.id);
+  io("alert_id", c.alert_id);
+  io("created_us", c.created_us);
+  io("ttl", c.ttl);
+}
+
+template <class R, class F>
+R Decode(json item, F fields) {
+  R r;
+  if (!item.is_object()) return r;
+  Reader reader{item};
+  fields(reader, r);
+  r.extra = std::move(item);
+  return r;
+}
+
+template <class R, class F>
+json Encode(const R& r, F fields) {
+  json item = Base(r.extra);
+  Writer writer{item};
+  fields(writer, r);
+  return item;
+}
 
 }  // namespace
 
 Alert Alert::FromItem(json item) {
-  Alert a;
-  if (!item.is_object()) return a;
-  Take(item, "company_id", &a.company_id);
-  Take(item, "id", &a.id);
-  Take(item, "asset_name", &a.asset_name);
-  Take(item, "signature", &a.signature);
-  Take(item, "severity", &a.severity);
-  Take(item, "message", &a.message);
-  Take(item, "tool_source", &a.tool_source);
-  Take(item, "status", &a.status);
-  Take(item, "timestamp", &a.timestamp);
-  Take(item, "received_at", &a.received_at);
-  Take(item, "last_seen", &a.last_seen);
-  Take(item, "delivery_attempts", &a.delivery_attempts);
-  Take(item, "delivery_id", &a.delivery_id);
-  Take(item, "asset_id", &a.asset_id);
-  Take(item, "correlated_incident_id", &a.correlated_incident_id);
-  if (auto m = TakeAttr(item, "metadata")) a.metadata = std::move(*m);
-  Take(item, "ttl", &a.ttl);
-  a.extra = std::move(item);
-  return a;
+  return Decode<Alert>(std::move(item), [](Reader& io, Alert& a) { AlertFields(io, a); });
 }
-
 json Alert::ToItem() const {
-  json item = Base(extra);
-  item["company_id"] = company_id;
-  item["id"] = id;
-  item["asset_name"] = asset_name;
-  item["signature"] = signature;
-  item["severity"] = severity;
-  item["message"] = message;
-  item["tool_source"] = tool_source;
-  item["status"] = status;
-  item["timestamp"] = timestamp;
-  item["received_at"] = received_at;
-  item["last_seen"] = last_seen;
-  item["delivery_attempts"] = delivery_attempts;
-  if (!delivery_id.empty()) item["delivery_id"] = delivery_id;
-  if (!asset_id.empty()) item["asset_id"] = asset_id;
-  if (!correlated_incident_id.empty()) item["correlated_incident_id"] = correlated_incident_id;
-  item["metadata"] = metadata;
-  if (ttl) item["ttl"] = *ttl;
-  return item;
+  return Encode(*this, [](Writer& io, const Alert& a) { AlertFields(io, a); });
 }
 
 Incident Incident::FromItem(json item) {
-  Incident i;
-  if (!item.is_object()) return i;
-  Take(item, "company_id", &i.company_id);
-  Take(item, "id", &i.id);
-  Take(item, "title", &i.title);
-  Take(item, "description", &i.description);
-  Take(item, "status", &i.status);
-  Take(item, "severity", &i.severity);
-  Take(item, "alert_ids", &i.alert_ids);
-  Take(item, "alert_count", &i.alert_count);
-  Take(item, "active_alert_count", &i.active_alert_count);
-  Take(item, "tool_sources", &i.tool_sources);
-  Take(item, "signature", &i.signature);
-  Take(item, "asset_name", &i.asset_name);
-  Take(item, "asset_id", &i.asset_id);
-  Take(item, "critical_asset", &i.critical_asset);
-  Take(item, "category", &i.category);
-  Take(item, "correlation_key", &i.correlation_key);
-  Take(item, "correlation_ptr", &i.correlation_ptr);
-  Take(item, "assigned_to", &i.assigned_to);
-  Take(item, "assigned_at", &i.assigned_at);
-  Take(item, "resolved_at", &i.resolved_at);
-  Take(item, "resolved_by", &i.resolved_by);
-  Take(item, "resolution_notes", &i.resolution_notes);
-  Take(item, "escalated", &i.escalated);
-  Take(item, "escalation_level", &i.escalation_level);
-  Take(item, "created_at", &i.created_at);
-  Take(item, "updated_at", &i.updated_at);
-  Take(item, "first_alert_at", &i.first_alert_at);
-  Take(item, "last_alert_at", &i.last_alert_at);
-  Take(item, "last_alert_us", &i.last_alert_us);
-  Take(item, "priority_score", &i.priority_score);
-  Take(item, "version", &i.version);
-  i.extra = std::move(item);
-  return i;
+  return Decode<Incident>(std::move(item), [](Reader& io, Incident& i) { IncidentFields(io, i); });
 }
-
 json Incident::ToItem() const {
-  json item = Base(extra);
-  item["company_id"] = company_id;
-  item["id"] = id;
-  item["title"] = title;
-  item["description"] = description;
-  item["status"] = status;
-  item["severity"] = severity;
-  item["alert_ids"] = alert_ids;
-  item["alert_count"] = alert_count;
-  item["active_alert_count"] = active_alert_count;
-  item["tool_sources"] = tool_sources;
-  item["signature"] = signature;
-  item["asset_name"] = asset_name;
-  item["asset_id"] = asset_id;
-  item["critical_asset"] = critical_asset;
-  item["category"] = category;
-  item["correlation_key"] = correlation_key;
-  item["correlation_ptr"] = correlation_ptr;
-  item["assigned_to"] = Nullable(assigned_to);
-  item["assigned_at"] = Nullable(assigned_at);
-  item["resolved_at"] = Nullable(resolved_at);
-  item["resolved_by"] = Nullable(resolved_by);
-  item["resolution_notes"] = Nullable(resolution_notes);
-  item["escalated"] = escalated;
-  item["escalation_level"] = escalation_level;
-  item["created_at"] = created_at;
-  item["updated_at"] = updated_at;
-  item["first_alert_at"] = first_alert_at;
-  item["last_alert_at"] = last_alert_at;
-  item["last_alert_us"] = last_alert_us;
-  item["priority_score"] = priority_score;
-  item["version"] = version;
-  return item;
+  return Encode(*this, [](Writer& io, const Incident& i) { IncidentFields(io, i); });
 }
 
 CorrelationPointer CorrelationPointer::FromItem(json item) {
-  CorrelationPointer p;
-  if (!item.is_object()) return p;
-  Take(item, "company_id", &p.pk);
-  Take(item, "id", &p.id);
-  Take(item, "incident_id", &p.incident_id);
-  Take(item, "pending_ids", &p.pending_ids);
-  Take(item, "pending_severity", &p.pending_severity);
-  Take(item, "pending_tools", &p.pending_tools);
-  Take(item, "last_at_us", &p.last_at_us);
-  Take(item, "version", &p.version);
-  Take(item, "ttl", &p.ttl);
-  p.extra = std::move(item);
-  return p;
+  return Decode<CorrelationPointer>(std::move(item), [](Reader& io, CorrelationPointer& p) { PointerFields(io, p); });
 }
-
 json CorrelationPointer::ToItem() const {
-  json item = Base(extra);
-  item["company_id"] = pk;
-  item["id"] = id;
-  item["incident_id"] = incident_id;
-  if (incident_id.empty()) {
-    item["pending_ids"] = pending_ids;
-    item["pending_severity"] = pending_severity;
-    item["pending_tools"] = pending_tools;
-  }
-  item["last_at_us"] = last_at_us;
-  item["version"] = version;
-  if (ttl) item["ttl"] = *ttl;
-  return item;
+  return Encode(*this, [](Writer& io, const CorrelationPointer& p) { PointerFields(io, p); });
 }
 
 RepeatClaim RepeatClaim::FromItem(json item) {
-  RepeatClaim c;
-  if (!item.is_object()) return c;
-  Take(item, "company_id", &c.company_id);
-  Take(item, "id", &c.id);
-  Take(item, "alert_id", &c.alert_id);
-  Take(item, "created_us", &c.created_us);
-  Take(item, "ttl", &c.ttl);
-  c.extra = std::move(item);
-  return c;
+  return Decode<RepeatClaim>(std::move(item), [](Reader& io, RepeatClaim& c) { ClaimFields(io, c); });
 }
-
 json RepeatClaim::ToItem() const {
-  json item = Base(extra);
-  item["company_id"] = company_id;
-  item["id"] = id;
-  item["alert_id"] = alert_id;
-  item["created_us"] = created_us;
-  if (ttl) item["ttl"] = *ttl;
-  return item;
+  return Encode(*this, [](Writer& io, const RepeatClaim& c) { ClaimFields(io, c); });
 }
 
 }  // namespace aw::core
