@@ -31,7 +31,9 @@ void BoundIds(std::vector<std::string>* ids) {
   }
 }
 
-int64_t WindowMicros(const CorrelationConfig& cfg) { return int64_t{cfg.time_window_minutes} * 60 * 1'000'000; }
+int64_t WindowMicros(const CorrelationConfig& cfg) {
+  return int64_t{cfg.time_window_minutes} * 60 * 1'000'000;
+}
 
 bool Joinable(const Incident& inc, int64_t now_us, const CorrelationConfig& cfg) {
   return IsOpenStatus(inc.status) && now_us - inc.last_alert_us <= WindowMicros(cfg);
@@ -72,7 +74,8 @@ CorrelationPointer Pending(const std::optional<CorrelationPointer>& ptr, int64_t
 }
 
 Incident NewIncident(const CorrelationTarget& target, std::string id, const CorrelationPointer& pending,
-                     const std::vector<CorrelationFacts>& group, const CorrelationConfig& cfg, int64_t now_us) {
+                     const std::vector<CorrelationFacts>& group, const CorrelationConfig& cfg,
+                     int64_t now_us) {
   const std::string now = FormatIso8601Micros(now_us);
   const CorrelationFacts& first = group.front();
   Incident inc;
@@ -128,7 +131,8 @@ int IncidentPriority(const Incident& inc, int64_t now_us) {
   return PriorityScore(in);
 }
 
-CorrelationDecision Correlate(const std::optional<CorrelationPointer>& pointer, const std::optional<Incident>& incident,
+CorrelationDecision Correlate(const std::optional<CorrelationPointer>& pointer,
+                              const std::optional<Incident>& incident,
                               const std::vector<CorrelationFacts>& group, const CorrelationConfig& cfg,
                               const CorrelationTarget& target, int64_t now_us) {
   CorrelationDecision d;
@@ -161,7 +165,8 @@ CorrelationDecision Correlate(const std::optional<CorrelationPointer>& pointer, 
     for (const auto& a : group) {
       p.pending_ids.push_back(a.alert_id);
       MergeTool(&p.pending_tools, a.tool_source);
-      p.pending_severity = p.pending_severity.empty() ? a.severity : MaxSeverity(p.pending_severity, a.severity);
+      p.pending_severity =
+          p.pending_severity.empty() ? a.severity : MaxSeverity(p.pending_severity, a.severity);
     }
     p.ttl = now_us / 1'000'000 + int64_t{cfg.time_window_minutes} * 60 + 86400;
     d.pointer = std::move(p);
@@ -180,12 +185,15 @@ CorrelationDecision Correlate(const std::optional<CorrelationPointer>& pointer, 
   return d;
 }
 
-bool Deduplicated(const std::string& status, bool has_delivery_id) { return status == "active" || has_delivery_id; }
+bool Deduplicated(const std::string& status, bool has_delivery_id) {
+  return status == "active" || has_delivery_id;
+}
 
 RepeatAction DecideRepeat(const RepeatFacts& f) {
   if (!f.claimed_alert_id) return RepeatAction::kNew;
   if (f.first_found) {
-    return f.by_delivery_id || f.first_status == "active" ? RepeatAction::kRepeat : RepeatAction::kNewOccurrence;
+    return f.by_delivery_id || f.first_status == "active" ? RepeatAction::kRepeat
+                                                          : RepeatAction::kNewOccurrence;
   }
   // A claim naming no alert id at all cannot be repaired under it.
   return f.claimed_alert_id->empty() ? RepeatAction::kNewOccurrence : RepeatAction::kWriteUnderClaim;
@@ -195,7 +203,8 @@ bool RecoveryMatches(const Alert& alert, const std::string& asset_name, const st
   return alert.status == "active" && alert.asset_name == asset_name && alert.signature == signature;
 }
 
-RecoveryDecision ApplyRecovery(Incident& inc, int64_t resolved_alerts, const CorrelationConfig& cfg, int64_t now_us) {
+RecoveryDecision ApplyRecovery(Incident& inc, int64_t resolved_alerts, const CorrelationConfig& cfg,
+                               int64_t now_us) {
   const std::string now = FormatIso8601Micros(now_us);
   RecoveryDecision d;
   inc.active_alert_count = std::max<int64_t>(0, inc.active_alert_count - resolved_alerts);

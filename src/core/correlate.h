@@ -3,7 +3,7 @@
 // The intake's rules, once: repeats, correlation (join / gather / open /
 // repair) and recovery (auto-resolve). Pure functions: the caller reads the
 // state, passes it in with "now", and applies the returned writes - the
-// embedded store inside its atomic unit (IncidentService::CorrelateLocal),
+// embedded store inside its atomic unit (services/incidents/correlate_local.h),
 // DynamoDB as version-checked conditional writes with retry
 // (IncidentService::ApplyGroup). docs/correlation.md states the rules.
 
@@ -65,7 +65,8 @@ struct CorrelationDecision {
 // order. REQUIRES: !group.empty(), cfg.auto_correlate.
 // An alert joins when the incident is open and its last alert is at most
 // time_window_minutes old (exactly at the window: joins).
-CorrelationDecision Correlate(const std::optional<CorrelationPointer>& pointer, const std::optional<Incident>& incident,
+CorrelationDecision Correlate(const std::optional<CorrelationPointer>& pointer,
+                              const std::optional<Incident>& incident,
                               const std::vector<CorrelationFacts>& group, const CorrelationConfig& cfg,
                               const CorrelationTarget& target, int64_t now_us);
 
@@ -86,10 +87,10 @@ struct RepeatFacts {
 };
 
 enum class RepeatAction {
-  kNew,               // no claim: claim it for the new alert
-  kRepeat,            // a repeat of the claimed alert (delivery_attempts + 1)
-  kNewOccurrence,     // the claimed alert is resolved: re-point the claim to a new alert
-  kWriteUnderClaim,   // the claimed alert was never written: write this one under its id
+  kNew,              // no claim: claim it for the new alert
+  kRepeat,           // a repeat of the claimed alert (delivery_attempts + 1)
+  kNewOccurrence,    // the claimed alert is resolved: re-point the claim to a new alert
+  kWriteUnderClaim,  // the claimed alert was never written: write this one under its id
 };
 
 // By delivery id a repeat counts however the first alert is now; by content
@@ -109,6 +110,7 @@ struct RecoveryDecision {
 // `resolved_alerts` of `inc` were resolved by a recovery: the incident after
 // it (`inc` changed in place), resolved by the system when no active alert is
 // left, it is open and cfg.auto_resolve.
-RecoveryDecision ApplyRecovery(Incident& inc, int64_t resolved_alerts, const CorrelationConfig& cfg, int64_t now_us);
+RecoveryDecision ApplyRecovery(Incident& inc, int64_t resolved_alerts, const CorrelationConfig& cfg,
+                               int64_t now_us);
 
 }  // namespace aw::core

@@ -194,7 +194,8 @@ json Incident::ToItem() const {
 }
 
 CorrelationPointer CorrelationPointer::FromItem(json item) {
-  return Decode<CorrelationPointer>(std::move(item), [](Reader& io, CorrelationPointer& p) { PointerFields(io, p); });
+  return Decode<CorrelationPointer>(std::move(item),
+                                    [](Reader& io, CorrelationPointer& p) { PointerFields(io, p); });
 }
 json CorrelationPointer::ToItem() const {
   return Encode(*this, [](Writer& io, const CorrelationPointer& p) { PointerFields(io, p); });

@@ -72,7 +72,8 @@ struct Incident {
   std::string category;
   std::string correlation_key;  // the aggregation key's name
   std::string correlation_ptr;  // the pointer's sort key
-  std::optional<std::string> assigned_to, assigned_at, resolved_at, resolved_by, resolution_notes;  // null: nullopt
+  std::optional<std::string> assigned_to, assigned_at, resolved_at, resolved_by,
+      resolution_notes;  // null: nullopt
   bool escalated = false;
   int64_t escalation_level = 0;
   std::string created_at, updated_at, first_alert_at, last_alert_at;

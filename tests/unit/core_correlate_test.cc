@@ -18,8 +18,8 @@ using Action = CorrelationDecision::Action;
 constexpr int64_t kNow = int64_t{1764763200} * 1'000'000;  // 2025-12-03T12:00:00Z
 constexpr int64_t kMinute = 60'000'000;
 
-CorrelationFacts Facts(const std::string& id, const std::string& severity = "high", const std::string& tool = "dd",
-                       bool critical = false) {
+CorrelationFacts Facts(const std::string& id, const std::string& severity = "high",
+                       const std::string& tool = "dd", bool critical = false) {
   CorrelationFacts f;
   f.alert_id = id;
   f.asset_name = "web-1";
@@ -43,7 +43,8 @@ CorrelationTarget Target() {
   return {"c1", "ptr#k", [] { return std::string("new-inc"); }};
 }
 
-Incident OpenIncident(int64_t last_alert_us, const std::string& status = "new", const std::string& severity = "high") {
+Incident OpenIncident(int64_t last_alert_us, const std::string& status = "new",
+                      const std::string& severity = "high") {
   Incident i;
   i.company_id = "c1";
   i.id = "inc1";
@@ -88,27 +89,35 @@ TEST(CoreCorrelateTest, ActionForEachState) {
   stale_pending.last_at_us = kNow - window - 1;
   const StateCase cases[] = {
       {"no pointer: opens", std::nullopt, std::nullopt, 1, Action::kOpen, "new-inc", true},
-      {"open incident inside the window: joins", Pointer("inc1"), OpenIncident(kNow - kMinute), 1, Action::kJoin,
-       "inc1", false},
-      {"exactly at the window: joins", Pointer("inc1"), OpenIncident(kNow - window), 1, Action::kJoin, "inc1", false},
-      {"one microsecond past the window: opens", Pointer("inc1"), OpenIncident(kNow - window - 1), 1, Action::kOpen,
-       "new-inc", true},
-      {"acknowledged joins", Pointer("inc1"), OpenIncident(kNow, "acknowledged"), 1, Action::kJoin, "inc1", false},
-      {"in_progress joins", Pointer("inc1"), OpenIncident(kNow, "in_progress"), 1, Action::kJoin, "inc1", false},
+      {"open incident inside the window: joins", Pointer("inc1"), OpenIncident(kNow - kMinute), 1,
+       Action::kJoin, "inc1", false},
+      {"exactly at the window: joins", Pointer("inc1"), OpenIncident(kNow - window), 1, Action::kJoin, "inc1",
+       false},
+      {"one microsecond past the window: opens", Pointer("inc1"), OpenIncident(kNow - window - 1), 1,
+       Action::kOpen, "new-inc", true},
+      {"acknowledged joins", Pointer("inc1"), OpenIncident(kNow, "acknowledged"), 1, Action::kJoin, "inc1",
+       false},
+      {"in_progress joins", Pointer("inc1"), OpenIncident(kNow, "in_progress"), 1, Action::kJoin, "inc1",
+       false},
       {"escalated joins", Pointer("inc1"), OpenIncident(kNow, "escalated"), 1, Action::kJoin, "inc1", false},
-      {"resolved never joins", Pointer("inc1"), OpenIncident(kNow, "resolved"), 1, Action::kOpen, "new-inc", true},
-      {"closed never joins", Pointer("inc1"), OpenIncident(kNow, "closed"), 1, Action::kOpen, "new-inc", true},
-      {"pointer to a missing incident: repaired under its id", Pointer("lost"), std::nullopt, 1, Action::kRepair,
-       "lost", false},
-      {"missing incident below the threshold: gathers", Pointer("lost"), std::nullopt, 2, Action::kGather, "", true},
-      {"below min_alerts: gathers", std::nullopt, std::nullopt, 2, Action::kGather, "", true},
-      {"pending alert plus this one reach min_alerts: opens", pending, std::nullopt, 2, Action::kOpen, "new-inc",
+      {"resolved never joins", Pointer("inc1"), OpenIncident(kNow, "resolved"), 1, Action::kOpen, "new-inc",
        true},
-      {"pending alert past the window does not count", stale_pending, std::nullopt, 2, Action::kGather, "", true},
+      {"closed never joins", Pointer("inc1"), OpenIncident(kNow, "closed"), 1, Action::kOpen, "new-inc",
+       true},
+      {"pointer to a missing incident: repaired under its id", Pointer("lost"), std::nullopt, 1,
+       Action::kRepair, "lost", false},
+      {"missing incident below the threshold: gathers", Pointer("lost"), std::nullopt, 2, Action::kGather, "",
+       true},
+      {"below min_alerts: gathers", std::nullopt, std::nullopt, 2, Action::kGather, "", true},
+      {"pending alert plus this one reach min_alerts: opens", pending, std::nullopt, 2, Action::kOpen,
+       "new-inc", true},
+      {"pending alert past the window does not count", stale_pending, std::nullopt, 2, Action::kGather, "",
+       true},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    CorrelationDecision d = Correlate(c.pointer, c.incident, {Facts("a1")}, Config(15, c.min_alerts), Target(), kNow);
+    CorrelationDecision d =
+        Correlate(c.pointer, c.incident, {Facts("a1")}, Config(15, c.min_alerts), Target(), kNow);
     EXPECT_EQ(d.action, c.action);
     EXPECT_EQ(d.incident_id, c.incident_id);
     EXPECT_EQ(d.pointer.has_value(), c.writes_pointer);
@@ -122,8 +131,8 @@ TEST(CoreCorrelateTest, ActionForEachState) {
 
 TEST(CoreCorrelateTest, JoinCountsIdsTimeAndVersion) {
   const Incident before = OpenIncident(kNow - kMinute);
-  CorrelationDecision d = Correlate(Pointer("inc1"), before, {Facts("a1"), Facts("a2"), Facts("a3")}, Config(),
-                                    Target(), kNow);
+  CorrelationDecision d =
+      Correlate(Pointer("inc1"), before, {Facts("a1"), Facts("a2"), Facts("a3")}, Config(), Target(), kNow);
   ASSERT_EQ(d.action, Action::kJoin);
   const Incident& inc = *d.incident;
   EXPECT_EQ(inc.alert_ids, (std::vector<std::string>{"a0", "a1", "a2", "a3"}));
@@ -153,8 +162,8 @@ TEST(CoreCorrelateTest, SeverityIsTheMaximumAndMovesTheOpenCounters) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(std::string(c.incident) + " + " + c.alert);
-    CorrelationDecision d =
-        Correlate(Pointer("inc1"), OpenIncident(kNow, "new", c.incident), {Facts("a1", c.alert)}, Config(), Target(), kNow);
+    CorrelationDecision d = Correlate(Pointer("inc1"), OpenIncident(kNow, "new", c.incident),
+                                      {Facts("a1", c.alert)}, Config(), Target(), kNow);
     EXPECT_EQ(d.incident->severity, c.after);
     EXPECT_EQ(d.kpis, c.kpis);
   }
@@ -162,8 +171,8 @@ TEST(CoreCorrelateTest, SeverityIsTheMaximumAndMovesTheOpenCounters) {
 
 TEST(CoreCorrelateTest, PriorityFollowsSeverityCriticalAssetCountAndTools) {
   const Incident before = OpenIncident(kNow);
-  CorrelationDecision d =
-      Correlate(Pointer("inc1"), before, {Facts("a1", "critical", "prometheus", true)}, Config(), Target(), kNow);
+  CorrelationDecision d = Correlate(Pointer("inc1"), before, {Facts("a1", "critical", "prometheus", true)},
+                                    Config(), Target(), kNow);
   PriorityInput in;
   in.severity = Severity::kCritical;
   in.critical_asset = true;
@@ -179,7 +188,8 @@ TEST(CoreCorrelateTest, IdListKeepsTheNewestFiftyAndCountsAll) {
   before.alert_ids.clear();
   for (int i = 0; i < 50; ++i) before.alert_ids.push_back("old" + std::to_string(i));
   before.alert_count = before.active_alert_count = 50;
-  CorrelationDecision d = Correlate(Pointer("inc1"), before, {Facts("n1"), Facts("n2")}, Config(), Target(), kNow);
+  CorrelationDecision d =
+      Correlate(Pointer("inc1"), before, {Facts("n1"), Facts("n2")}, Config(), Target(), kNow);
   ASSERT_EQ(d.incident->alert_ids.size(), kMaxAlertIds);
   EXPECT_EQ(d.incident->alert_ids.front(), "old2");
   EXPECT_EQ(d.incident->alert_ids.back(), "n2");
@@ -190,16 +200,18 @@ TEST(CoreCorrelateTest, ToolsAreMergedOnceAndBounded) {
   Incident before = OpenIncident(kNow);
   before.tool_sources.clear();
   for (int i = 0; i < 49; ++i) before.tool_sources.push_back("t" + std::to_string(i));
-  CorrelationDecision d = Correlate(Pointer("inc1"), before,
-                                    {Facts("a1", "high", "t0"), Facts("a2", "high", "new1"), Facts("a3", "high", "new2")},
-                                    Config(), Target(), kNow);
+  CorrelationDecision d =
+      Correlate(Pointer("inc1"), before,
+                {Facts("a1", "high", "t0"), Facts("a2", "high", "new1"), Facts("a3", "high", "new2")},
+                Config(), Target(), kNow);
   ASSERT_EQ(d.incident->tool_sources.size(), kMaxToolSources);
   EXPECT_EQ(d.incident->tool_sources.back(), "new1");  // t0 already there; new2 over the bound
 }
 
 TEST(CoreCorrelateTest, OpenBuildsTheIncidentFromTheFirstAlert) {
-  CorrelationDecision d = Correlate(std::nullopt, std::nullopt, {Facts("a1", "medium"), Facts("a2", "critical", "pd")},
-                                    Config(15), Target(), kNow);
+  CorrelationDecision d =
+      Correlate(std::nullopt, std::nullopt, {Facts("a1", "medium"), Facts("a2", "critical", "pd")},
+                Config(15), Target(), kNow);
   ASSERT_EQ(d.action, Action::kOpen);
   const Incident& inc = *d.incident;
   EXPECT_EQ(inc.id, "new-inc");
@@ -222,7 +234,8 @@ TEST(CoreCorrelateTest, OpenBuildsTheIncidentFromTheFirstAlert) {
 
 TEST(CoreCorrelateTest, MinAlertsGatherOnThePointerThenOpenWithAllOfThem) {
   const CorrelationConfig cfg = Config(15, 3);
-  CorrelationDecision first = Correlate(std::nullopt, std::nullopt, {Facts("a1", "low", "dd")}, cfg, Target(), kNow);
+  CorrelationDecision first =
+      Correlate(std::nullopt, std::nullopt, {Facts("a1", "low", "dd")}, cfg, Target(), kNow);
   ASSERT_EQ(first.action, Action::kGather);
   EXPECT_TRUE(first.kpis.empty());
   EXPECT_EQ(first.pointer->pending_ids, (std::vector<std::string>{"a1"}));
@@ -244,7 +257,10 @@ TEST(CoreCorrelateTest, MinAlertsGatherOnThePointerThenOpenWithAllOfThem) {
 
 TEST(CoreCorrelateTest, NewIncidentIdIsAskedForOnlyWhenOneOpens) {
   int asked = 0;
-  CorrelationTarget target{"c1", "ptr#k", [&] { ++asked; return std::string("x"); }};
+  CorrelationTarget target{"c1", "ptr#k", [&] {
+                             ++asked;
+                             return std::string("x");
+                           }};
   (void)Correlate(Pointer("inc1"), OpenIncident(kNow), {Facts("a1")}, Config(), target, kNow);
   (void)Correlate(std::nullopt, std::nullopt, {Facts("a1")}, Config(15, 2), target, kNow);
   (void)Correlate(Pointer("lost"), std::nullopt, {Facts("a1")}, Config(), target, kNow);
@@ -263,11 +279,17 @@ TEST(CoreCorrelateTest, RepeatRule) {
   const RepeatCase cases[] = {
       {"no claim", {std::nullopt, false, "", false}, RepeatAction::kNew},
       {"by content, first active", {"a1", true, "active", false}, RepeatAction::kRepeat},
-      {"by content, first resolved: a new occurrence", {"a1", true, "resolved", false}, RepeatAction::kNewOccurrence},
+      {"by content, first resolved: a new occurrence",
+       {"a1", true, "resolved", false},
+       RepeatAction::kNewOccurrence},
       {"by delivery id, first active", {"a1", true, "active", true}, RepeatAction::kRepeat},
-      {"by delivery id, first resolved: still a repeat", {"a1", true, "resolved", true}, RepeatAction::kRepeat},
+      {"by delivery id, first resolved: still a repeat",
+       {"a1", true, "resolved", true},
+       RepeatAction::kRepeat},
       {"claim whose alert was never written", {"a1", false, "", false}, RepeatAction::kWriteUnderClaim},
-      {"claim by delivery id whose alert was never written", {"a1", false, "", true}, RepeatAction::kWriteUnderClaim},
+      {"claim by delivery id whose alert was never written",
+       {"a1", false, "", true},
+       RepeatAction::kWriteUnderClaim},
       {"claim naming no alert", {"", false, "", false}, RepeatAction::kNewOccurrence},
   };
   for (const auto& c : cases) {
@@ -311,7 +333,8 @@ TEST(CoreCorrelateTest, AutoResolve) {
       EXPECT_EQ(inc.status, "resolved");
       EXPECT_EQ(inc.resolved_by, "system");
       EXPECT_EQ(inc.resolved_at, FormatIso8601Micros(kNow));
-      EXPECT_EQ(d.kpis, (KpiDeltas{{"open_high", -1}, {"resolve_count", 1}, {"resolve_seconds_total", 3600}}));
+      EXPECT_EQ(d.kpis,
+                (KpiDeltas{{"open_high", -1}, {"resolve_count", 1}, {"resolve_seconds_total", 3600}}));
     } else {
       EXPECT_EQ(inc.status, c.status);
       EXPECT_TRUE(d.kpis.empty());

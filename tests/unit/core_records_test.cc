@@ -15,18 +15,41 @@ using nlohmann::json;
 // 30-field literal), decorated with SLA deadlines and stamped for the lists.
 json LegacyIncident() {
   return {
-      {"company_id", "c1"}, {"id", "0190aa"}, {"title", "cpu_high on web-1"}, {"description", "CPU 99%"},
-      {"status", "new"}, {"severity", "high"}, {"alert_ids", {"a1", "a2"}}, {"alert_count", 2},
-      {"active_alert_count", 2}, {"tool_sources", {"datadog"}}, {"signature", "cpu_high"},
-      {"asset_name", "web-1"}, {"asset_id", "as1"}, {"critical_asset", false}, {"category", "performance"},
-      {"correlation_key", "asset|signature"}, {"correlation_ptr", "ptr#abc"}, {"assigned_to", nullptr},
-      {"assigned_at", nullptr}, {"resolved_at", nullptr}, {"resolved_by", nullptr},
-      {"resolution_notes", nullptr}, {"escalated", false}, {"escalation_level", 0},
+      {"company_id", "c1"},
+      {"id", "0190aa"},
+      {"title", "cpu_high on web-1"},
+      {"description", "CPU 99%"},
+      {"status", "new"},
+      {"severity", "high"},
+      {"alert_ids", {"a1", "a2"}},
+      {"alert_count", 2},
+      {"active_alert_count", 2},
+      {"tool_sources", {"datadog"}},
+      {"signature", "cpu_high"},
+      {"asset_name", "web-1"},
+      {"asset_id", "as1"},
+      {"critical_asset", false},
+      {"category", "performance"},
+      {"correlation_key", "asset|signature"},
+      {"correlation_ptr", "ptr#abc"},
+      {"assigned_to", nullptr},
+      {"assigned_at", nullptr},
+      {"resolved_at", nullptr},
+      {"resolved_by", nullptr},
+      {"resolution_notes", nullptr},
+      {"escalated", false},
+      {"escalation_level", 0},
       {"sla", {{"response_due", "2026-12-03T13:00:00.000000Z"}, {"policy", "p1"}}},
-      {"metadata", json::object()}, {"created_at", "2026-12-03T12:00:00.000000Z"},
-      {"updated_at", "2026-12-03T12:00:00.000000Z"}, {"first_alert_at", "2026-12-03T12:00:00.000000Z"},
-      {"last_alert_at", "2026-12-03T12:00:00.000000Z"}, {"last_alert_us", int64_t{1764763200000000}},
-      {"version", 1}, {"priority_score", 64}, {"time_shard", "t#3"}, {"open_shard", "open#3"},
+      {"metadata", json::object()},
+      {"created_at", "2026-12-03T12:00:00.000000Z"},
+      {"updated_at", "2026-12-03T12:00:00.000000Z"},
+      {"first_alert_at", "2026-12-03T12:00:00.000000Z"},
+      {"last_alert_at", "2026-12-03T12:00:00.000000Z"},
+      {"last_alert_us", int64_t{1764763200000000}},
+      {"version", 1},
+      {"priority_score", 64},
+      {"time_shard", "t#3"},
+      {"open_shard", "open#3"},
       {"queue_key", "064#0190aa"},
   };
 }
@@ -62,13 +85,27 @@ TEST(CoreRecordsTest, UnmodelledAttributesSurviveAReadModifyWrite) {
 
 TEST(CoreRecordsTest, AlertWrittenByTodaysCodeRoundTrips) {
   const json item = {
-      {"company_id", "c1"}, {"id", "0190ab"}, {"asset_name", "web-1"}, {"signature", "cpu_high"},
-      {"severity", "high"}, {"message", "CPU 99%"}, {"tool_source", "datadog"}, {"status", "active"},
-      {"timestamp", "2026-12-03T12:00:00.000000Z"}, {"received_at", "2026-12-03T12:00:00.000001Z"},
-      {"last_seen", "2026-12-03T12:00:00.000001Z"}, {"delivery_attempts", 3}, {"delivery_id", "d-1"},
-      {"metadata", {{"region", "eu"}}}, {"ttl", 1767355200}, {"asset_id", "as1"},
-      {"correlated_incident_id", "0190aa"}, {"time_shard", "t#5"},
-      {"time_key", "2026-12-03T12:00:00.000000Z#0190ab"}, {"suppressed", true}, {"suppressed_by", "silence"},
+      {"company_id", "c1"},
+      {"id", "0190ab"},
+      {"asset_name", "web-1"},
+      {"signature", "cpu_high"},
+      {"severity", "high"},
+      {"message", "CPU 99%"},
+      {"tool_source", "datadog"},
+      {"status", "active"},
+      {"timestamp", "2026-12-03T12:00:00.000000Z"},
+      {"received_at", "2026-12-03T12:00:00.000001Z"},
+      {"last_seen", "2026-12-03T12:00:00.000001Z"},
+      {"delivery_attempts", 3},
+      {"delivery_id", "d-1"},
+      {"metadata", {{"region", "eu"}}},
+      {"ttl", 1767355200},
+      {"asset_id", "as1"},
+      {"correlated_incident_id", "0190aa"},
+      {"time_shard", "t#5"},
+      {"time_key", "2026-12-03T12:00:00.000000Z#0190ab"},
+      {"suppressed", true},
+      {"suppressed_by", "silence"},
   };
   Alert a = Alert::FromItem(item);
   EXPECT_EQ(a.delivery_attempts, 3);
@@ -83,16 +120,24 @@ TEST(CoreRecordsTest, AlertWrittenByTodaysCodeRoundTrips) {
 }
 
 TEST(CoreRecordsTest, PointersOfBothKindsRoundTrip) {
-  const json owned = {{"company_id", "c1#corr"}, {"id", "ptr#abc"}, {"incident_id", "0190aa"},
-                      {"version", 4}, {"last_at_us", int64_t{1764763200000000}}};
+  const json owned = {{"company_id", "c1#corr"},
+                      {"id", "ptr#abc"},
+                      {"incident_id", "0190aa"},
+                      {"version", 4},
+                      {"last_at_us", int64_t{1764763200000000}}};
   CorrelationPointer p = CorrelationPointer::FromItem(owned);
   EXPECT_EQ(p.incident_id, "0190aa");
   EXPECT_EQ(p.version, 4);
   EXPECT_EQ(p.ToItem(), owned);
-  const json pending = {{"company_id", "c1#corr"}, {"id", "ptr#abc"}, {"incident_id", ""},
-                        {"pending_ids", {"a1", "a2"}}, {"pending_severity", "high"},
-                        {"pending_tools", {"datadog"}}, {"last_at_us", int64_t{1764763200000000}},
-                        {"version", 2}, {"ttl", 1764850500}};
+  const json pending = {{"company_id", "c1#corr"},
+                        {"id", "ptr#abc"},
+                        {"incident_id", ""},
+                        {"pending_ids", {"a1", "a2"}},
+                        {"pending_severity", "high"},
+                        {"pending_tools", {"datadog"}},
+                        {"last_at_us", int64_t{1764763200000000}},
+                        {"version", 2},
+                        {"ttl", 1764850500}};
   CorrelationPointer q = CorrelationPointer::FromItem(pending);
   EXPECT_EQ(q.pending_ids.size(), 2u);
   EXPECT_EQ(q.ttl, 1764850500);
@@ -100,8 +145,11 @@ TEST(CoreRecordsTest, PointersOfBothKindsRoundTrip) {
 }
 
 TEST(CoreRecordsTest, RepeatClaimRoundTrips) {
-  const json item = {{"company_id", "c1"}, {"id", "dlv#ff"}, {"alert_id", "0190ab"},
-                     {"created_us", int64_t{1764763200000000}}, {"ttl", 1764849600}};
+  const json item = {{"company_id", "c1"},
+                     {"id", "dlv#ff"},
+                     {"alert_id", "0190ab"},
+                     {"created_us", int64_t{1764763200000000}},
+                     {"ttl", 1764849600}};
   RepeatClaim c = RepeatClaim::FromItem(item);
   EXPECT_EQ(c.alert_id, "0190ab");
   EXPECT_EQ(c.ToItem(), item);

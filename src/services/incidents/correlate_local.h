@@ -27,8 +27,8 @@ struct LocalEffects {
 
 // Joins the alert to its incident or opens one, every read and write
 // through `items`; effects to `fx`.
-CorrelationResult CorrelateLocal(const IncidentService& incidents, TxnItems& items, const std::string& company_id,
-                                 const core::CorrelationConfig& cfg, const CorrelationInput& in, int64_t now_us,
-                                 LocalEffects* fx);
+CorrelationResult CorrelateLocal(const IncidentService& incidents, TxnItems& items,
+                                 const std::string& company_id, const core::CorrelationConfig& cfg,
+                                 const CorrelationInput& in, int64_t now_us, LocalEffects* fx);
 
 }  // namespace aw::services

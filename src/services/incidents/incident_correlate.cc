@@ -65,6 +65,45 @@ json NewIncidentItem(const IncidentService& svc, const core::Incident& inc) {
   return item;
 }
 
+// What ApplyGroup reads before it decides: the key's pointer and the
+// incident it names (as an item too, to write only what changed).
+struct ReadState {
+  std::optional<core::CorrelationPointer> pointer;
+  std::optional<json> incident_item;
+  std::optional<core::Incident> incident;
+};
+
+ReadState ReadCorrelation(store::Store* store, const std::string& company_id, const store::Key& ptr_key) {
+  ReadState st;
+  if (auto r = store->GetItem({t::kIncidents, ptr_key}); r.ok()) {
+    st.pointer = core::CorrelationPointer::FromItem(std::move(r).value());
+  } else if (!r.status().IsNotFound()) {
+    ThrowIfError(r.status(), "correlation pointer");
+  }
+  if (st.pointer && !st.pointer->incident_id.empty()) {
+    auto r = store->GetItem({t::kIncidents, {company_id, st.pointer->incident_id}});
+    if (r.ok()) {
+      st.incident_item = std::move(r).value();
+      st.incident = core::Incident::FromItem(*st.incident_item);
+    } else if (!r.status().IsNotFound()) {
+      ThrowIfError(r.status(), "incident");
+    }
+  }
+  return st;
+}
+
+// A new incident and its locator. The incident is written only if absent,
+// also when we own the pointer: another replica that read the pointer before
+// this incident existed takes it for a crash and repairs it; whoever writes
+// first wins, the other joins. (An unconditional write here lost that
+// replica's alert from the count.) ConditionFailed: read again.
+Status PutOpened(store::Store* store, const std::string& company_id, const json& item) {
+  Status put = store->PutItem({t::kIncidents, item, store::Condition::ItemNotExists("company_id"), true});
+  if (!put.ok()) return put;
+  const std::string id = item["id"].get<std::string>();
+  return store->PutItem({t::kIncidents, ii::Locator(company_id, id), {}, true});
+}
+
 }  // namespace
 
 core::CorrelationConfig IncidentService::CorrelationConfigFor(const std::string& company_id) {
@@ -90,29 +129,16 @@ CorrelationResult IncidentService::Correlate(const std::string& company_id, cons
                        });
 }
 
-std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& company_id, const std::string& key,
+std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& company_id,
+                                                           const std::string& key,
                                                            std::vector<CorrelationInput>& group) {
   const core::CorrelationConfig cfg = CorrelationConfigFor(company_id);
   const store::Key ptr_key = ii::PointerKey(company_id, key);
   for (int attempt = 0; attempt < 16; ++attempt) {
     const int64_t now_us = ctx_->clock->NowMicros();
-    std::optional<core::CorrelationPointer> ptr;
-    if (auto r = ctx_->store->GetItem({t::kIncidents, ptr_key}); r.ok()) {
-      ptr = core::CorrelationPointer::FromItem(std::move(r).value());
-    } else if (!r.status().IsNotFound()) {
-      ThrowIfError(r.status(), "correlation pointer");
-    }
-    std::optional<json> inc_item;
-    if (ptr && !ptr->incident_id.empty()) {
-      auto r = ctx_->store->GetItem({t::kIncidents, {company_id, ptr->incident_id}});
-      if (r.ok()) {
-        inc_item = std::move(r).value();
-      } else if (!r.status().IsNotFound()) {
-        ThrowIfError(r.status(), "incident");
-      }
-    }
-    std::optional<core::Incident> inc;
-    if (inc_item) inc = core::Incident::FromItem(*inc_item);
+    ReadState st = ReadCorrelation(ctx_->store, company_id, ptr_key);
+    const auto& ptr = st.pointer;
+    const auto& inc = st.incident;
     const core::CorrelationTarget target{company_id, *ptr_key.sk, [now_us] { return NewId(now_us); }};
     core::CorrelationDecision d = core::Correlate(ptr, inc, group, cfg, target, now_us);
 
@@ -123,7 +149,7 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
       u.table = t::kIncidents;
       u.key = {company_id, d.incident_id};
       u.condition.Equals("version", inc->version);
-      ii::SetChanged(*inc_item, after, &u);
+      ii::SetChanged(*st.incident_item, after, &u);
       u.defer_sync = true;  // the intake syncs once at the end
       auto r = ctx_->store->UpdateItem(u);
       if (r.status().IsConditionFailed()) continue;  // changed meanwhile: read again
@@ -148,17 +174,11 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     }
     if (d.action == Action::kGather) return std::vector<CorrelationResult>(group.size(), CorrelationResult{});
 
-    // Open or repair. Written only if absent, also when we own the pointer:
-    // another replica that read the pointer before this incident existed
-    // takes it for a crash and repairs it; whoever writes first wins, the
-    // other joins. (An unconditional write here lost that replica's alert
-    // from the count.)
+    // Open or repair.
     json item = NewIncidentItem(*this, *d.incident);
-    Status put = ctx_->store->PutItem({t::kIncidents, item, store::Condition::ItemNotExists("company_id"), true});
+    Status put = PutOpened(ctx_->store, company_id, item);
     if (put.IsConditionFailed()) continue;  // written concurrently: join it
     ThrowIfError(put, "incident");
-    ThrowIfError(ctx_->store->PutItem({t::kIncidents, ii::Locator(company_id, d.incident_id), {}, true}),
-                 "incident locator");
     kpis_->Add(company_id, ToDeltas(d.kpis));
     for (const auto& pid : d.linked_alert_ids) {
       store::UpdateRequest au;
@@ -179,11 +199,12 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
         "the incident for this alert is changing too fast; retry shortly", 1);
 }
 
-CorrelationResult CorrelateLocal(const IncidentService& incidents, TxnItems& items, const std::string& company_id,
-                                 const core::CorrelationConfig& cfg, const CorrelationInput& in, int64_t now_us,
-                                 LocalEffects* fx) {
+CorrelationResult CorrelateLocal(const IncidentService& incidents, TxnItems& items,
+                                 const std::string& company_id, const core::CorrelationConfig& cfg,
+                                 const CorrelationInput& in, int64_t now_us, LocalEffects* fx) {
   if (!cfg.auto_correlate) return {};
-  const std::string key = core::CorrelationKey(cfg.aggregation_key, in.asset_name, in.signature, in.tool_source);
+  const std::string key =
+      core::CorrelationKey(cfg.aggregation_key, in.asset_name, in.signature, in.tool_source);
   const store::Key ptr_key = ii::PointerKey(company_id, key);
   std::optional<core::CorrelationPointer> ptr;
   if (const json* p = items.Get(t::kIncidents, ptr_key)) ptr = core::CorrelationPointer::FromItem(*p);

@@ -185,52 +185,14 @@ Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
 // needed): the repeat and correlation rules of core/correlate.h.
 void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult& r, Unit& u) {
   const std::string& company_id = job.company_id;
-  const std::string now = FormatIso8601Micros(job.now_us);
   json alert = job.alert;  // the job stays intact for a restart of the unit
   std::string alert_id = alert["id"].get<std::string>();
   r.company_id = company_id;
 
-  // The claim: in memory (this pipeline's, RepeatIndex), else an item in
-  // the table (written by the conditional path, which resolved alerts
-  // take, or by an earlier version). Claims made here stay in memory.
-  std::optional<std::string> claimed;
-  if (const RepeatIndex::Claim* c = FindClaim(u, company_id, job.claim_id, job.now_us)) {
-    claimed = c->alert_id;
-  } else if (const json* claim = items.Get(t::kAlerts, {company_id, job.claim_id})) {
-    claimed = claim->value("alert_id", "");
-  }
-  auto set_claim = [&](const std::string& id) {
-    auto [it, inserted] = u.new_claims.try_emplace(company_id + '\n' + job.claim_id);
-    it->second = {id, job.now_us};
-    if (inserted) u.new_claim_keys.emplace_back(company_id, job.claim_id);
-  };
-  json* first = claimed && !claimed->empty() ? items.Get(t::kAlerts, {company_id, *claimed}) : nullptr;
-  const core::RepeatFacts facts{claimed, first != nullptr, first ? first->value("status", "") : "",
-                                !job.delivery_id.empty()};
-  switch (core::DecideRepeat(facts)) {
-    case core::RepeatAction::kRepeat: {
-      const int64_t attempts = first->value("delivery_attempts", int64_t{1}) + 1;
-      (*first)["delivery_attempts"] = attempts;
-      (*first)["last_seen"] = now;
-      items.Touch(t::kAlerts, {company_id, *claimed});
-      r.alert_id = *claimed;
-      r.duplicate = true;
-      r.delivery_attempts = attempts;
-      u.fx.kpis.push_back({company_id, {{"alerts_repeated", 1}}});
-      return;
-    }
-    case core::RepeatAction::kWriteUnderClaim:
-      // A crash of the conditional path between its writes, or a unit whose
-      // commit failed.
-      alert_id = *claimed;
-      alert["id"] = alert_id;
-      list_index::StampAlert(alert);
-      break;
-    case core::RepeatAction::kNew:
-    case core::RepeatAction::kNewOccurrence:
-      break;
-  }
-  set_claim(alert_id);
+  if (ApplyRepeat(items, job, &alert, &alert_id, r, u)) return;
+  auto [it, inserted] = u.new_claims.try_emplace(company_id + '\n' + job.claim_id);
+  it->second = {alert_id, job.now_us};
+  if (inserted) u.new_claim_keys.emplace_back(company_id, job.claim_id);
 
   bool remember = false;
   AssetInfo asset = assets_->TouchLocal(items, company_id, job.in.asset_name, &remember);
@@ -270,6 +232,51 @@ void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult
   r.alert_id = alert_id;
   r.incident_id = c.incident_id;
   r.incident_created = c.created;
+}
+
+// The repeat rule (core::DecideRepeat) for one alert of the unit: true when
+// it is a repeat (answered in `r`, nothing else to do); else `alert` and
+// `alert_id` are what to write (the claimed id when its alert was never
+// written).
+bool IntakePipeline::ApplyRepeat(TxnItems& items, const IntakeJob& job, json* alert, std::string* alert_id,
+                                 IngestResult& r, Unit& u) {
+  const std::string& company_id = job.company_id;
+  // The claim: in memory (this pipeline's, RepeatIndex), else an item in
+  // the table (written by the conditional path, which resolved alerts
+  // take, or by an earlier version). Claims made here stay in memory.
+  std::optional<std::string> claimed;
+  if (const RepeatIndex::Claim* c = FindClaim(u, company_id, job.claim_id, job.now_us)) {
+    claimed = c->alert_id;
+  } else if (const json* claim = items.Get(t::kAlerts, {company_id, job.claim_id})) {
+    claimed = claim->value("alert_id", "");
+  }
+  json* first = claimed && !claimed->empty() ? items.Get(t::kAlerts, {company_id, *claimed}) : nullptr;
+  const core::RepeatFacts facts{claimed, first != nullptr, first ? first->value("status", "") : "",
+                                !job.delivery_id.empty()};
+  switch (core::DecideRepeat(facts)) {
+    case core::RepeatAction::kRepeat: {
+      const int64_t attempts = first->value("delivery_attempts", int64_t{1}) + 1;
+      (*first)["delivery_attempts"] = attempts;
+      (*first)["last_seen"] = FormatIso8601Micros(job.now_us);
+      items.Touch(t::kAlerts, {company_id, *claimed});
+      r.alert_id = *claimed;
+      r.duplicate = true;
+      r.delivery_attempts = attempts;
+      u.fx.kpis.push_back({company_id, {{"alerts_repeated", 1}}});
+      return true;
+    }
+    case core::RepeatAction::kWriteUnderClaim:
+      // A crash of the conditional path between its writes, or a unit whose
+      // commit failed.
+      *alert_id = *claimed;
+      (*alert)["id"] = *alert_id;
+      list_index::StampAlert(*alert);
+      break;
+    case core::RepeatAction::kNew:
+    case core::RepeatAction::kNewOccurrence:
+      break;
+  }
+  return false;
 }
 
 const RepeatIndex::Claim* IntakePipeline::FindClaim(const Unit& u, const std::string& company_id,
