@@ -6,6 +6,7 @@ PKGS=(
   g++ cmake ninja-build pkg-config ccache make
   libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libsodium-dev
   libcurl4-openssl-dev libspdlog-dev libcli11-dev zlib1g-dev
+  librocksdb-dev  # the embedded store (AW_STORE=rocksdb): an LSM with a group-committed WAL
   libcrypt-dev  # bcrypt verification of passwords imported from MongoDB (crypt_r)
 )
 # Node.js and npm build the web UI (web/, `make build`) and run dynalite for
@@ -20,7 +21,12 @@ if [ "${1:-}" = "--test" ]; then
          # real senders for tests/api/test_real_senders.py (Prometheus -> Alertmanager -> us);
          # the tests run the binaries themselves, their systemd services play no part
          prometheus prometheus-alertmanager
-         chromium)  # the web UI's browser tests (web/e2e) drive Debian's chromium, never a downloaded one
+         chromium  # the web UI's browser tests (web/e2e) drive Debian's chromium, never a downloaded one
+         # tests/api/test_package.py builds the .deb and checks its unit with systemd-analyze
+         dpkg-dev fakeroot file systemd)
+fi
+if [ "${1:-}" = "--package" ]; then
+  PKGS+=(dpkg-dev fakeroot)  # make package: dpkg-shlibdeps computes Depends; dpkg-deb builds as root:root
 fi
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(libbenchmark-dev wrk prometheus-alertmanager curl python3)

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "app/version.h"
 #include "crypto/password.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -17,14 +18,13 @@
 #include "http/ws_endpoint.h"
 #include "services/list_index.h"
 #include "services/seed.h"
+#include "store/rocksdb/rocks_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/dynamodb/dynamodb_store.h"
 
 namespace aw::app {
 
 namespace {
-
-constexpr const char* kVersion = "0.1.0";
 
 // File handles kept free of connections: the store, its WAL, logs, outbound
 // HTTPS (DynamoDB, SES, SSM, AI providers), WebSockets, the accept itself.
@@ -125,7 +125,7 @@ int Serve(const Config& config) {
     std::cerr << "alertwhisperer: seeding the demo data failed: " << e.what() << std::endl;
     return 2;
   }
-  if (config.store == "sqlite") {
+  if (config.EmbeddedStore()) {
     // Items written before the cross-company list indexes existed get their
     // attributes once (docs/operations.md); DynamoDB: `index backfill`.
     bool ran = false;
@@ -178,6 +178,22 @@ int Serve(const Config& config) {
                                                {"fsyncs", st.syncs},
                                                {"queries", st.queries},
                                                {"scans", st.scans}}}};
+      if (intake != nullptr) {
+        auto is = intake->stats();
+        out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}, {"repeat_claims", is.repeat_claims}};
+      }
+      return out;
+    };
+  } else if (auto* rocks = dynamic_cast<store::RocksStore*>(app->store())) {
+    // The same counters under the engine's name, plus RocksDB's own figures.
+    services.store_stats = [rocks, intake = app->intake()] {
+      store::RocksStats st = rocks->Stats();
+      nlohmann::json out = {{"rocksdb", {{"transactions", st.groups},
+                                         {"write_ops", st.ops},
+                                         {"fsyncs", st.syncs},
+                                         {"queries", st.queries},
+                                         {"scans", st.scans},
+                                         {"engine", rocks->EngineStats()}}}};
       if (intake != nullptr) {
         auto is = intake->stats();
         out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}, {"repeat_claims", is.repeat_claims}};
