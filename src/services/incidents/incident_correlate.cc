@@ -162,6 +162,18 @@ json PendingPointer(const store::Key& ptr_key, Pending p, const std::vector<Inci
           {"ttl", now_us / 1'000'000 + int64_t{cfg.time_window_minutes} * 60 + 86400}};
 }
 
+// True when `ids` holds the alert id of every op. Alert ids are new, and a
+// group's ops are written in one item write, so this tells that an earlier
+// attempt of this very group was applied: a write whose answer was lost (the
+// connection reset after the store did it) is retried and fails its
+// condition, and must not be applied a second time.
+bool HoldsAll(const json& ids, const std::vector<IncidentService::JoinOp>& ops) {
+  if (!ids.is_array()) return false;
+  return std::all_of(ops.begin(), ops.end(), [&ids](const IncidentService::JoinOp& op) {
+    return std::find(ids.begin(), ids.end(), json(op.in.alert_id)) != ids.end();
+  });
+}
+
 json OwnedPointer(const store::Key& ptr_key, const std::string& incident_id, int64_t version, int64_t now_us) {
   return {{"company_id", ptr_key.pk}, {"id", *ptr_key.sk}, {"incident_id", incident_id},
           {"version", version + 1}, {"last_at_us", now_us}};
@@ -267,7 +279,11 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
           for (const char* f : kJoinFields) u.Set(f, inc[f]);
           u.defer_sync = true;  // the intake syncs once at the end
           auto r = ctx_->store->UpdateItem(u);
-          if (r.status().IsConditionFailed()) continue;  // changed meanwhile: read again
+          if (r.status().IsConditionFailed()) {
+            auto again = ctx_->store->GetItem({t::kIncidents, {company_id, incident_id}});
+            if (!again.ok() || !HoldsAll(again->value("alert_ids", json::array()), ops)) continue;  // read again
+            r = std::move(again);  // our own earlier attempt was applied
+          }
           ThrowIfError(r.status(), "incident");
           const std::string severity = inc.value("severity", "low");
           if (severity != old_severity) {
@@ -298,7 +314,11 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     if (total < cfg.min_alerts_for_incident) {
       json np = PendingPointer(ptr_key, std::move(pending), ops, ptr_version, now_us, cfg);
       Status s = ctx_->store->PutItem({t::kIncidents, np, ptr_cond, /*defer_sync=*/true});
-      if (s.IsConditionFailed()) continue;
+      if (s.IsConditionFailed()) {
+        auto again = ctx_->store->GetItem({t::kIncidents, ptr_key});
+        if (!again.ok() || !HoldsAll(again->value("pending_ids", json::array()), ops)) continue;
+        s = Status::OK();  // our own earlier attempt was applied
+      }
       ThrowIfError(s, "correlation pointer");
       return std::vector<CorrelationResult>(ops.size(), CorrelationResult{});
     }
@@ -319,7 +339,11 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     // crash and "repairs" it; whoever writes first wins, the other joins.
     // (An unconditional write here lost that replica's alert from the count.)
     Status put = ctx_->store->PutItem({t::kIncidents, inc, store::Condition::ItemNotExists("company_id"), true});
-    if (put.IsConditionFailed()) continue;  // written concurrently: join it
+    if (put.IsConditionFailed()) {
+      auto again = ctx_->store->GetItem({t::kIncidents, {company_id, new_id}});
+      if (!again.ok() || !HoldsAll(again->value("alert_ids", json::array()), ops)) continue;  // join it
+      put = Status::OK();  // our own earlier attempt was applied: finish the opening
+    }
     ThrowIfError(put, "incident");
     ThrowIfError(ctx_->store->PutItem({t::kIncidents, Locator(company_id, new_id), {}, true}), "incident locator");
     kpis_->Add(company_id, {{"incidents_total", 1}, {"open_" + severity, 1}});
