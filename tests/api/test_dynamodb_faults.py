@@ -34,9 +34,9 @@ def proxied(server_factory):
     proxy.stop()
 
 
-def _sender(srv, key, run, n, out):
+def _sender(srv, key, run, n, out, each):
     s = requests.Session()
-    for i in range(EACH):
+    for i in range(each):
         host = f"host-{run}-{(n * 7 + i) % KEYS}"
         # Every fifth alert repeats an earlier one of this sender: same body, same delivery id.
         j = i - 1 if i % 5 == 4 else i
@@ -52,10 +52,10 @@ def _sender(srv, key, run, n, out):
         out.append((body, r, None))
 
 
-def _send_all(srv, key, run):
+def _send_all(srv, key, run, each=EACH):
     outs = [[] for _ in range(THREADS)]
     with concurrent.futures.ThreadPoolExecutor(THREADS) as pool:
-        list(pool.map(lambda n: _sender(srv, key, run, n, outs[n]), range(THREADS)))
+        list(pool.map(lambda n: _sender(srv, key, run, n, outs[n], each), range(THREADS)))
     return [x for o in outs for x in o]
 
 
@@ -148,3 +148,28 @@ def test_intake_through_faults_loses_no_acknowledged_alert_and_recovers(proxied)
     stored, _ = page_all(admin, "/api/alerts", {"company_id": cid})
     assert set(after) <= {a["id"] for a in stored}
     assert time.monotonic() - started < 90
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "defect (issue 16 part 8): on DynamoDB an alert joins its incident (UpdateItem) before the "
+    "alert item is written (AlertService::Ingest, src/services/intake/alert_service.cc); when that "
+    "PutItem outlasts the retries the sender gets 503 but the incident keeps the alert id and "
+    "counts it: alert_count 2 with one stored alert. Not a small fix (ordering or undo of the join); "
+    "left to the lead"))
+def test_an_alert_answered_503_is_not_counted_by_its_incident(proxied):
+    srv, proxy = proxied
+    cid, key = new_company(srv)
+    asset = f"phantom-{uuid.uuid4().hex[:6]}"
+    first = srv.send_alert(key, asset_name=asset, signature="disk_full")
+    assert first.status_code == 202, first.text
+    incident_id = first.json()["incident_id"]
+    # Only the alert item's write fails (not the delivery claim, also a PutItem on the alerts
+    # table, which has no message): the join before it goes through.
+    proxy.set_faults(throttle=1.0, targets={"PutItem"}, tables={"Alerts"}, body_contains=b'"message"')
+    r = srv.send_alert(key, asset_name=asset, signature="disk_full")
+    proxy.set_faults()
+    assert r.status_code == 503 and r.headers.get("Retry-After", "").isdigit(), r.text
+    stored, _ = page_all(srv.admin(), "/api/alerts", {"company_id": cid})
+    assert [a["id"] for a in stored] == [first.json()["alert_id"]]
+    inc = next(i for i in page_all(srv.admin(), "/api/incidents", {"company_id": cid})[0] if i["id"] == incident_id)
+    assert (inc["alert_count"], inc["alert_ids"]) == (1, [first.json()["alert_id"]]), inc

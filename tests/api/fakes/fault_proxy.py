@@ -19,7 +19,10 @@ Per request, at most one fault is drawn (in the order below, each at its rate):
 Independently, `latency` of the requests wait `latency_ms` before being forwarded.
 
 `targets` (a set of DynamoDB operation names, e.g. {"PutItem"}) limits faults to those
-operations; None means all. `counts` tells how many of each fault were injected, and
+operations, and `tables` (suffixes of table names, e.g. {"Alerts"}) to those tables; None
+means all; `body_contains` (bytes) limits them to requests whose body holds it. With `tables`
+or `body_contains`, the body is read before the draw, so reset_request then resets
+after the whole request arrived (still before it is forwarded). `counts` tells how many of each fault were injected, and
 `forwarded` how many requests reached dynalite. Rates can change at any time
 (set_faults is thread-safe); a request uses the rates current when it arrived.
 """
@@ -57,6 +60,8 @@ class FaultProxy:
         self._rates = {}
         self._latency = (0.0, 0)
         self._targets = None
+        self._tables = None
+        self._contains = None
         self.counts = {f: 0 for f in FAULTS + ("latency",)}
         self.forwarded = 0
         self._server = None
@@ -79,7 +84,7 @@ class FaultProxy:
             self._server = None
 
     def set_faults(self, throttle=0.0, error500=0.0, reset_request=0.0, reset_response=0.0,
-                   latency=0.0, latency_ms=0, targets=None):
+                   latency=0.0, latency_ms=0, targets=None, tables=None, body_contains=None):
         rates = {"throttle": throttle, "error500": error500, "reset_request": reset_request,
                  "reset_response": reset_response}
         assert sum(rates.values()) <= 1.0, rates
@@ -87,16 +92,27 @@ class FaultProxy:
             self._rates = rates
             self._latency = (latency, latency_ms)
             self._targets = set(targets) if targets else None
+            self._tables = tuple(tables) if tables else None
+            self._contains = body_contains
 
     def snapshot(self):
         with self._lock:
             return dict(self.counts), self.forwarded
 
     # -- per connection --------------------------------------------------------
-    def _draw(self, target):
+    def _draw(self, target, body=None):
         """Returns (fault or None, delay in seconds) for one request."""
         with self._lock:
             if self._targets is not None and target not in self._targets:
+                return None, 0.0
+            if self._tables is not None:
+                try:
+                    table = json.loads(body or b"{}").get("TableName", "")
+                except ValueError:
+                    table = ""
+                if not table.endswith(self._tables):
+                    return None, 0.0
+            if self._contains is not None and self._contains not in (body or b""):
                 return None, 0.0
             x = self._rng.random()
             fault = None
@@ -124,11 +140,17 @@ class FaultProxy:
                     return
                 method, path, headers = head
                 target = headers.get("x-amz-target", "").rsplit(".", 1)[-1]
-                fault, delay = self._draw(target)
+                body = None
+                with self._lock:
+                    by_table = self._tables is not None or self._contains is not None
+                if by_table:
+                    body = rfile.read(int(headers.get("content-length", "0") or 0))
+                fault, delay = self._draw(target, body)
                 if fault == "reset_request":
                     _reset(client, rfile)
                     return
-                body = rfile.read(int(headers.get("content-length", "0") or 0))
+                if body is None:
+                    body = rfile.read(int(headers.get("content-length", "0") or 0))
                 if fault == "throttle":
                     _answer(client, 400, {
                         "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
