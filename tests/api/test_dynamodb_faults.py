@@ -173,3 +173,28 @@ def test_an_alert_answered_503_is_not_counted_by_its_incident(proxied):
     assert [a["id"] for a in stored] == [first.json()["alert_id"]]
     inc = next(i for i in page_all(srv.admin(), "/api/incidents", {"company_id": cid})[0] if i["id"] == incident_id)
     assert (inc["alert_count"], inc["alert_ids"]) == (1, [first.json()["alert_id"]]), inc
+
+
+def test_a_retry_after_503_stores_the_alert_and_counts_it_once(proxied):
+    """The sender's retry of an alert answered 503 after its join: the alert is stored under
+    its first id and the incident lists and counts it once (the join is not repeated)."""
+    srv, proxy = proxied
+    cid, key = new_company(srv)
+    asset = f"retry-{uuid.uuid4().hex[:6]}"
+    first = srv.send_alert(key, asset_name=asset, signature="disk_full")
+    assert first.status_code == 202, first.text
+    body = {"asset_name": asset, "signature": "disk_full", "severity": "high", "message": "retried"}
+    url, headers = srv.url("/api/webhooks/alerts"), {"X-API-Key": key, "X-Delivery-ID": uuid.uuid4().hex}
+    proxy.set_faults(throttle=1.0, targets={"PutItem"}, tables={"Alerts"}, body_contains=b'"message"')
+    r = requests.post(url, json=body, headers=headers, timeout=60)
+    proxy.set_faults()
+    assert r.status_code == 503 and r.headers.get("Retry-After", "").isdigit(), r.text
+    again = requests.post(url, json=body, headers=headers, timeout=60)
+    assert again.status_code == 202, again.text
+    stored, _ = page_all(srv.admin(), "/api/alerts", {"company_id": cid})
+    ids = sorted(a["id"] for a in stored)
+    assert len(ids) == 2 and again.json()["alert_id"] in ids, (ids, again.json())
+    inc = next(i for i in page_all(srv.admin(), "/api/incidents", {"company_id": cid})[0]
+               if i["id"] == first.json()["incident_id"])
+    assert sorted(inc["alert_ids"]) == ids, inc
+    assert inc["alert_count"] == 2, inc

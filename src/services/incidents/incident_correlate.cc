@@ -268,6 +268,11 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
       auto inc_r = ctx_->store->GetItem({t::kIncidents, {company_id, incident_id}});
       if (inc_r.ok()) {
         json inc = std::move(inc_r).value();
+        // Joined already (a sender's retry of an alert whose own write failed
+        // after its join): joining again would count it twice.
+        if (HoldsAll(inc.value("alert_ids", json::array()), ops)) {
+          return std::vector<CorrelationResult>(ops.size(), {incident_id, false});
+        }
         if (Joinable(inc, now_us, window_us)) {
           const int64_t version = inc.value("version", int64_t{0});
           const std::string old_severity = inc.value("severity", "low");
