@@ -38,7 +38,8 @@ run: build
 	./build/alertwhisperer serve --port $(PORT) --data-dir $(DATA_DIR)
 
 # Unit and conformance tests (ASan+UBSan build) under ctest, then the black-box
-# API tests (pytest) against the real binary, once on SQLite and once on
+# API tests (pytest) against the real binary, once on RocksDB (the default
+# embedded store) and once on
 # DynamoDB (dynalite, started here on a free port for ctest and pytest), then
 # the web UI's unit tests and its browser tests (chromium from Debian). All
 # always run; the exit code is non-zero when any failed.
@@ -47,7 +48,7 @@ test: test-deps build build-asan
 	  eval "$$(tests/dynalite/start.sh)" || exit 1; \
 	  trap 'kill $$DYNALITE_PID 2>/dev/null' EXIT; \
 	  ( cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 600 ) || status=1; \
-	  AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
+	  AW_TEST_STORE=rocksdb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
 	  AW_TEST_STORE=dynamodb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
 	  ( cd web && npm test ) || status=1; \
 	  ( cd web && AW_BINARY=$(CURDIR)/build/alertwhisperer npm run e2e ) || status=1; \

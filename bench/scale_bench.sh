@@ -145,7 +145,7 @@ echo "Scale benchmark: sizes [$SIZES], $OPEN_INCIDENTS open incidents, wrk -t$TH
      "-d$DURATION, $RUNS runs per size, HMAC $([ "$HMAC" = 1 ] && echo on || echo off)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-awenv=(env -u JWT_SECRET -u PORT -u AW_DATA_DIR -u AW_STORE -u AW_SQLITE_UNSAFE_NO_FSYNC AW_DEMO=true)
+awenv=(env -u JWT_SECRET -u PORT -u AW_DATA_DIR -u AW_SQLITE_UNSAFE_NO_FSYNC AW_STORE=sqlite AW_DEMO=true)  # aw_fill writes SQLite
 # --- prepare every store and start its server ----------------------------------------------
 declare -a S_SIZE S_INC S_FILL S_DB S_DIR S_URL S_KEY S_SECRET
 i=0

@@ -17,12 +17,59 @@
 #include "crypto/hash.h"
 #include "services/test_clock.h"
 #include "app/dynamodb_setup.h"
+#include "store/rocksdb/rocks_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/tables.h"
 
 namespace aw::app {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// The embedded store of AW_STORE=sqlite or rocksdb, in the data directory.
+Result<std::unique_ptr<store::Store>> OpenEmbeddedStore(const Config& config) {
+  // Benchmarks only: AW_*_UNSAFE_NO_FSYNC=1 measures the server without
+  // fsync (an acknowledged alert may then be lost on power failure).
+  auto unsafe = [](const char* name) {
+    const char* v = std::getenv(name);
+    if (v == nullptr || std::string(v) != "1") return false;
+    spdlog::warn("{}=1: commits are not fsynced; acknowledged alerts may be lost", name);
+    return true;
+  };
+  // A directory written by the other embedded engine would otherwise open
+  // as an empty store, its data silently out of sight.
+  const std::string sqlite_file = config.data_dir + "/alertwhisperer.db", rocks_dir = config.data_dir + "/rocksdb";
+  std::error_code ec;
+  const bool has_sqlite = fs::exists(sqlite_file, ec), has_rocks = fs::exists(rocks_dir, ec);
+  if (config.store == "rocksdb" && has_sqlite && !has_rocks) {
+    return Status::InvalidArgument("data directory " + config.data_dir +
+                                   " holds a SQLite store (alertwhisperer.db) and no RocksDB store: set "
+                                   "AW_STORE=sqlite to keep using it, or move it over (docs/migration.md)");
+  }
+  if (config.store == "sqlite" && has_rocks && !has_sqlite) {
+    return Status::InvalidArgument("data directory " + config.data_dir +
+                                   " holds a RocksDB store (rocksdb/) and no SQLite store: set AW_STORE=rocksdb");
+  }
+  if (config.store == "rocksdb") {
+    store::RocksOptions opts;
+    opts.path = config.data_dir + "/rocksdb";
+    opts.sync = !unsafe("AW_ROCKSDB_UNSAFE_NO_FSYNC");
+    auto st = store::RocksStore::Open(opts, SystemClock::Default());
+    if (!st.ok()) return st.status();
+    return std::unique_ptr<store::Store>(std::move(st).value());
+  }
+  store::SqliteOptions opts;
+  opts.path = config.data_dir + "/alertwhisperer.db";
+  opts.synchronous_full = !unsafe("AW_SQLITE_UNSAFE_NO_FSYNC");
+  auto st = store::SqliteStore::Open(opts, SystemClock::Default());
+  if (!st.ok()) {
+    return Status(st.status().code(), "cannot open the SQLite store " + opts.path + ": " + st.status().message());
+  }
+  return std::unique_ptr<store::Store>(std::move(st).value());
+}
+
+}  // namespace
 
 Result<std::string> ReadOrCreateKeyFile(const std::string& path, size_t n) {
   std::error_code ec;
@@ -123,22 +170,13 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
     if (!st.ok()) return st.status();
     app->store_ = std::move(st).value();
   } else {
-    // One process per SQLite data directory: the store's writer, caches and
+    // One process per data directory (SQLite or RocksDB): the store's writer, caches and
     // in-flight maps assume they are the only writer.
     if (Status s = app->LockDataDir(); !s.ok()) return s;
     if (Status s = app->LoadSecrets(); !s.ok()) return s;
 
-    store::SqliteOptions opts;
-    opts.path = app->config_.data_dir + "/alertwhisperer.db";
-    // Benchmarks only: AW_SQLITE_UNSAFE_NO_FSYNC=1 measures the server without
-    // fsync (an acknowledged alert may then be lost on power failure).
-    if (const char* v = std::getenv("AW_SQLITE_UNSAFE_NO_FSYNC"); v != nullptr && std::string(v) == "1") {
-      opts.synchronous_full = false;
-      spdlog::warn("AW_SQLITE_UNSAFE_NO_FSYNC=1: commits are not fsynced; acknowledged alerts may be lost");
-    }
-    auto st = store::SqliteStore::Open(opts, SystemClock::Default());
-    if (!st.ok()) return Status(st.status().code(), "cannot open the SQLite store " + opts.path + ": " +
-                                                         st.status().message());
+    auto st = OpenEmbeddedStore(app->config_);
+    if (!st.ok()) return st.status();
     app->store_ = std::move(st).value();
   }
   if (Status s = app->CreateTables(); !s.ok()) return s;
@@ -174,9 +212,9 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   app->noise_ = std::make_unique<services::NoiseService>(&ctx, app->configs_.get(),
                                                          app->config_.store == "dynamodb" ? 5'000'000 : 0);
   app->alerts_->UseNoise(app->noise_.get());
-  if (app->config_.store == "sqlite") {
+  if (app->config_.EmbeddedStore()) {
     // One process owns the data directory (LockDataDir): intake runs as one
-    // atomic unit per batch of alerts (services/intake_pipeline.h).
+    // atomic unit per batch of alerts (services/intake/intake_pipeline.h).
     app->intake_ = std::make_unique<services::IntakePipeline>(&ctx, app->assets_.get(), app->incidents_.get(),
                                                               app->kpis_.get(), app->noise_.get());
     app->alerts_->UsePipeline(app->intake_.get());
@@ -219,7 +257,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
       &ctx, app->configs_.get(), clients::HttpClient::Default(), aws);
   services::ExecutionOptions exec;
   exec.poll_interval = std::chrono::milliseconds(app->config_.runbook_poll_ms);
-  exec.exclusive_store = app->config_.store == "sqlite";  // one process per data directory
+  exec.exclusive_store = app->config_.EmbeddedStore();  // one process per data directory
   app->executions_ = std::make_unique<services::ExecutionService>(
       &ctx, app->incidents_.get(), app->runbooks_.get(), app->approvals_.get(), app->aws_credentials_.get(),
       app->configs_.get(), app->audit_.get(), clients::HttpClient::Default(), exec);

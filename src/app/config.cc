@@ -120,7 +120,9 @@ Result<Config> LoadConfig(const EnvMap& env) {
     c.log_level = *v;
   }
   if (auto v = get("AW_STORE")) {
-    if (*v != "sqlite" && *v != "dynamodb") return Bad("AW_STORE", *v, "expected sqlite or dynamodb");
+    if (*v != "sqlite" && *v != "rocksdb" && *v != "dynamodb") {
+      return Bad("AW_STORE", *v, "expected sqlite, rocksdb or dynamodb");
+    }
     c.store = *v;
   }
   if (auto v = get("AW_DATA_DIR")) c.data_dir = *v;

@@ -24,6 +24,7 @@
 #include "app/logging.h"
 #include "app/migrate.h"
 #include "app/serve.h"
+#include "app/backup_cli.h"
 #include "app/tables_cli.h"
 #include "app/version.h"
 #include "base/errors.h"
@@ -101,6 +102,12 @@ int main(int argc, char** argv) {
   import_cmd->add_option("dir", migrate_dir, "Directory written by export")->required();
   import_cmd->add_option("--data-dir", data_dir, "Data directory");
 
+  std::string backup_dir;
+  auto* backup_cmd = cli.add_subcommand(
+      "backup", "Copy the RocksDB data directory to DIR, consistent, while the server runs (AW_STORE=rocksdb)");
+  backup_cmd->add_option("dir", backup_dir, "New directory for the copy (must not exist)")->required();
+  backup_cmd->add_option("--data-dir", data_dir, "Data directory");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -124,6 +131,8 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return aw::app::Serve(*config);
   if (tables_create->parsed()) return aw::app::RunTablesCreate(*config, tables_opts, std::cout, std::cerr);
   if (tables_check->parsed()) return aw::app::RunTablesCheck(*config, std::cout, std::cerr);
+  // Reads the store beside a running server: never opens the App.
+  if (backup_cmd->parsed()) return aw::app::RunBackup(*config, backup_dir, std::cout, std::cerr);
 
   if (import_mongo->parsed() || import_cmd->parsed()) {
     // Checked before the store opens, so a mistyped directory leaves no new

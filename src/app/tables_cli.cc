@@ -50,7 +50,7 @@ std::string EnablePitr(const store::dynamodb::DynamoClient& client, const std::s
   return "NOT enabled: this server does not support it (" + r.status().message() + ")";
 }
 
-int SqliteCreate(const Config& config, std::ostream& out, std::ostream& err) {
+int EmbeddedCreate(const Config& config, std::ostream& out, std::ostream& err) {
   auto app = App::Open(config);  // creates the tables
   if (!app.ok()) {
     err << "alertwhisperer: " << app.status().message() << std::endl;
@@ -60,7 +60,7 @@ int SqliteCreate(const Config& config, std::ostream& out, std::ostream& err) {
   return 0;
 }
 
-int SqliteCheck(const Config& config, std::ostream& out, std::ostream& err) {
+int EmbeddedCheck(const Config& config, std::ostream& out, std::ostream& err) {
   auto app = App::Open(config);
   if (!app.ok()) {
     err << "alertwhisperer: " << app.status().message() << std::endl;
@@ -74,7 +74,7 @@ int SqliteCheck(const Config& config, std::ostream& out, std::ostream& err) {
       ++problems;
       continue;
     }
-    out << spec.name << ": SQLite, key " << store::dynamodb::KeySchemaText(found->pk, found->sk) << ", GSIs ";
+    out << spec.name << (config.store == "rocksdb" ? ": RocksDB" : ": SQLite") << ", key " << store::dynamodb::KeySchemaText(found->pk, found->sk) << ", GSIs ";
     if (found->indexes.empty()) out << "none";
     for (size_t i = 0; i < found->indexes.size(); ++i) {
       out << (i ? ", " : "") << found->indexes[i].name << " "
@@ -90,7 +90,7 @@ int SqliteCheck(const Config& config, std::ostream& out, std::ostream& err) {
 
 int RunTablesCreate(const Config& config, const TablesCreateOptions& options, std::ostream& out,
                     std::ostream& err) {
-  if (config.store != "dynamodb") return SqliteCreate(config, out, err);
+  if (config.store != "dynamodb") return EmbeddedCreate(config, out, err);
   if ((options.read_capacity > 0) != (options.write_capacity > 0)) {
     err << "alertwhisperer: --rcu and --wcu go together (provisioned capacity), or neither (on-demand)"
         << std::endl;
@@ -131,7 +131,7 @@ int RunTablesCreate(const Config& config, const TablesCreateOptions& options, st
 }
 
 int RunTablesCheck(const Config& config, std::ostream& out, std::ostream& err) {
-  if (config.store != "dynamodb") return SqliteCheck(config, out, err);
+  if (config.store != "dynamodb") return EmbeddedCheck(config, out, err);
   auto st = OpenDynamoStore(config, {}, SystemClock::Default());
   if (!st.ok()) {
     err << "alertwhisperer: " << st.status().message() << std::endl;

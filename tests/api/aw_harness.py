@@ -47,11 +47,12 @@ DEMO_ROLES = [
     ("client", "client123", "client"),
 ]
 
-# The store the servers use: AW_TEST_STORE=sqlite (default) or dynamodb, the
-# latter on the DynamoDB API server at AW_TEST_DYNAMODB_ENDPOINT (dynalite;
+# The store the servers use: AW_TEST_STORE=rocksdb (default, the server's
+# default too), sqlite (the other embedded store: treated like rocksdb wherever
+# a test says "embedded") or dynamodb, the latter on the DynamoDB API server at AW_TEST_DYNAMODB_ENDPOINT (dynalite;
 # `make test` starts one). Each data directory gets its own table prefix, so
 # servers stay isolated, and a restart on the same directory sees its data.
-AW_TEST_STORE = os.environ.get("AW_TEST_STORE", "sqlite")
+AW_TEST_STORE = os.environ.get("AW_TEST_STORE", "rocksdb")
 DYNAMODB_ENDPOINT = os.environ.get("AW_TEST_DYNAMODB_ENDPOINT", "")
 
 START_TIMEOUT_S = 20
@@ -84,6 +85,19 @@ def on_dynamodb():
     return AW_TEST_STORE == "dynamodb"
 
 
+def on_embedded_store():
+    """SQLite or RocksDB: one process owns the data directory."""
+    return AW_TEST_STORE in ("sqlite", "rocksdb")
+
+
+def store_counters(stats):
+    """The embedded store's counters in a store-stats body (its key names the engine), or None."""
+    for engine in ("sqlite", "rocksdb"):
+        if engine in stats:
+            return stats[engine]
+    return None
+
+
 def table_prefix(data_dir):
     """The DynamoDB table prefix of the server on `data_dir`."""
     digest = hashlib.sha256(os.path.abspath(str(data_dir)).encode()).hexdigest()
@@ -110,6 +124,8 @@ def dynamodb_env(data_dir):
 def server_env(extra=None, data_dir=None):
     env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
     env["AW_DEMO"] = "true"
+    if on_embedded_store():
+        env["AW_STORE"] = AW_TEST_STORE
     if on_dynamodb() and data_dir is not None:
         env.update(dynamodb_env(data_dir))
     if extra:

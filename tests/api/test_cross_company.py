@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from aw_harness import AW_TEST_STORE, assert_error
+from aw_harness import AW_TEST_STORE, assert_error, store_counters
 from helpers3 import ACME, TECHSTART, as_demo, page_all
 
 # The workers (SLA, escalation) query every company on each tick; quiet, so
@@ -29,8 +29,9 @@ def queries(srv):
     r = srv.admin().get("/api/admin/store-stats")
     assert r.status_code == 200, r.text
     body = r.json()
-    if "sqlite" in body:
-        return body["sqlite"]["queries"]
+    counters = store_counters(body)
+    if counters is not None:
+        return counters["queries"]
     return body["calls"].get("Query", 0)
 
 

@@ -12,6 +12,7 @@
 
 #include "store/dynamodb/dynamodb_store.h"
 #include "store/memory/memory_store.h"
+#include "store/rocksdb/rocks_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace aw::store::testing {
@@ -72,6 +73,18 @@ std::vector<StoreBackend> ConformanceBackends() {
          SqliteOptions opts;
          opts.path = dir->path() + "/store.db";
          auto store = SqliteStore::Open(opts, clock);
+         if (!store.ok()) {
+           ADD_FAILURE() << store.status().ToString();
+           return nullptr;
+         }
+         return WithCleanup(std::move(*store), dir);
+       }},
+      {"Rocks",
+       [](FakeClock* clock) -> std::unique_ptr<Store> {
+         auto dir = std::make_shared<TempDir>();
+         RocksOptions opts;
+         opts.path = dir->path() + "/rocks";
+         auto store = RocksStore::Open(opts, clock);
          if (!store.ok()) {
            ADD_FAILURE() << store.status().ToString();
            return nullptr;

@@ -1,0 +1,139 @@
+#pragma once
+
+// The RocksDB backend's single writer: one thread evaluates every write
+// (conditions, updates, RunAtomic units) in queue order and commits them in
+// groups: one rocksdb::WriteBatch per group, written with
+// WriteOptions::sync = true when the group holds a durable op, so many
+// callers share one fsync of the WAL. Nothing is acknowledged before the
+// batch holding it is written (and, for a durable op, synced).
+//
+// Ops of a group read through the group's pending batch
+// (WriteBatchWithIndex), so each sees the writes of the ops before it. An op
+// that fails is rolled back to its save point and fails alone; if RocksDB
+// rejects the whole batch, every op of the group fails with kUnavailable.
+//
+// Thread-safe: Submit from any thread. Stop() drains the queue and stops the
+// thread; later Submits fail with kUnavailable.
+
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/clock.h"
+#include "store/store.h"
+
+namespace aw::store::rocks {
+
+// A table as stored: its spec with the ids that prefix its keys.
+struct RTable {
+  TableSpec spec;
+  uint32_t id = 0;
+  std::vector<uint32_t> index_ids;  // parallel to spec.indexes
+};
+using RTablePtr = std::shared_ptr<const RTable>;
+
+// kUnavailable for I/O errors, a full disk and busy states; else kInternal.
+Status FromRocks(const rocksdb::Status& s, const std::string& what);
+
+// What an op sees while it runs on the writer thread.
+class WriterContext {
+ public:
+  WriterContext(rocksdb::DB* db, const aw::Clock* clock);
+  rocksdb::DB& db() { return *db_; }
+  rocksdb::WriteBatchWithIndex& batch() { return batch_; }
+  int64_t NowSeconds() const { return clock_->NowSeconds(); }
+  const RTable* Table(const std::string& name) const;
+  const std::map<std::string, RTablePtr>& tables() const { return tables_; }
+  void Install(RTablePtr t) { tables_[t->spec.name] = std::move(t); }
+
+  // The stored item (expired or not), reading through the pending batch.
+  Result<std::optional<Item>> ReadStored(const RTable& t, const Key& key);
+  // The item as reads see it: nullopt when absent or expired.
+  Result<std::optional<Item>> ReadLive(const RTable& t, const Key& key);
+  // Writes `item` (serialised as `text`) with its GSI and TTL entries,
+  // replacing those of the item it overwrites.
+  Status WriteItem(const RTable& t, const Key& key, const Item& item, const std::string& text);
+  Status DeleteItem(const RTable& t, const Key& key);
+  // Puts (or, with `remove`, deletes) the GSI and TTL entries of `item`.
+  void IndexEntries(const RTable& t, const Key& key, const Item& item, bool remove);
+
+ private:
+  rocksdb::DB* db_;
+  const aw::Clock* clock_;
+  rocksdb::WriteBatchWithIndex batch_;
+  std::map<std::string, RTablePtr> tables_;
+};
+
+struct WriteOp {
+  bool alone = false;      // own group (table definitions)
+  bool durable = true;     // false (defer_sync): acknowledged once written, synced later
+  bool sync_only = false;  // Sync(): no write, just make earlier ones durable
+  std::function<Result<Item>(WriterContext&)> run;
+  std::function<void(WriterContext&)> on_commit;  // after the group's batch is written
+  std::function<void(Result<Item>)> on_done;      // set: called instead of fulfilling `done`
+  std::promise<Result<Item>> done;
+  void Complete(Result<Item> r) {
+    if (on_done) {
+      on_done(std::move(r));
+    } else {
+      done.set_value(std::move(r));
+    }
+  }
+};
+
+struct WriterStats {
+  uint64_t groups = 0;  // batches written
+  uint64_t ops = 0;     // ops in them
+  uint64_t syncs = 0;   // fsyncs of the WAL
+};
+
+class Writer {
+ public:
+  using MakeOp = std::function<std::unique_ptr<WriteOp>()>;
+  // `sync`: false only for benchmarks (AW_ROCKSDB_UNSAFE_NO_FSYNC).
+  Writer(rocksdb::DB* db, const std::vector<RTablePtr>& tables, const aw::Clock* clock, int max_batch,
+         std::chrono::seconds sweep_every, MakeOp make_sweep, bool sync);
+  ~Writer();
+  Result<Item> Submit(std::unique_ptr<WriteOp> op);
+  // Returns at once; op->on_done is called exactly once.
+  void SubmitAsync(std::unique_ptr<WriteOp> op);
+  void Stop();  // idempotent
+  WriterStats Stats() const { return {groups_.load(), ops_.load(), syncs_.load()}; }
+
+ private:
+  void Loop();
+  void RunGroup(std::vector<std::unique_ptr<WriteOp>>& group);
+  Result<Item> RunOne(WriteOp& op);
+
+  rocksdb::DB* db_;
+  WriterContext ctx_;
+  const size_t max_batch_;
+  const std::chrono::seconds sweep_every_;
+  MakeOp make_sweep_;
+  const bool sync_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::unique_ptr<WriteOp>> queue_;
+  bool stopping_ = false;
+  std::mutex stop_mu_;
+  bool stopped_ = false;
+  std::thread thread_;
+  std::atomic<uint64_t> groups_{0}, ops_{0}, syncs_{0};
+};
+
+}  // namespace aw::store::rocks
