@@ -23,8 +23,17 @@ void RequestParser::on_field_impl(boost::beast::http::field name, string_view na
   if (name == boost::beast::http::field::expect && boost::beast::iequals(value, "100-continue")) {
     expect_continue_ = true;
   }
+  if (name == boost::beast::http::field::transfer_encoding) transfer_encoding_ = true;
   req_->headers.emplace_back(std::string(name_string.data(), name_string.size()),
                              std::string(value.data(), value.size()));
+}
+
+void RequestParser::on_header_impl(error_code& ec) {
+  // RFC 9112 6.3: when Transfer-Encoding is present but chunked is not its
+  // final coding, the body length cannot be determined and the request must
+  // be refused (400, then close). Beast would fall back to Content-Length,
+  // which a proxy in front may read differently: a smuggling vector.
+  if (transfer_encoding_ && !chunked()) ec = boost::beast::http::error::bad_transfer_encoding;
 }
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code&) {

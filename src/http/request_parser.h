@@ -30,7 +30,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void on_response_impl(int, string_view, int, error_code& ec) override;
   void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
                      error_code&) override;
-  void on_header_impl(error_code&) override {}
+  void on_header_impl(error_code& ec) override;
   void on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code&) override;
   std::size_t on_body_impl(string_view body, error_code&) override;
   void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
@@ -41,6 +41,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   int version_ = 11;
   bool expect_continue_ = false;
   bool started_ = false;
+  bool transfer_encoding_ = false;
 };
 
 }  // namespace aw::http

@@ -44,7 +44,7 @@ void RegisterUserRoutes(Router& router, const Services& s) {
       }
     }
     if (!visible) ThrowNotFound("user");
-    return Response::Json(200, services::UserService::PublicView(*u));
+    return Response::Json(200, services::UserService::ViewFor(p, *u));
   });
   AddRoute(router, s, "POST", "/api/users", [auth, users, companies](Request& req) {
     auto p = RequireUser(req, *auth);

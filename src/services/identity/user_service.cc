@@ -44,6 +44,17 @@ void UserService::ValidatePassword(const std::string& password, const char* fiel
   if (password.size() > 256) ThrowInvalidField(field, "must be at most 256 characters long");
 }
 
+json UserService::ViewFor(const Principal& caller, const json& item) {
+  json out = PublicView(item);
+  if (caller.IsMspAdmin()) return out;
+  json mine = json::array();
+  for (const auto& c : out["company_ids"]) {
+    if (c.is_string() && caller.CanSeeCompany(c.get<std::string>())) mine.push_back(c);
+  }
+  out["company_ids"] = std::move(mine);
+  return out;
+}
+
 json UserService::PublicView(const json& item) {
   json out = json::object();
   for (const char* k : {"id", "email", "name", "role", "company_ids", "created_at", "updated_at"}) {
@@ -168,7 +179,7 @@ Page UserService::List(const Principal& caller, int limit, const std::string& cu
       for (const auto& c : it.value("company_ids", json::array())) {
         if (c.is_string() && caller.CanSeeCompany(c.get<std::string>())) visible = true;
       }
-      if (visible) page.items.push_back(PublicView(it));
+      if (visible) page.items.push_back(ViewFor(caller, it));
     }
     token = r->next_page_token;
   } while (!token.empty() && static_cast<int>(page.items.size()) < limit);

@@ -55,6 +55,10 @@ class UserService {
   // The user as shown by the API: never a password hash or token data.
   // `active` is always present (users stored before deactivation existed are active).
   static nlohmann::json PublicView(const nlohmann::json& item);
+  // PublicView as `caller` may see it: for anyone but an MSP admin,
+  // company_ids keeps only the caller's companies (a user of several
+  // companies must not reveal the others to one company's admin).
+  static nlohmann::json ViewFor(const Principal& caller, const nlohmann::json& item);
   // False only for a user explicitly deactivated; an absent flag means active.
   static bool IsActive(const nlohmann::json& item);
   static std::string NormalizeEmail(const std::string& email);

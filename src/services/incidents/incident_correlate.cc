@@ -1,6 +1,8 @@
 // Correlation at intake on the conditional path (DynamoDB, and every store
 // when the intake pipeline is not used): the executor of core::Correlate.
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
@@ -63,6 +65,29 @@ json NewIncidentItem(const IncidentService& svc, const core::Incident& inc) {
   svc.Decorate(inc.company_id, item);
   list_index::StampIncident(item);
   return item;
+}
+
+// True when `ids` holds the alert id of every alert of the group. Alert ids
+// are new and a group is written in one item write, so on DynamoDB (where the
+// writes of one alert are not one atomic unit) this tells that an earlier
+// attempt of this very group was applied: a write whose answer was lost (the
+// connection reset after the store did it) is retried by the client and
+// fails its condition; a sender retries an alert whose own write failed
+// after its join. Applying it again would count the alerts twice. (An
+// idempotency property of this executor, not a correlation rule: the
+// embedded store's unit is atomic and never half-applied.)
+bool HoldsAll(const std::vector<std::string>& ids, const std::vector<CorrelationInput>& group) {
+  return std::all_of(group.begin(), group.end(), [&ids](const CorrelationInput& a) {
+    return std::find(ids.begin(), ids.end(), a.alert_id) != ids.end();
+  });
+}
+
+// The incident as stored now, when it holds the whole group (see HoldsAll).
+std::optional<json> AppliedAlready(store::Store* store, const store::Key& key, const std::vector<CorrelationInput>& group) {
+  auto r = store->GetItem({t::kIncidents, key});
+  if (!r.ok()) return std::nullopt;
+  if (!HoldsAll(core::Incident::FromItem(*r).alert_ids, group)) return std::nullopt;
+  return std::move(r).value();
 }
 
 // What ApplyGroup reads before it decides: the key's pointer and the
@@ -139,6 +164,9 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     ReadState st = ReadCorrelation(ctx_->store, company_id, ptr_key);
     const auto& ptr = st.pointer;
     const auto& inc = st.incident;
+    if (inc && HoldsAll(inc->alert_ids, group)) {  // joined already (see HoldsAll)
+      return std::vector<CorrelationResult>(group.size(), {inc->id, false});
+    }
     const core::CorrelationTarget target{company_id, *ptr_key.sk, [now_us] { return NewId(now_us); }};
     core::CorrelationDecision d = core::Correlate(ptr, inc, group, cfg, target, now_us);
 
@@ -152,7 +180,11 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
       ii::SetChanged(*st.incident_item, after, &u);
       u.defer_sync = true;  // the intake syncs once at the end
       auto r = ctx_->store->UpdateItem(u);
-      if (r.status().IsConditionFailed()) continue;  // changed meanwhile: read again
+      if (r.status().IsConditionFailed()) {
+        auto applied = AppliedAlready(ctx_->store, u.key, group);
+        if (!applied) continue;  // changed meanwhile: read again
+        r = std::move(*applied);  // our own earlier attempt was applied (its answer was lost)
+      }
       ThrowIfError(r.status(), "incident");
       if (!d.kpis.empty()) kpis_->Add(company_id, ToDeltas(d.kpis));
       Notify(d.event, *r);
@@ -169,6 +201,13 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     }
     if (d.pointer) {
       Status s = ctx_->store->PutItem({t::kIncidents, d.pointer->ToItem(), ptr_cond, /*defer_sync=*/true});
+      if (s.IsConditionFailed() && d.action == Action::kGather) {
+        // Gathered already by an attempt whose answer was lost?
+        auto again = ctx_->store->GetItem({t::kIncidents, ptr_key});
+        if (again.ok() && HoldsAll(core::CorrelationPointer::FromItem(std::move(again).value()).pending_ids, group)) {
+          s = Status::OK();
+        }
+      }
       if (s.IsConditionFailed()) continue;
       ThrowIfError(s, "correlation pointer");
     }
@@ -177,7 +216,12 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     // Open or repair.
     json item = NewIncidentItem(*this, *d.incident);
     Status put = PutOpened(ctx_->store, company_id, item);
-    if (put.IsConditionFailed()) continue;  // written concurrently: join it
+    if (put.IsConditionFailed()) {
+      // Written concurrently (then join it), or by our own attempt whose
+      // answer was lost (then finish the opening: the locator).
+      if (!AppliedAlready(ctx_->store, {company_id, d.incident_id}, group)) continue;
+      put = ctx_->store->PutItem({t::kIncidents, ii::Locator(company_id, d.incident_id), {}, true});
+    }
     ThrowIfError(put, "incident");
     kpis_->Add(company_id, ToDeltas(d.kpis));
     for (const auto& pid : d.linked_alert_ids) {

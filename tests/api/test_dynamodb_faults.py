@@ -1,0 +1,200 @@
+"""Fault injection before DynamoDB (issue 16 part 8): the server reaches dynalite through
+tests/api/fakes/fault_proxy.py, which throttles, answers 500, adds latency and resets
+connections (before the request is read, and after dynalite did the write but before the
+answer). Under concurrent intake with colliding correlation keys:
+  - every alert answered 202 is stored (read back through the API once faults stop),
+  - every failure is a 503 with Retry-After (never a 500, never a 202 for an unwritten alert),
+  - one incident per correlation key,
+  - the server takes alerts normally again once the faults stop.
+DynamoDB pass only; bounded (< 90 s)."""
+
+import concurrent.futures
+import time
+import uuid
+
+import pytest
+import requests
+
+from aw_harness import DYNAMODB_ENDPOINT
+from fakes.fault_proxy import FaultProxy
+from helpers3 import new_company, page_all
+
+pytestmark = pytest.mark.dynamodb_only
+
+THREADS, EACH, KEYS = 8, 40, 6
+
+
+@pytest.fixture
+def proxied(server_factory):
+    proxy = FaultProxy(DYNAMODB_ENDPOINT, seed=16).start()
+    srv = server_factory.start(env={"DYNAMODB_ENDPOINT": proxy.url})
+    yield srv, proxy
+    proxy.set_faults()  # the server must be able to stop cleanly, through the proxy
+    srv.stop_and_check()
+    proxy.stop()
+
+
+def _sender(srv, key, run, n, out, each):
+    s = requests.Session()
+    for i in range(each):
+        host = f"host-{run}-{(n * 7 + i) % KEYS}"
+        # Every fifth alert repeats an earlier one of this sender: same body, same delivery id.
+        j = i - 1 if i % 5 == 4 else i
+        body = {"asset_name": f"host-{run}-{(n * 7 + j) % KEYS}" if j != i else host,
+                "signature": "disk_full", "severity": "high",
+                "message": f"{run} sender {n} alert {j}", "tool_source": "pytest"}
+        headers = {"X-API-Key": key, "X-Delivery-ID": f"{run}-{n}-{j}"}
+        try:
+            r = s.post(srv.url("/api/webhooks/alerts"), json=body, headers=headers, timeout=60)
+        except requests.RequestException as e:  # the server must answer; a dropped connection is a defect
+            out.append((body, None, repr(e)))
+            continue
+        out.append((body, r, None))
+
+
+def _send_all(srv, key, run, each=EACH):
+    outs = [[] for _ in range(THREADS)]
+    with concurrent.futures.ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(lambda n: _sender(srv, key, run, n, outs[n], each), range(THREADS)))
+    return [x for o in outs for x in o]
+
+
+def test_intake_through_faults_loses_no_acknowledged_alert_and_recovers(proxied):
+    srv, proxy = proxied
+    started = time.monotonic()
+    cid, key = new_company(srv)
+    admin = srv.admin()
+    r = admin.put(f"/api/companies/{cid}/rate-limit", json={"enabled": False})
+    assert r.status_code == 200, r.text
+    run = uuid.uuid4().hex[:8]
+
+    # 1. Faults at rates the retries mostly absorb: most alerts get 202, a few may get 503.
+    proxy.set_faults(throttle=0.08, error500=0.06, reset_request=0.03, reset_response=0.05,
+                     latency=0.2, latency_ms=40)
+    results = _send_all(srv, key, run)
+    # 2. A hard outage: every call throttled; nothing can be written, every alert must be 503.
+    proxy.set_faults(throttle=1.0)
+    outage_bodies = [{"asset_name": f"host-{run}-{k}", "signature": "disk_full", "severity": "high",
+                      "message": f"{run} outage {k}", "tool_source": "pytest"} for k in range(4)]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        outage = list(pool.map(lambda b: requests.post(srv.url("/api/webhooks/alerts"), json=b,
+                                                       headers={"X-API-Key": key}, timeout=60),
+                               outage_bodies))
+    counts, forwarded = proxy.snapshot()
+    proxy.set_faults()
+    print(f"\nfaults injected {counts}, forwarded {forwarded}")
+
+    # Every answer is a 202 or a 503 with Retry-After; no dropped connection, no 500.
+    dropped = [(b, e) for b, r, e in results if r is None]
+    assert not dropped, dropped[:3]
+    bad = [(r.status_code, r.text[:300]) for _, r, _ in results if r.status_code not in (202, 503)]
+    assert not bad, bad[:5]
+    for _, r, _ in results:
+        if r.status_code == 503:
+            assert r.headers.get("Retry-After", "").isdigit(), r.headers
+            assert r.json()["code"], r.text
+    for r in outage:
+        assert r.status_code == 503, r.text
+        assert r.headers.get("Retry-After", "").isdigit(), r.headers
+    assert counts["throttle"] and counts["error500"] and counts["reset_request"] and counts["reset_response"]
+
+    # Every 202 is stored, under the id it was given.
+    accepted = [(b, r.json()) for b, r, _ in results if r.status_code == 202]
+    print(f"{len(accepted)} of {len(results)} answered 202, the others 503")
+    assert len(accepted) >= len(results) // 2, f"only {len(accepted)} of {len(results)} accepted"
+    stored, _ = page_all(admin, "/api/alerts", {"company_id": cid})
+    by_id = {a["id"]: a for a in stored}
+    lost = [(b["message"], out["alert_id"]) for b, out in accepted if out["alert_id"] not in by_id]
+    assert not lost, f"{len(lost)} alerts answered 202 are not stored: {lost[:5]}"
+    for b, out in accepted:
+        assert by_id[out["alert_id"]]["message"] == b["message"], (b, by_id[out["alert_id"]])
+    # A repeat (same delivery) never makes a second alert: one stored alert per message.
+    messages = [a["message"] for a in stored]
+    assert len(messages) == len(set(messages)), sorted(m for m in messages if messages.count(m) > 1)[:5]
+    # Nothing of the outage was written.
+    outage_msgs = {b["message"] for b in outage_bodies}
+    assert not outage_msgs & set(messages)
+
+    # One incident per correlation key (asset|signature), holding that key's alerts, each once,
+    # and counting them once: a join whose answer was lost (reset after dynalite wrote it) is
+    # retried by the store, fails its version condition, and must not be joined again.
+    incidents, _ = page_all(admin, "/api/incidents", {"company_id": cid})
+    per_key = {}
+    for inc in incidents:
+        per_key.setdefault(inc["asset_name"], []).append(inc["id"])
+    dup = {k: v for k, v in per_key.items() if len(v) > 1}
+    assert not dup, f"more than one incident per correlation key: {dup}"
+    for b, out in accepted:
+        if not out["duplicate"]:  # a repeat's answer names its first alert, not always the incident
+            assert out["incident_id"] in per_key.get(b["asset_name"], []), (b, out, per_key)
+    by_incident = {i["id"]: i for i in incidents}
+    for a in stored:
+        linked = a.get("correlated_incident_id") or a.get("incident_id")
+        assert linked in per_key.get(a["asset_name"], []), a
+    for host, (incident_id,) in per_key.items():
+        want = sum(1 for a in stored if a["asset_name"] == host)
+        inc = by_incident[incident_id]
+        ids = [a["id"] for a in stored if a["asset_name"] == host]
+        assert (inc["alert_count"], sorted(set(inc["alert_ids"]))) == (want, sorted(ids)), (
+            host, inc["alert_count"], len(inc["alert_ids"]), len(set(inc["alert_ids"])),
+            set(inc["alert_ids"]) - set(ids), set(ids) - set(inc["alert_ids"]), want)
+
+    # 3. Recovery: with faults off, alerts are taken normally again.
+    after = []
+    for k in range(10):
+        r = srv.send_alert(key, asset_name=f"host-{run}-after-{k}")
+        assert r.status_code == 202, r.text
+        after.append(r.json()["alert_id"])
+    stored, _ = page_all(admin, "/api/alerts", {"company_id": cid})
+    assert set(after) <= {a["id"] for a in stored}
+    assert time.monotonic() - started < 90
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "defect (issue 16 part 8): on DynamoDB an alert joins its incident (UpdateItem) before the "
+    "alert item is written (AlertService::Ingest, src/services/intake/alert_service.cc); when that "
+    "PutItem outlasts the retries the sender gets 503 but the incident keeps the alert id and "
+    "counts it: alert_count 2 with one stored alert. Not a small fix (ordering or undo of the join); "
+    "left to the lead"))
+def test_an_alert_answered_503_is_not_counted_by_its_incident(proxied):
+    srv, proxy = proxied
+    cid, key = new_company(srv)
+    asset = f"phantom-{uuid.uuid4().hex[:6]}"
+    first = srv.send_alert(key, asset_name=asset, signature="disk_full")
+    assert first.status_code == 202, first.text
+    incident_id = first.json()["incident_id"]
+    # Only the alert item's write fails (not the delivery claim, also a PutItem on the alerts
+    # table, which has no message): the join before it goes through.
+    proxy.set_faults(throttle=1.0, targets={"PutItem"}, tables={"Alerts"}, body_contains=b'"message"')
+    r = srv.send_alert(key, asset_name=asset, signature="disk_full")
+    proxy.set_faults()
+    assert r.status_code == 503 and r.headers.get("Retry-After", "").isdigit(), r.text
+    stored, _ = page_all(srv.admin(), "/api/alerts", {"company_id": cid})
+    assert [a["id"] for a in stored] == [first.json()["alert_id"]]
+    inc = next(i for i in page_all(srv.admin(), "/api/incidents", {"company_id": cid})[0] if i["id"] == incident_id)
+    assert (inc["alert_count"], inc["alert_ids"]) == (1, [first.json()["alert_id"]]), inc
+
+
+def test_a_retry_after_503_stores_the_alert_and_counts_it_once(proxied):
+    """The sender's retry of an alert answered 503 after its join: the alert is stored under
+    its first id and the incident lists and counts it once (the join is not repeated)."""
+    srv, proxy = proxied
+    cid, key = new_company(srv)
+    asset = f"retry-{uuid.uuid4().hex[:6]}"
+    first = srv.send_alert(key, asset_name=asset, signature="disk_full")
+    assert first.status_code == 202, first.text
+    body = {"asset_name": asset, "signature": "disk_full", "severity": "high", "message": "retried"}
+    url, headers = srv.url("/api/webhooks/alerts"), {"X-API-Key": key, "X-Delivery-ID": uuid.uuid4().hex}
+    proxy.set_faults(throttle=1.0, targets={"PutItem"}, tables={"Alerts"}, body_contains=b'"message"')
+    r = requests.post(url, json=body, headers=headers, timeout=60)
+    proxy.set_faults()
+    assert r.status_code == 503 and r.headers.get("Retry-After", "").isdigit(), r.text
+    again = requests.post(url, json=body, headers=headers, timeout=60)
+    assert again.status_code == 202, again.text
+    stored, _ = page_all(srv.admin(), "/api/alerts", {"company_id": cid})
+    ids = sorted(a["id"] for a in stored)
+    assert len(ids) == 2 and again.json()["alert_id"] in ids, (ids, again.json())
+    inc = next(i for i in page_all(srv.admin(), "/api/incidents", {"company_id": cid})[0]
+               if i["id"] == first.json()["incident_id"])
+    assert sorted(inc["alert_ids"]) == ids, inc
+    assert inc["alert_count"] == 2, inc
