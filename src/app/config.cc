@@ -120,8 +120,8 @@ Result<Config> LoadConfig(const EnvMap& env) {
     c.log_level = *v;
   }
   if (auto v = get("AW_STORE")) {
-    if (*v != "sqlite" && *v != "rocksdb" && *v != "dynamodb") {
-      return Bad("AW_STORE", *v, "expected sqlite, rocksdb or dynamodb");
+    if (*v != "rocksdb" && *v != "dynamodb") {
+      return Bad("AW_STORE", *v, "expected rocksdb or dynamodb");
     }
     c.store = *v;
   }
