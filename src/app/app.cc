@@ -26,19 +26,23 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The embedded store (AW_STORE=rocksdb), in the data directory.
-Result<std::unique_ptr<store::Store>> OpenEmbeddedStore(const Config& config) {
-  // A directory of a release before RocksDB would otherwise open as an empty
-  // store, its data silently out of sight.
-  const std::string sqlite_file = config.data_dir + "/alertwhisperer.db", rocks_dir = config.data_dir + "/rocksdb";
+// A data directory of a release before RocksDB (its SQLite file, no
+// rocksdb/) would otherwise open as an empty store, its data silently out of
+// sight. Checked before anything is written there.
+Status RefuseSqliteEra(const Config& config) {
   std::error_code ec;
-  if (fs::exists(sqlite_file, ec) && !fs::exists(rocks_dir, ec)) {
+  if (fs::exists(config.data_dir + "/alertwhisperer.db", ec) && !fs::exists(config.data_dir + "/rocksdb", ec)) {
     return Status::InvalidArgument("data directory " + config.data_dir +
                                    " holds a SQLite store of an earlier release (alertwhisperer.db) and no RocksDB "
                                    "store: move it over with export/import (docs/migration.md)");
   }
+  return Status::OK();
+}
+
+// The embedded store (AW_STORE=rocksdb), in the data directory.
+Result<std::unique_ptr<store::Store>> OpenEmbeddedStore(const Config& config) {
   store::RocksOptions opts;
-  opts.path = rocks_dir;
+  opts.path = config.data_dir + "/rocksdb";
   // Benchmarks only: AW_ROCKSDB_UNSAFE_NO_FSYNC=1 measures the server without
   // fsync (an acknowledged alert may then be lost on power failure).
   if (const char* v = std::getenv("AW_ROCKSDB_UNSAFE_NO_FSYNC"); v != nullptr && std::string(v) == "1") {
@@ -153,6 +157,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   } else {
     // One process per data directory (the embedded store): the store's writer, caches and
     // in-flight maps assume they are the only writer.
+    if (Status s = RefuseSqliteEra(app->config_); !s.ok()) return s;
     if (Status s = app->LockDataDir(); !s.ok()) return s;
     if (Status s = app->LoadSecrets(); !s.ok()) return s;
 

@@ -118,7 +118,7 @@ def test_data_dir_of_the_sqlite_era_is_refused(tmp_path):
         assert p.returncode != 0, p.stdout + p.stderr
         lines = [line for line in p.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and "docs/migration.md" in lines[0] and "SQLite" in lines[0], p.stderr
-    assert not (old / "rocksdb").exists()
+    assert sorted(f.name for f in old.iterdir()) == ["alertwhisperer.db"]
     new = tmp_path / "new"
     new.mkdir()
     p = run_cli(["seed"], data_dir=new, env={"AW_STORE": "sqlite"})
