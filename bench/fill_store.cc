@@ -5,7 +5,7 @@
 //   aw_fill --data-dir DIR --alerts N --open-incidents M [--company comp-acme]
 //           [--span-hours 24] [--hosts 1000] [--batch 1000] [--alert-ttl-days 90]
 //
-// Opens the SQLite store as the server does (DIR/alertwhisperer.db, every
+// Opens the RocksDB store as the server does (DIR/rocksdb, every
 // table of store::tables::All()) and writes items of the same shapes the
 // server writes at intake (services/alert_service.cc,
 // services/incident_correlate.cc):
@@ -53,7 +53,7 @@
 #include "core/severity.h"
 #include "services/incidents/incident_items.h"
 #include "services/list_index.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/rocksdb/rocks_store.h"
 #include "store/tables.h"
 
 namespace {
@@ -374,11 +374,11 @@ int main(int argc, char** argv) {
   }
 
   const auto start = Steady::now();
-  aw::store::SqliteOptions opts;
-  opts.path = o.data_dir + "/alertwhisperer.db";
-  auto opened = aw::store::SqliteStore::Open(opts, aw::SystemClock::Default());
-  if (!opened.ok()) return StoreError("cannot open the SQLite store " + opts.path, opened.status());
-  std::unique_ptr<aw::store::SqliteStore> store = std::move(opened).value();
+  aw::store::RocksOptions opts;
+  opts.path = o.data_dir + "/rocksdb";
+  auto opened = aw::store::RocksStore::Open(opts, aw::SystemClock::Default());
+  if (!opened.ok()) return StoreError("cannot open the RocksDB store " + opts.path, opened.status());
+  std::unique_ptr<aw::store::RocksStore> store = std::move(opened).value();
   for (const auto& spec : t::All()) {
     if (aw::Status s = store->CreateTable(spec); !s.ok()) return StoreError("cannot create table " + spec.name, s);
   }

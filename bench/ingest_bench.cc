@@ -1,5 +1,5 @@
 // aw_ingest_bench: the intake path without HTTP. Builds the same services as
-// the server (app::App) on a fresh SQLite store in a temporary directory and
+// the server (app::App) on a fresh RocksDB store in a temporary directory and
 // calls AlertService::Ingest from N threads for a fixed time, then prints
 // alerts/s, latency percentiles and the store's commit/fsync counts. Shows
 // how much of an HTTP benchmark's cost is the intake itself.
@@ -21,7 +21,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/rocksdb/rocks_store.h"
 
 int main(int argc, char** argv) {
   int threads = 32, seconds = 5, hosts = 1000;
@@ -72,8 +72,8 @@ int main(int argc, char** argv) {
   for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
   std::sort(all.begin(), all.end());
   auto pct = [&](double p) { return all.empty() ? 0.0 : all[static_cast<size_t>(p * (all.size() - 1))]; };
-  auto* sq = dynamic_cast<aw::store::SqliteStore*>((*app)->store());
-  auto st = sq ? sq->Stats() : aw::store::SqliteStats{};
+  auto* rocks = dynamic_cast<aw::store::RocksStore*>((*app)->store());
+  auto st = rocks ? rocks->Stats() : aw::store::RocksStats{};
   std::printf("INGEST_BENCH threads=%d alerts=%zu seconds=%.2f alerts_per_s=%.0f p50_us=%.0f p99_us=%.0f "
               "commits=%llu writes=%llu fsyncs=%llu writes_per_alert=%.2f\n",
               threads, all.size(), elapsed, all.size() / elapsed, pct(0.5), pct(0.99),

@@ -45,7 +45,7 @@ trap 'exit 130' INT TERM
 
 DATA="$WORK/data"
 mkdir -p "$DATA"
-export AW_STORE=sqlite AW_DEMO=true
+export AW_STORE=rocksdb AW_DEMO=true
 "$AW_BINARY" seed --data-dir "$DATA" >"$WORK/seed.log" 2>&1
 start=$(date +%s)
 "$AW_FILL" --data-dir "$DATA" --companies "$COMPANIES" --alerts "$INCIDENTS" --open-incidents "$INCIDENTS" \
@@ -79,7 +79,7 @@ token = json.loads(data)["access_token"]
 
 def queries():
     st, _, data = call("GET", "/api/admin/store-stats", token=token)
-    return json.loads(data)["sqlite"]["queries"]
+    return json.loads(data)["rocksdb"]["queries"]
 
 def pct(xs, p):
     xs = sorted(xs)

@@ -68,12 +68,8 @@ run_bg() {  # run_bg LOG CMD...: runs in the background and waits, so INT/TERM r
   return "$code"
 }
 
-db_bytes() {  # the database with its WAL
-  local total=0 f
-  for f in "$1/alertwhisperer.db" "$1/alertwhisperer.db-wal"; do
-    [ -f "$f" ] && total=$((total + $(stat -c %s "$f")))
-  done
-  echo "$total"
+db_bytes() {  # the RocksDB store: its SST files, WAL and manifests
+  if [ -d "$1/rocksdb" ]; then du -sb "$1/rocksdb" | cut -f1; else echo 0; fi
 }
 
 seconds_of() {  # wrk duration (10, 10s, 2m, 1h) -> seconds
@@ -145,7 +141,7 @@ echo "Scale benchmark: sizes [$SIZES], $OPEN_INCIDENTS open incidents, wrk -t$TH
      "-d$DURATION, $RUNS runs per size, HMAC $([ "$HMAC" = 1 ] && echo on || echo off)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-awenv=(env -u JWT_SECRET -u PORT -u AW_DATA_DIR -u AW_SQLITE_UNSAFE_NO_FSYNC AW_STORE=sqlite AW_DEMO=true)  # aw_fill writes SQLite
+awenv=(env -u JWT_SECRET -u PORT -u AW_DATA_DIR -u AW_ROCKSDB_UNSAFE_NO_FSYNC AW_STORE=rocksdb AW_DEMO=true)  # aw_fill writes RocksDB
 # --- prepare every store and start its server ----------------------------------------------
 declare -a S_SIZE S_INC S_FILL S_DB S_DIR S_URL S_KEY S_SECRET
 i=0
@@ -258,7 +254,7 @@ for size in sorted(sizes):
     print(f"{size:13d} {s['inc']:8d} {s['fill']:7.1f} {s['db'] / 2**20:7.1f} {rps:9.0f} {rps / base * 100:7.0f}% "
           f"{ok:8.0f} {med('p50_us') / 1000:7.2f} {med('p99_us') / 1000:7.2f} {non2xx:7d} {sockerr:7d} "
           f"{a.get('db_after', 0) / 2**20:8.1f} {a.get('rss', 0) / 1024:7.1f}")
-print("DB MiB: database + WAL after seeding and filling, before the load; DB after: after the runs.")
+print("DB MiB: the RocksDB directory after seeding and filling, before the load; DB after: after the runs.")
 if warn:
     print("WARNING: non-2xx answers or socket errors: alerts/s includes failed requests.")
 PY

@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(
   g++ cmake ninja-build pkg-config ccache make
-  libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libsodium-dev
+  libboost-dev libboost-system-dev nlohmann-json3-dev libssl-dev libsodium-dev
   libcurl4-openssl-dev libspdlog-dev libcli11-dev zlib1g-dev
   librocksdb-dev  # the embedded store (AW_STORE=rocksdb): an LSM with a group-committed WAL
   libcrypt-dev  # bcrypt verification of passwords imported from MongoDB (crypt_r)

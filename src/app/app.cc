@@ -19,7 +19,6 @@
 #include "app/dynamodb_setup.h"
 #include "services/tz_database.h"
 #include "store/rocksdb/rocks_store.h"
-#include "store/sqlite/sqlite_store.h"
 #include "store/tables.h"
 
 namespace aw::app {
@@ -28,43 +27,31 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The embedded store of AW_STORE=sqlite or rocksdb, in the data directory.
-Result<std::unique_ptr<store::Store>> OpenEmbeddedStore(const Config& config) {
-  // Benchmarks only: AW_*_UNSAFE_NO_FSYNC=1 measures the server without
-  // fsync (an acknowledged alert may then be lost on power failure).
-  auto unsafe = [](const char* name, bool set) {
-    if (set) spdlog::warn("{}=1: commits are not fsynced; acknowledged alerts may be lost", name);
-    return set;
-  };
-  // A directory written by the other embedded engine would otherwise open
-  // as an empty store, its data silently out of sight.
-  const std::string sqlite_file = config.data_dir + "/alertwhisperer.db", rocks_dir = config.data_dir + "/rocksdb";
+// A data directory of a release before RocksDB (its SQLite file, no
+// rocksdb/) would otherwise open as an empty store, its data silently out of
+// sight. Checked before anything is written there.
+Status RefuseSqliteEra(const Config& config) {
   std::error_code ec;
-  const bool has_sqlite = fs::exists(sqlite_file, ec), has_rocks = fs::exists(rocks_dir, ec);
-  if (config.store == "rocksdb" && has_sqlite && !has_rocks) {
+  if (fs::exists(config.data_dir + "/alertwhisperer.db", ec) && !fs::exists(config.data_dir + "/rocksdb", ec)) {
     return Status::InvalidArgument("data directory " + config.data_dir +
-                                   " holds a SQLite store (alertwhisperer.db) and no RocksDB store: set "
-                                   "AW_STORE=sqlite to keep using it, or move it over (docs/migration.md)");
+                                   " holds a SQLite store of an earlier release (alertwhisperer.db) and no RocksDB "
+                                   "store: move it over with export/import (docs/migration.md)");
   }
-  if (config.store == "sqlite" && has_rocks && !has_sqlite) {
-    return Status::InvalidArgument("data directory " + config.data_dir +
-                                   " holds a RocksDB store (rocksdb/) and no SQLite store: set AW_STORE=rocksdb");
+  return Status::OK();
+}
+
+// The embedded store (AW_STORE=rocksdb), in the data directory.
+Result<std::unique_ptr<store::Store>> OpenEmbeddedStore(const Config& config) {
+  store::RocksOptions opts;
+  opts.path = config.data_dir + "/rocksdb";
+  // Benchmarks only: AW_ROCKSDB_UNSAFE_NO_FSYNC=1 measures the server without
+  // fsync (an acknowledged alert may then be lost on power failure).
+  if (config.rocksdb_unsafe_no_fsync) {
+    spdlog::warn("AW_ROCKSDB_UNSAFE_NO_FSYNC=1: commits are not fsynced; acknowledged alerts may be lost");
+    opts.sync = false;
   }
-  if (config.store == "rocksdb") {
-    store::RocksOptions opts;
-    opts.path = config.data_dir + "/rocksdb";
-    opts.sync = !unsafe("AW_ROCKSDB_UNSAFE_NO_FSYNC", config.rocksdb_unsafe_no_fsync);
-    auto st = store::RocksStore::Open(opts, SystemClock::Default());
-    if (!st.ok()) return st.status();
-    return std::unique_ptr<store::Store>(std::move(st).value());
-  }
-  store::SqliteOptions opts;
-  opts.path = config.data_dir + "/alertwhisperer.db";
-  opts.synchronous_full = !unsafe("AW_SQLITE_UNSAFE_NO_FSYNC", config.sqlite_unsafe_no_fsync);
-  auto st = store::SqliteStore::Open(opts, SystemClock::Default());
-  if (!st.ok()) {
-    return Status(st.status().code(), "cannot open the SQLite store " + opts.path + ": " + st.status().message());
-  }
+  auto st = store::RocksStore::Open(opts, SystemClock::Default());
+  if (!st.ok()) return st.status();
   return std::unique_ptr<store::Store>(std::move(st).value());
 }
 
@@ -170,8 +157,9 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
     if (!st.ok()) return st.status();
     app->store_ = std::move(st).value();
   } else {
-    // One process per data directory (SQLite or RocksDB): the store's writer, caches and
+    // One process per data directory (the embedded store): the store's writer, caches and
     // in-flight maps assume they are the only writer.
+    if (Status s = RefuseSqliteEra(app->config_); !s.ok()) return s;
     if (Status s = app->LockDataDir(); !s.ok()) return s;
     if (Status s = app->LoadSecrets(); !s.ok()) return s;
 

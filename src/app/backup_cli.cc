@@ -13,10 +13,7 @@ namespace fs = std::filesystem;
 int RunBackup(const Config& config, const std::string& dir, std::ostream& out, std::ostream& err) {
   if (config.store != "rocksdb") {
     err << "alertwhisperer: backup copies a RocksDB data directory (AW_STORE=rocksdb); AW_STORE is "
-        << config.store
-        << (config.store == "sqlite" ? " (use sqlite3 alertwhisperer.db \".backup FILE\", docs/operations.md)"
-                                     : " (use DynamoDB's point-in-time recovery)")
-        << std::endl;
+        << config.store << " (use DynamoDB's point-in-time recovery)" << std::endl;
     return 2;
   }
   std::error_code ec;

@@ -120,8 +120,13 @@ Result<Config> LoadConfig(const EnvMap& env) {
     c.log_level = *v;
   }
   if (auto v = get("AW_STORE")) {
-    if (*v != "sqlite" && *v != "rocksdb" && *v != "dynamodb") {
-      return Bad("AW_STORE", *v, "expected sqlite, rocksdb or dynamodb");
+    if (*v == "sqlite") {
+      return Bad("AW_STORE", *v,
+                 "SQLite is no longer an embedded store: use rocksdb (a SQLite-era data directory moves over with "
+                 "export and import, docs/migration.md) or dynamodb");
+    }
+    if (*v != "rocksdb" && *v != "dynamodb") {
+      return Bad("AW_STORE", *v, "expected rocksdb or dynamodb");
     }
     c.store = *v;
   }
@@ -133,7 +138,6 @@ Result<Config> LoadConfig(const EnvMap& env) {
   if (auto v = get("AWS_ACCESS_KEY_ID")) c.aws_access_key_id = *v;
   if (auto v = get("AWS_SECRET_ACCESS_KEY")) c.aws_secret_access_key = *v;
   if (auto v = get("AWS_SESSION_TOKEN")) c.aws_session_token = *v;
-  c.sqlite_unsafe_no_fsync = get("AW_SQLITE_UNSAFE_NO_FSYNC") == "1";
   c.rocksdb_unsafe_no_fsync = get("AW_ROCKSDB_UNSAFE_NO_FSYNC") == "1";
   if (auto v = get("TZDIR")) c.tz_dir = *v;
   if (auto v = get("AW_DYNAMODB_CREATE_TABLES")) {

@@ -34,7 +34,7 @@ struct Config {
   std::string web_dir;
 
   // Store
-  std::string store = "rocksdb";  // rocksdb | sqlite | dynamodb
+  std::string store = "rocksdb";  // rocksdb | dynamodb
   std::string data_dir = "./data";
   std::string table_prefix = "AlertWhisperer_";
   std::string aws_region = "us-east-1";
@@ -46,8 +46,6 @@ struct Config {
   clients::SigV4Credentials AwsCredentials() const {
     return {aws_access_key_id, aws_secret_access_key, aws_session_token};
   }
-  // AW_SQLITE_UNSAFE_NO_FSYNC=1 (benchmarks only): commits are not fsynced.
-  bool sqlite_unsafe_no_fsync = false;
   // AW_ROCKSDB_UNSAFE_NO_FSYNC=1 (benchmarks only): WAL writes are not fsynced.
   bool rocksdb_unsafe_no_fsync = false;
   // TZDIR: the tz database (services/tz_database.h); empty: /usr/share/zoneinfo.
@@ -56,7 +54,7 @@ struct Config {
   // (development and tests); normally `alertwhisperer tables create` does.
   bool dynamodb_create_tables = false;
 
-  // Demo data: unset means "on for the embedded stores (sqlite, rocksdb), off for dynamodb".
+  // Demo data: unset means "on for the embedded store (rocksdb), off for dynamodb".
   std::optional<bool> demo;
 
   // Auth
@@ -102,7 +100,7 @@ struct Config {
   std::string sts_endpoint;       // AW_STS_ENDPOINT
   int runbook_poll_ms = 2000;     // AW_RUNBOOK_POLL_MS: SSM GetCommandInvocation polling
 
-  // SQLite or RocksDB: one process owns the data directory.
+  // RocksDB: one process owns the data directory.
   bool EmbeddedStore() const { return store != "dynamodb"; }
   bool DemoEnabled() const { return demo.value_or(EmbeddedStore()); }
 };

@@ -6,7 +6,7 @@
 //   alertwhisperer export [--out DIR] every table -> DIR/<Table>.jsonl
 //   alertwhisperer import DIR         DIR/<Table>.jsonl -> the current store
 //
-// Everything goes through store::Store, so it works on SQLite and DynamoDB
+// Everything goes through store::Store, so it works on RocksDB and DynamoDB
 // alike. Every item is written whole by one put or not at all; imports use
 // conditional puts (attribute_not_exists), so a re-run writes nothing twice
 // and keeps what is already there. Bad lines are reported with file and

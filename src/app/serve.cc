@@ -16,10 +16,8 @@
 #include "http/server.h"
 #include "http/static_assets.h"
 #include "http/ws_endpoint.h"
-#include "services/list_index.h"
 #include "services/seed.h"
 #include "store/rocksdb/rocks_store.h"
-#include "store/sqlite/sqlite_store.h"
 #include "store/dynamodb/dynamodb_store.h"
 
 namespace aw::app {
@@ -125,21 +123,6 @@ int Serve(const Config& config) {
     std::cerr << "alertwhisperer: seeding the demo data failed: " << e.what() << std::endl;
     return 2;
   }
-  if (config.EmbeddedStore()) {
-    // Items written before the cross-company list indexes existed get their
-    // attributes once (docs/operations.md); DynamoDB: `index backfill`.
-    bool ran = false;
-    auto b = services::list_index::BackfillOnce(app->store(), &ran);
-    if (!b.ok()) {
-      std::cerr << "alertwhisperer: back-filling the list indexes failed: " << b.status().message() << std::endl;
-      return 2;
-    }
-    if (ran && (b->incidents_fixed > 0 || b->alerts_fixed > 0)) {
-      spdlog::info("list indexes back-filled: {} of {} incidents, {} of {} alerts", b->incidents_fixed,
-                   b->incidents_seen, b->alerts_fixed, b->alerts_seen);
-    }
-  }
-
   http::Router router;
   http::Services services;
   services.auth = app->auth();
@@ -170,20 +153,6 @@ int Serve(const Config& config) {
   services.refresh_token_days = config.refresh_token_days;
   if (auto* dynamo = dynamic_cast<store::DynamoStore*>(app->store())) {
     services.store_stats = [dynamo] { return store::dynamodb::StatsJson(dynamo->Stats()); };
-  } else if (auto* lite = dynamic_cast<store::SqliteStore*>(app->store())) {
-    services.store_stats = [lite, intake = app->intake()] {
-      store::SqliteStats st = lite->Stats();
-      nlohmann::json out = {{"sqlite", {{"transactions", st.groups},
-                                               {"write_ops", st.ops},
-                                               {"fsyncs", st.syncs},
-                                               {"queries", st.queries},
-                                               {"scans", st.scans}}}};
-      if (intake != nullptr) {
-        auto is = intake->stats();
-        out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}, {"repeat_claims", is.repeat_claims}};
-      }
-      return out;
-    };
   } else if (auto* rocks = dynamic_cast<store::RocksStore*>(app->store())) {
     // The same counters under the engine's name, plus RocksDB's own figures.
     services.store_stats = [rocks, intake = app->intake()] {

@@ -74,7 +74,7 @@ int EmbeddedCheck(const Config& config, std::ostream& out, std::ostream& err) {
       ++problems;
       continue;
     }
-    out << spec.name << (config.store == "rocksdb" ? ": RocksDB" : ": SQLite") << ", key " << store::dynamodb::KeySchemaText(found->pk, found->sk) << ", GSIs ";
+    out << spec.name << ": RocksDB, key " << store::dynamodb::KeySchemaText(found->pk, found->sk) << ", GSIs ";
     if (found->indexes.empty()) out << "none";
     for (size_t i = 0; i < found->indexes.size(); ++i) {
       out << (i ? ", " : "") << found->indexes[i].name << " "

@@ -6,7 +6,7 @@
 // DynamoDB), their keys and GSIs; on-demand unless read/write capacity is
 // given; waits until ACTIVE; enables TTL on `ttl` and point-in-time
 // recovery where the server supports them and says so where it does not.
-// Idempotent. On SQLite it creates the database's tables.
+// Idempotent. On the embedded store (RocksDB) it creates its tables.
 //
 // check: lists each table with status, key schema, GSIs and item count and
 // names anything missing or different. Exit code 0 when all is as designed,

@@ -3,7 +3,7 @@
 // Status and Result<T>: expected failures as values (LevelDB style).
 //
 // A Status is either OK or carries a Code and a human-readable message that
-// keeps the original text of whatever failed underneath (SQLite, DynamoDB, ...).
+// keeps the original text of whatever failed underneath (RocksDB, DynamoDB, ...).
 // Thread-compatible: a Status is a plain value.
 
 #include <optional>

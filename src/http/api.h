@@ -60,7 +60,7 @@ struct Services {
   services::ExecutionService* executions = nullptr;         // routes_executions.cc
   services::AwsCredentialsService* aws_credentials = nullptr;  // routes_runbooks.cc
   services::SnsVerifier* sns = nullptr;  // POST /api/webhooks/cloudwatch (routes_cloudwatch.cc)
-  std::string store_kind;  // "sqlite" | "rocksdb" | "dynamodb", shown by /api/health
+  std::string store_kind;  // "rocksdb" | "dynamodb", shown by /api/health
   int refresh_token_days = 30;  // lifetime of the web UI's refresh cookie
   // Store call counters for GET /api/admin/store-stats (DynamoDB: calls by
   // operation); empty function: the store keeps none.

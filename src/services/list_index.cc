@@ -230,21 +230,4 @@ Result<BackfillStats> Backfill(store::Store* st) {
   return s;
 }
 
-Result<BackfillStats> BackfillOnce(store::Store* st, bool* ran) {
-  *ran = false;
-  const store::Key marker{"_system", "list_index_v1"};
-  auto m = st->GetItem({t::kCompanyConfigs, marker});
-  if (m.ok()) return BackfillStats{};
-  if (!m.status().IsNotFound()) return m.status();
-  auto s = Backfill(st);
-  if (!s.ok()) return s;
-  json item = {{"company_id", marker.pk},
-               {"config_type", *marker.sk},
-               {"incidents_fixed", s->incidents_fixed},
-               {"alerts_fixed", s->alerts_fixed}};
-  if (Status w = st->PutItem({t::kCompanyConfigs, item, {}}); !w.ok()) return w;
-  *ran = true;
-  return s;
-}
-
 }  // namespace aw::services::list_index

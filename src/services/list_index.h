@@ -13,8 +13,9 @@
 // Whoever builds an incident or alert item calls Stamp*; whoever updates an
 // incident with an UpdateRequest calls StampUpdate with the item as read
 // (the update must be conditional on that state, e.g. on `version`).
-// `alertwhisperer index backfill` (and the embedded store at start) re-derives
-// them for items written before they existed.
+// `alertwhisperer index backfill` re-derives them for items written before
+// they existed (DynamoDB tables of an earlier release; an embedded RocksDB
+// store is only ever written by a release that has them).
 //
 // Thread-safe: pure functions, except Backfill (store I/O).
 
@@ -66,12 +67,7 @@ struct BackfillStats {
 };
 // Scans Incidents and Alerts and rewrites each item whose derived attributes
 // are missing or wrong (a conditional update on the attributes as read, so a
-// concurrent change is never overwritten). Admin tool / start-up only.
+// concurrent change is never overwritten). Admin tool only.
 Result<BackfillStats> Backfill(store::Store* store);
-// Backfill once per store: skipped when the marker item (CompanyConfigs
-// "_system" / "list_index_v1") exists, which it writes when done. For the
-// embedded store at start (one process owns it); DynamoDB deployments run
-// `alertwhisperer index backfill` once instead.
-Result<BackfillStats> BackfillOnce(store::Store* store, bool* ran);
 
 }  // namespace aw::services::list_index

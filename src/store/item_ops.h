@@ -3,7 +3,7 @@
 // The item semantics every local backend shares (DynamoDB's rules, written
 // once): request validation, update actions, TTL, GSI membership, sort-key
 // ranges and page assembly. MemoryStore is the reference model built from
-// these pieces; SqliteStore uses the same pieces so that the two differ only
+// these pieces; RocksStore uses the same pieces so that the two differ only
 // in storage. Thread-safe (pure functions, except PageBuilder which is a
 // plain value).
 

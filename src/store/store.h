@@ -1,7 +1,7 @@
 #pragma once
 
 // The store: DynamoDB's data model behind one interface, so that code written
-// against the embedded SQLite backend runs unchanged on Amazon DynamoDB.
+// against the embedded RocksDB backend runs unchanged on Amazon DynamoDB.
 //
 // Vocabulary (as in DynamoDB):
 //   - An Item is a JSON object: attribute name -> value (string, number, bool,

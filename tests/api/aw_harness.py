@@ -48,8 +48,7 @@ DEMO_ROLES = [
 ]
 
 # The store the servers use: AW_TEST_STORE=rocksdb (default, the server's
-# default too), sqlite (the other embedded store: treated like rocksdb wherever
-# a test says "embedded") or dynamodb, the latter on the DynamoDB API server at AW_TEST_DYNAMODB_ENDPOINT (dynalite;
+# default too, "the embedded store") or dynamodb, the latter on the DynamoDB API server at AW_TEST_DYNAMODB_ENDPOINT (dynalite;
 # `make test` starts one). Each data directory gets its own table prefix, so
 # servers stay isolated, and a restart on the same directory sees its data.
 AW_TEST_STORE = os.environ.get("AW_TEST_STORE", "rocksdb")
@@ -86,16 +85,13 @@ def on_dynamodb():
 
 
 def on_embedded_store():
-    """SQLite or RocksDB: one process owns the data directory."""
-    return AW_TEST_STORE in ("sqlite", "rocksdb")
+    """RocksDB: one process owns the data directory."""
+    return AW_TEST_STORE == "rocksdb"
 
 
 def store_counters(stats):
     """The embedded store's counters in a store-stats body (its key names the engine), or None."""
-    for engine in ("sqlite", "rocksdb"):
-        if engine in stats:
-            return stats[engine]
-    return None
+    return stats.get("rocksdb")
 
 
 def table_prefix(data_dir):

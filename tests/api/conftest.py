@@ -20,8 +20,8 @@ from aw_harness import (ADMIN_EMAIL, ADMIN_PASSWORD, AW_BINARY, AW_TEST_STORE, D
 def _binary_exists():
     if not (os.path.isfile(AW_BINARY) and os.access(AW_BINARY, os.X_OK)):
         pytest.exit(f"AW_BINARY {AW_BINARY} is not an executable file", returncode=2)
-    if AW_TEST_STORE not in ("sqlite", "rocksdb", "dynamodb"):
-        pytest.exit(f"AW_TEST_STORE={AW_TEST_STORE!r}: expected sqlite, rocksdb or dynamodb", returncode=2)
+    if AW_TEST_STORE not in ("rocksdb", "dynamodb"):
+        pytest.exit(f"AW_TEST_STORE={AW_TEST_STORE!r}: expected rocksdb or dynamodb", returncode=2)
     if AW_TEST_STORE == "dynamodb" and not DYNAMODB_ENDPOINT:
         pytest.exit("AW_TEST_STORE=dynamodb needs AW_TEST_DYNAMODB_ENDPOINT "
                     "(eval \"$(tests/dynalite/start.sh)\")", returncode=2)
@@ -29,32 +29,23 @@ def _binary_exists():
 
 # Tests of one store only, with the reason; they are deselected (not skipped)
 # in the other pass, where what they stand for is covered as named.
-# SQLITE_ONLY: the embedded stores (SQLite and RocksDB) only.
-SQLITE_ONLY = {
+# EMBEDDED_ONLY: the embedded store (RocksDB) only.
+EMBEDDED_ONLY = {
     "test_cli.py::test_second_process_on_one_data_dir_is_refused":
-        "one process per SQLite data directory; on DynamoDB several replicas share the tables "
+        "one process per data directory of the embedded store; on DynamoDB several replicas share the tables "
         "by design (test_replicas.py)",
     "test_ws.py::test_stuck_client_is_cut_off_while_intake_continues":
         "a latency bound (p99 < 1 s) under a flood of 15 KB alerts: on dynalite, one Node.js process, "
         "the store sets that latency; the WebSocket behaviour it checks does not depend on the store",
     "test_execution_recovery.py::test_a_run_left_running_by_kill_9_is_polled_to_its_end_after_restart":
-        "expects the restarted process to take a dead run over at once, the SQLite rule (one process per "
-        "data directory); on DynamoDB a run is taken over only once its heartbeat is 120 s stale, since "
+        "expects the restarted process to take a dead run over at once, the embedded store's rule (one "
+        "process per data directory); on DynamoDB a run is taken over only once its heartbeat is 120 s stale, since "
         "another live replica may still be polling it (docs/runbooks.md, After a crash)",
     "test_execution_recovery.py::test_unknown_fate_and_stale_approvals_are_closed_with_a_reason":
-        "same takeover rule as above: immediate on SQLite, after a 120 s stale heartbeat on DynamoDB",
+        "same takeover rule as above: immediate on the embedded store, after a 120 s stale heartbeat on DynamoDB",
     "test_package.py::":
         "the Debian package and its unit do not depend on the store; the packaged binary's first run "
         "is checked on the embedded store, the package's default",
-}
-
-
-# Tests of the SQLite file itself: deselected on RocksDB, with the reason.
-SQLITE_FILE_ONLY = {
-    "test_cross_company.py::test_items_of_the_previous_version_are_back_filled":
-        "rewrites rows of alertwhisperer.db to look written by a release before the list indexes; a "
-        "RocksDB data directory is only ever written by a release that has them (an older directory "
-        "moves over by export/import, which writes the index attributes)",
 }
 
 
@@ -67,9 +58,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         name = item.nodeid.split("/")[-1]
         if AW_TEST_STORE == "dynamodb":
-            wrong = any(name.startswith(k) for k in SQLITE_ONLY)
-        elif AW_TEST_STORE == "rocksdb" and any(name.startswith(k) for k in SQLITE_FILE_ONLY):
-            wrong = True
+            wrong = any(name.startswith(k) for k in EMBEDDED_ONLY)
         else:
             wrong = item.get_closest_marker("dynamodb_only") is not None
         (drop if wrong else keep).append(item)

@@ -102,17 +102,25 @@ def test_second_process_on_one_data_dir_is_refused(server_factory):
     _ok(run_cli(["seed"], data_dir=srv.data_dir), "seed after stop")
 
 
-def test_data_dir_of_the_other_embedded_engine_is_refused(tmp_path):
-    """A directory written by SQLite opened with AW_STORE=rocksdb (or the reverse) would look
-    empty: the server refuses it with one line naming the way out, and writes nothing there."""
-    old, new = tmp_path / "sqlite-era", tmp_path / "rocks-era"
+def test_data_dir_of_the_sqlite_era_is_refused(tmp_path):
+    """A data directory of a release before RocksDB (a SQLite file, no rocksdb/) would look
+    empty: the server refuses it with one line naming the way out, and writes nothing there.
+    AW_STORE=sqlite itself is no longer a store."""
+    import sqlite3
+    old = tmp_path / "sqlite-era"
     old.mkdir()
-    new.mkdir()
-    _ok(run_cli(["tables", "create"], data_dir=old, env={"AW_STORE": "sqlite"}), "tables create on sqlite")
-    _ok(run_cli(["tables", "create"], data_dir=new, env={"AW_STORE": "rocksdb"}), "tables create on rocksdb")
-    for data_dir, store, says in ((old, "rocksdb", "docs/migration.md"), (new, "sqlite", "AW_STORE=rocksdb")):
-        p = run_cli(["seed"], data_dir=data_dir, env={"AW_STORE": store})
+    db = sqlite3.connect(str(old / "alertwhisperer.db"))
+    db.execute("CREATE TABLE _aw_tables (name TEXT PRIMARY KEY, spec TEXT NOT NULL)")
+    db.commit()
+    db.close()
+    for cmd in (["seed"], ["tables", "create"]):
+        p = run_cli(cmd, data_dir=old, env={"AW_STORE": "rocksdb"})
         assert p.returncode != 0, p.stdout + p.stderr
         lines = [line for line in p.stderr.splitlines() if line.strip()]
-        assert len(lines) == 1 and says in lines[0], p.stderr
-    assert not (old / "rocksdb").exists() and not (new / "alertwhisperer.db").exists()
+        assert len(lines) == 1 and "docs/migration.md" in lines[0] and "SQLite" in lines[0], p.stderr
+    assert sorted(f.name for f in old.iterdir()) == ["alertwhisperer.db"]
+    new = tmp_path / "new"
+    new.mkdir()
+    p = run_cli(["seed"], data_dir=new, env={"AW_STORE": "sqlite"})
+    assert p.returncode != 0 and "AW_STORE" in p.stderr and "docs/migration.md" in p.stderr, p.stderr
+    assert not (new / "rocksdb").exists()

@@ -1,6 +1,6 @@
 """Webhook intake under concurrency: every 202 is one stored alert, repeats find their first alert,
 each key gets one incident counting exactly its alerts - whichever intake path the store uses (the
-batched pipeline on SQLite, conditional writes on DynamoDB; docs/operations.md, "Durability")."""
+batched pipeline on the embedded store, conditional writes on DynamoDB; docs/operations.md, "Durability")."""
 
 import concurrent.futures
 import uuid
@@ -63,7 +63,7 @@ def test_concurrent_senders_with_retries_store_each_alert_once(server):
 
     after = admin.get("/api/admin/store-stats").json()
     if "intake_pipeline" in after:
-        # SQLite: the concurrent alerts were written in shared units, not one by one.
+        # The embedded store: the concurrent alerts were written in shared units, not one by one.
         alerts = after["intake_pipeline"]["alerts"] - before["intake_pipeline"]["alerts"]
         units = after["intake_pipeline"]["units"] - before["intake_pipeline"]["units"]
         assert alerts >= 2 * senders * each, (alerts, units)

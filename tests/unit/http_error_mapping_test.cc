@@ -52,7 +52,7 @@ TEST(HttpErrorMappingTest, RetryAfterOnlyFor429And503WhenSet) {
 
 TEST(HttpErrorMappingTest, InternalErrorsHideTheirText) {
   Response api = ResponseForException(
-      std::make_exception_ptr(ApiError(ErrorKind::kInternal, "internal_error", "sqlite: disk I/O at /secret")), "r");
+      std::make_exception_ptr(ApiError(ErrorKind::kInternal, "internal_error", "rocksdb: IO error at /secret")), "r");
   EXPECT_EQ(api.status, 500u);
   EXPECT_EQ(json::parse(api.body), json({{"detail", "internal error"}, {"code", "internal_error"}}));
 

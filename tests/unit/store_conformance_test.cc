@@ -142,7 +142,7 @@ TEST_P(StoreConformance, ConditionalPutItemNotExists) {
   EXPECT_TRUE(Get(K("p", "t")).is_null());
 }
 
-// A table without a sort key: conditions must see the stored item. (SQLite
+// A table without a sort key: conditions must see the stored item. (A backend
 // once bound the missing sort key as NULL, so every condition saw "absent"
 // and conditional deletes removed nothing.)
 TEST_P(StoreConformance, ConditionsWorkOnTablesWithoutSortKey) {

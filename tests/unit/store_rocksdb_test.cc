@@ -181,6 +181,16 @@ TEST_F(RocksStoreTest, WritesAfterFlushAreUnavailableReadsStillWork) {
   EXPECT_FALSE(ran);
 }
 
+TEST_F(RocksStoreTest, OpenFailsClearlyOnABadPath) {
+  RocksOptions opts;
+  opts.path = "/proc/definitely/not/here";
+  auto s = RocksStore::Open(opts, &clock_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("/proc/definitely"));
+  opts.path = "";
+  EXPECT_EQ(RocksStore::Open(opts, &clock_).status().code(), Code::kInvalidArgument);
+}
+
 TEST_F(RocksStoreTest, DeferredWritesAreVisibleAtOnceAndDurableAfterSync) {
   {
     auto store = Open();

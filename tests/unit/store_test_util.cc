@@ -13,7 +13,6 @@
 #include "store/dynamodb/dynamodb_store.h"
 #include "store/memory/memory_store.h"
 #include "store/rocksdb/rocks_store.h"
-#include "store/sqlite/sqlite_store.h"
 
 namespace aw::store::testing {
 namespace {
@@ -67,18 +66,6 @@ std::vector<StoreBackend> ConformanceBackends() {
   return {
       {"Memory",
        [](FakeClock* clock) -> std::unique_ptr<Store> { return std::make_unique<MemoryStore>(clock); }},
-      {"Sqlite",
-       [](FakeClock* clock) -> std::unique_ptr<Store> {
-         auto dir = std::make_shared<TempDir>();
-         SqliteOptions opts;
-         opts.path = dir->path() + "/store.db";
-         auto store = SqliteStore::Open(opts, clock);
-         if (!store.ok()) {
-           ADD_FAILURE() << store.status().ToString();
-           return nullptr;
-         }
-         return WithCleanup(std::move(*store), dir);
-       }},
       {"Rocks",
        [](FakeClock* clock) -> std::unique_ptr<Store> {
          auto dir = std::make_shared<TempDir>();

@@ -44,7 +44,7 @@ inline constexpr const char* kJsonSizeOnUpdate = "the 400 KB limit measured as J
 // gtest prints the parameter by name.
 inline void PrintTo(const StoreBackend& b, std::ostream* os) { *os << b.name; }
 
-// memory, sqlite (a real file in a temp dir), rocks (a real directory), dynamodb (the server at
+// memory, rocks (a real directory in a temp dir), dynamodb (the server at
 // AW_TEST_DYNAMODB_ENDPOINT; see DynamoDbBackend()).
 std::vector<StoreBackend> ConformanceBackends();
 // The DynamoDB backend alone (also used by the DynamoDB-only tests).

@@ -59,7 +59,7 @@ struct ExecutionOptions {
   // this time of its approval (later, a remediation is no longer wanted
   // unseen: it is marked with execution_error instead).
   std::chrono::seconds approval_start_window{900};
-  // The store is used by this process alone (SQLite holds a lock on the data
+  // The store is used by this process alone (the embedded store holds a lock on the data
   // directory): at Start() every pending/running record is orphaned at once.
   bool exclusive_store = false;
 };
