@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/error_ptr.h"
 #include "base/errors.h"
 #include "base/ids.h"
 #include "base/time_format.h"
@@ -97,13 +98,7 @@ void IntakePipeline::Submit(IntakeJob job) {
     }
   }
   if (job.done) {  // stopping: not taken
-    std::exception_ptr e;
-    try {
-      Throw(ErrorKind::kUnavailable, "shutting_down", "the server is shutting down; retry", 2);
-    } catch (...) {
-      e = std::current_exception();
-    }
-    job.done({}, e);
+    job.done({}, ErrorPtr(ApiError(ErrorKind::kUnavailable, "shutting_down", "the server is shutting down; retry", 2)));
     return;
   }
   if (schedule) Schedule();
@@ -296,15 +291,7 @@ void IntakePipeline::Finish(const std::shared_ptr<Unit>& u, const Status& s) {
     u->results.resize(u->jobs.size());
   }
   if (!s.ok()) {
-    std::exception_ptr e = u->error;
-    if (!e) {
-      try {
-        ThrowIfError(s, "alert");
-        Throw(ErrorKind::kUnavailable, "store_unavailable", "the data store is unavailable; retry shortly", 2);
-      } catch (...) {
-        e = std::current_exception();
-      }
-    }
+    std::exception_ptr e = u->error ? u->error : ErrorPtr(s, "alert");
     spdlog::error("intake: a unit of {} alerts failed and was not written: {}", u->jobs.size(), s.ToString());
     for (auto& job : u->jobs) job.done({}, e);
     // Nothing was written: no effects. Retire the jobs now.
