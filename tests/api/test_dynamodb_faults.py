@@ -198,3 +198,23 @@ def test_a_retry_after_503_stores_the_alert_and_counts_it_once(proxied):
                if i["id"] == first.json()["incident_id"])
     assert sorted(inc["alert_ids"]) == ids, inc
     assert inc["alert_count"] == 2, inc
+
+
+def test_ready_is_503_while_the_store_is_out_and_200_when_it_is_back(proxied):
+    """GET /api/ready (issue 16 part 12) during an outage of DynamoDB: 503 naming the store, with
+    Retry-After; liveness (/api/health) stays 200; ready again once the store answers."""
+    srv, proxy = proxied
+    assert requests.get(srv.url("/api/ready"), timeout=60).status_code == 200
+    proxy.set_faults(error500=1.0)
+    try:
+        r = requests.get(srv.url("/api/ready"), timeout=60)
+        assert r.status_code == 503, r.text
+        body = r.json()
+        assert body["code"] == "not_ready" and body["status"] == "not_ready"
+        assert any("store does not answer" in reason for reason in body["reasons"]), body
+        assert r.headers.get("Retry-After", "").isdigit()
+        assert requests.get(srv.url("/api/health"), timeout=60).status_code == 200
+    finally:
+        proxy.set_faults()
+    r = requests.get(srv.url("/api/ready"), timeout=60)
+    assert r.status_code == 200, r.text
