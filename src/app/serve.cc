@@ -201,6 +201,7 @@ int Serve(const Config& config) {
       return out;
     };
   }
+  services.readiness = [store = app->store()] { return aw::services::CheckReadiness(store); };
   services.version = kVersion;
   http::RegisterRoutes(router, services);
   std::unique_ptr<http::StaticAssets> ui;

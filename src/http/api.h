@@ -7,6 +7,7 @@
 #include <string>
 
 #include "http/router.h"
+#include "services/readiness.h"
 #include "services/ai/analysis_service.h"
 #include "services/identity/tenant_scope.h"
 #include "services/intake/alert_service.h"
@@ -64,6 +65,8 @@ struct Services {
   // Store call counters for GET /api/admin/store-stats (DynamoDB: calls by
   // operation); empty function: the store keeps none.
   std::function<nlohmann::json()> store_stats;
+  // GET /api/ready (services/readiness.h); empty function: always ready.
+  std::function<services::Readiness()> readiness;
   std::string version;
 };
 

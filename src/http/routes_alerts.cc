@@ -120,6 +120,18 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
 void RegisterHealthRoutes(Router& router, const Services& s) {
   json body = {{"status", "ok"}, {"store", s.store_kind}, {"version", s.version}};
   AddRoute(router, s, "GET", "/api/health", [body](Request&) { return Response::Json(200, body); });
+  // Readiness for load balancers and orchestrators: no token (like health),
+  // 503 with the reasons while the store or a background task is not well.
+  AddRoute(router, s, "GET", "/api/ready", [readiness = s.readiness](Request&) {
+    services::Readiness r = readiness ? readiness() : services::Readiness{};
+    if (r.ready()) return Response::Json(200, {{"status", "ready"}, {"workers", std::move(r.workers)}});
+    std::string detail = "not ready: ";
+    for (size_t i = 0; i < r.reasons.size(); ++i) detail += (i ? "; " : "") + r.reasons[i];
+    Response resp = Response::Json(503, {{"status", "not_ready"}, {"code", "not_ready"}, {"detail", detail},
+                                         {"reasons", r.reasons}, {"workers", std::move(r.workers)}});
+    resp.headers.emplace_back("Retry-After", "5");
+    return resp;
+  });
 }
 
 void RegisterRoutes(Router& router, const Services& s) {

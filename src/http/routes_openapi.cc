@@ -20,9 +20,9 @@ using nlohmann::json;
 
 // Routes that take no bearer token.
 const std::set<std::string>& PublicRoutes() {
-  static const std::set<std::string> kPublic = {"GET /api/health", "POST /api/auth/login",
-                                                "POST /api/auth/refresh", "POST /api/auth/logout",
-                                                "GET /api/openapi.json"};
+  static const std::set<std::string> kPublic = {
+      "GET /api/health", "GET /api/ready", "POST /api/auth/login", "POST /api/auth/refresh", "POST /api/auth/logout",
+      "GET /api/openapi.json"};
   return kPublic;
 }
 

@@ -8,6 +8,23 @@
 
 namespace aw::services {
 
+namespace {
+
+// The started tasks, for All(). Lock order: this mutex, then a task's mu_.
+std::mutex g_tasks_mu;
+std::vector<PeriodicTask*>& Tasks() {
+  static std::vector<PeriodicTask*> tasks;
+  return tasks;
+}
+
+void Unlist(PeriodicTask* t) {
+  std::lock_guard lock(g_tasks_mu);
+  auto& v = Tasks();
+  v.erase(std::remove(v.begin(), v.end(), t), v.end());
+}
+
+}  // namespace
+
 PeriodicTask::PeriodicTask(std::string name, Options options, std::function<void()> fn)
     : name_(std::move(name)),
       options_(options),
@@ -17,14 +34,21 @@ PeriodicTask::PeriodicTask(std::string name, Options options, std::function<void
 PeriodicTask::~PeriodicTask() { Stop(); }
 
 void PeriodicTask::Start() {
-  std::lock_guard lock(mu_);
-  if (thread_.joinable()) return;
-  stop_ = false;
-  woken_ = false;
-  thread_ = std::thread([this] { Loop(); });
+  {
+    std::lock_guard lock(mu_);
+    if (thread_.joinable()) return;
+    stop_ = false;
+    woken_ = false;
+    last_end_ = clock_->Now();
+    thread_ = std::thread([this] { Loop(); });
+  }
+  std::lock_guard lock(g_tasks_mu);
+  auto& v = Tasks();
+  if (std::find(v.begin(), v.end(), this) == v.end()) v.push_back(this);
 }
 
 void PeriodicTask::Stop() {
+  Unlist(this);
   std::thread t;
   {
     std::lock_guard lock(mu_);
@@ -53,9 +77,33 @@ int64_t PeriodicTask::runs() const {
   return runs_;
 }
 
+PeriodicTask::Health PeriodicTask::health() const {
+  std::lock_guard lock(mu_);
+  Health h;
+  h.name = name_;
+  h.running = thread_.joinable() && !stop_;
+  h.runs = runs_;
+  h.failed_runs = failed_runs_;
+  h.period = options_.period;
+  h.since_last_run = std::chrono::duration_cast<std::chrono::milliseconds>(clock_->Now() - last_end_);
+  h.late = h.running && h.period.count() > 0 &&
+           h.since_last_run > std::max<std::chrono::milliseconds>(3 * h.period, std::chrono::minutes(1));
+  return h;
+}
+
+std::vector<PeriodicTask::Health> PeriodicTask::All() {
+  std::lock_guard lock(g_tasks_mu);
+  std::vector<Health> out;
+  for (const PeriodicTask* t : Tasks()) out.push_back(t->health());
+  std::sort(out.begin(), out.end(), [](const Health& a, const Health& b) { return a.name < b.name; });
+  return out;
+}
+
 void PeriodicTask::RunOnce() {
+  bool failed = true;
   try {
     fn_();
+    failed = false;
   } catch (const std::exception& e) {
     spdlog::error("periodic task {}: run failed: {}", name_, e.what());
   } catch (...) {
@@ -63,6 +111,8 @@ void PeriodicTask::RunOnce() {
   }
   std::lock_guard lock(mu_);
   ++runs_;
+  if (failed) ++failed_runs_;
+  last_end_ = clock_->Now();
 }
 
 void PeriodicTask::Loop() {

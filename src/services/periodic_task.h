@@ -18,6 +18,8 @@
 // - A run that throws is logged with the task's name and the task goes on
 //   at the next period: an exception is never fatal and never ends the loop.
 // - A period of zero runs the task once at Start (no repetition).
+// Every started task is listed by All() (GET /api/ready reports a task that
+// stopped or whose last run ended more than three periods ago).
 // Thread-safe. REQUIRES: `fn` does not call Stop() on its own task.
 
 #include <chrono>
@@ -27,6 +29,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "base/clock.h"
 
@@ -55,6 +58,22 @@ class PeriodicTask {
   int64_t runs() const;
   const std::string& name() const { return name_; }
 
+  struct Health {
+    std::string name;
+    bool running = false;
+    int64_t runs = 0;
+    int64_t failed_runs = 0;
+    std::chrono::milliseconds period{0};
+    // How long since the last run ended (since Start when none has): more
+    // than 3 periods (and at least a minute) means the task is stuck or
+    // cannot keep up.
+    std::chrono::milliseconds since_last_run{0};
+    bool late = false;
+  };
+  Health health() const;
+  // Every task started and not stopped in this process, by name.
+  static std::vector<Health> All();
+
  private:
   void Loop();
   void RunOnce();
@@ -68,6 +87,8 @@ class PeriodicTask {
   bool stop_ = false;
   bool woken_ = false;
   int64_t runs_ = 0;
+  int64_t failed_runs_ = 0;
+  TimePoint last_end_{};  // last run's end, or Start's time
   std::thread thread_;
 };
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -123,6 +124,53 @@ TEST(PeriodicTaskTest, RestartsAfterStop) {
   task.Stop();
   task.Start();
   ASSERT_TRUE(Eventually([&] { return calls.load() == 2; }));
+}
+
+// GET /api/ready reads All(): a started task is listed, late once its last
+// run ended more than three periods (at least a minute) ago, and gone after Stop.
+TEST(PeriodicTaskTest, HealthListsStartedTasksAndTellsWhenOneIsLate) {
+  FakeClock clock;
+  std::atomic<bool> block{false};
+  PeriodicTask task("health-test task", {.period = 1min, .run_at_start = true, .clock = &clock}, [&] {
+    while (block.load()) std::this_thread::sleep_for(1ms);
+  });
+  auto find = [] {
+    for (const auto& h : PeriodicTask::All()) {
+      if (h.name == "health-test task") return std::optional<PeriodicTask::Health>(h);
+    }
+    return std::optional<PeriodicTask::Health>();
+  };
+  EXPECT_FALSE(find()) << "listed before Start";
+  task.Start();
+  ASSERT_TRUE(Eventually([&] { return task.runs() == 1; }));
+  ASSERT_TRUE(find());
+  EXPECT_TRUE(find()->running);
+  EXPECT_FALSE(find()->late);
+
+  // The next run hangs: three periods after the last run ended it is late.
+  block = true;
+  clock.Advance(1min);
+  task.Wake();
+  clock.Advance(2min);
+  EXPECT_FALSE(find()->late) << "late at exactly three periods";
+  clock.Advance(1s);
+  EXPECT_TRUE(find()->late);
+  EXPECT_EQ(find()->since_last_run, 3min + 1s);
+  block = false;
+  ASSERT_TRUE(Eventually([&] { return task.runs() == 2; }));
+  EXPECT_FALSE(find()->late);
+  task.Stop();
+  EXPECT_FALSE(find()) << "listed after Stop";
+}
+
+TEST(PeriodicTaskTest, HealthCountsFailedRuns) {
+  PeriodicTask task("failing-test task", {.period = 1h}, [] { throw std::runtime_error("boom"); });
+  task.Start();
+  ASSERT_TRUE(Eventually([&] { return task.runs() == 1; }));
+  EXPECT_EQ(task.health().failed_runs, 1);
+  EXPECT_TRUE(task.health().running);
+  task.Stop();
+  EXPECT_FALSE(task.health().running);
 }
 
 }  // namespace

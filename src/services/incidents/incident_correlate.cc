@@ -1,21 +1,17 @@
-// Correlation at intake: join the open incident of a key or open a new one.
-
-#include <algorithm>
+// Correlation at intake on the conditional path (DynamoDB, and every store
+// when the intake pipeline is not used): the executor of core::Correlate.
 
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
 #include "base/ids.h"
-#include "base/time_format.h"
-#include "core/category.h"
-#include "core/incident_status.h"
-#include "core/priority.h"
-#include "core/severity.h"
+#include "core/correlate.h"
 #include "crypto/hash.h"
+#include "services/incidents/correlate_local.h"
 #include "services/incidents/incident_items.h"
-#include "services/txn_items.h"
 #include "services/incidents/incident_service.h"
 #include "services/list_index.h"
+#include "services/txn_items.h"
 #include "store/tables.h"
 
 namespace aw::services {
@@ -23,6 +19,7 @@ namespace aw::services {
 namespace t = store::tables;
 namespace ii = incident_items;
 using nlohmann::json;
+using Action = core::CorrelationDecision::Action;
 
 namespace incident_items {
 
@@ -35,33 +32,76 @@ store::Key LocatorKey(const std::string& incident_id) {
   return {"_loc#" + tail, incident_id};
 }
 
-int64_t LastAlertMicros(const json& incident) { return incident.value("last_alert_us", int64_t{0}); }
+json Locator(const std::string& company_id, const std::string& incident_id) {
+  return {{"company_id", LocatorKey(incident_id).pk}, {"id", incident_id}, {"owner", company_id}};
+}
+
+void SetChanged(const json& before, const json& after, store::UpdateRequest* u) {
+  for (const auto& [name, value] : after.items()) {
+    if (name == "company_id" || name == "id") continue;
+    auto it = before.find(name);
+    if (it == before.end() || *it != value) u->Set(name, value);
+  }
+  for (const auto& [name, value] : before.items()) {
+    if (!after.contains(name)) u->Remove(name);
+  }
+}
 
 }  // namespace incident_items
 
 namespace {
 
-std::string MaxSeverity(const std::string& a, const std::string& b) {
-  return core::SeverityRank(a) >= core::SeverityRank(b) ? a : b;
+Deltas ToDeltas(const core::KpiDeltas& kpis) {
+  Deltas d;
+  for (const auto& [k, v] : kpis) d[k] += v;
+  return d;
 }
 
-void MergeTools(json* tools, const std::string& tool) {
-  if (!tools->is_array()) *tools = json::array();
-  for (const auto& t : *tools) {
-    if (t == tool) return;
+// A new incident's item: the record, decorated (SLA) and stamped.
+json NewIncidentItem(const IncidentService& svc, const core::Incident& inc) {
+  json item = inc.ToItem();
+  svc.Decorate(inc.company_id, item);
+  list_index::StampIncident(item);
+  return item;
+}
+
+// What ApplyGroup reads before it decides: the key's pointer and the
+// incident it names (as an item too, to write only what changed).
+struct ReadState {
+  std::optional<core::CorrelationPointer> pointer;
+  std::optional<json> incident_item;
+  std::optional<core::Incident> incident;
+};
+
+ReadState ReadCorrelation(store::Store* store, const std::string& company_id, const store::Key& ptr_key) {
+  ReadState st;
+  if (auto r = store->GetItem({t::kIncidents, ptr_key}); r.ok()) {
+    st.pointer = core::CorrelationPointer::FromItem(std::move(r).value());
+  } else if (!r.status().IsNotFound()) {
+    ThrowIfError(r.status(), "correlation pointer");
   }
-  if (tools->size() < ii::kMaxToolSources) tools->push_back(tool);
+  if (st.pointer && !st.pointer->incident_id.empty()) {
+    auto r = store->GetItem({t::kIncidents, {company_id, st.pointer->incident_id}});
+    if (r.ok()) {
+      st.incident_item = std::move(r).value();
+      st.incident = core::Incident::FromItem(*st.incident_item);
+    } else if (!r.status().IsNotFound()) {
+      ThrowIfError(r.status(), "incident");
+    }
+  }
+  return st;
 }
 
-int Priority(const json& inc, int64_t now_us) {
-  core::PriorityInput in;
-  in.severity = core::ParseSeverity(inc.value("severity", "low")).value_or(core::Severity::kLow);
-  in.critical_asset = inc.value("critical_asset", false);
-  in.alert_count = inc.value("alert_count", int64_t{1});
-  in.tool_count = static_cast<int>(inc.value("tool_sources", json::array()).size());
-  auto created = ParseIso8601(inc.value("created_at", ""));
-  in.age_hours = created ? static_cast<double>(now_us - *created) / 3.6e9 : 0.0;
-  return core::PriorityScore(in);
+// A new incident and its locator. The incident is written only if absent,
+// also when we own the pointer: another replica that read the pointer before
+// this incident existed takes it for a crash and repairs it; whoever writes
+// first wins, the other joins. (An unconditional write here lost that
+// replica's alert from the count.) ConditionFailed: read again.
+Status PutOpened(store::Store* store, const std::string& company_id, const json& item) {
+  Status put = store->PutItem({t::kIncidents, item, store::Condition::ItemNotExists("company_id"), true});
+  if (!put.ok()) return put;
+  const std::string id = item["id"].get<std::string>();
+  return store->PutItem({t::kIncidents, ii::Locator(company_id, id), {}, true});
 }
 
 }  // namespace
@@ -83,259 +123,75 @@ CorrelationResult IncidentService::Correlate(const std::string& company_id, cons
   core::CorrelationConfig cfg = CorrelationConfigFor(company_id);
   if (!cfg.auto_correlate) return {};
   std::string key = core::CorrelationKey(cfg.aggregation_key, in.asset_name, in.signature, in.tool_source);
-  return joins_.Submit(company_id + '\n' + key, JoinOp{in},
-                       [this, company_id, key](const std::string&, std::vector<JoinOp>& ops) {
-                         return ApplyGroup(company_id, key, ops);
+  return joins_.Submit(company_id + '\n' + key, CorrelationInput(in),
+                       [this, company_id, key](const std::string&, std::vector<CorrelationInput>& group) {
+                         return ApplyGroup(company_id, key, group);
                        });
 }
 
-
-namespace {
-
-// Attributes a join writes (JoinInto), in the order of the update.
-constexpr const char* kJoinFields[] = {"alert_ids",  "tool_sources", "severity",     "critical_asset",
-                                       "alert_count", "active_alert_count", "last_alert_at", "last_alert_us",
-                                       "updated_at", "priority_score", "version",
-                                       "time_shard", "open_shard", "queue_key"};
-
-// The join rule: `ops` become part of the open incident `inc` (newest
-// kMaxAlertIds ids kept, tools merged, the highest severity, counts, last
-// alert time, priority and version).
-void JoinInto(json& inc, const std::vector<IncidentService::JoinOp>& ops, int64_t now_us, const std::string& now) {
-  json ids = inc.value("alert_ids", json::array());
-  json tools = inc.value("tool_sources", json::array());
-  std::string severity = inc.value("severity", "low");
-  bool critical = inc.value("critical_asset", false);
-  for (const auto& op : ops) {
-    ids.push_back(op.in.alert_id);
-    MergeTools(&tools, op.in.tool_source);
-    severity = MaxSeverity(severity, op.in.severity);
-    critical = critical || op.in.critical_asset;
-  }
-  if (ids.size() > ii::kMaxAlertIds) {
-    ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(ids.size() - ii::kMaxAlertIds));
-  }
-  const int64_t n = static_cast<int64_t>(ops.size());
-  inc["alert_ids"] = std::move(ids);
-  inc["tool_sources"] = std::move(tools);
-  inc["severity"] = severity;
-  inc["critical_asset"] = critical;
-  inc["alert_count"] = inc.value("alert_count", int64_t{0}) + n;
-  inc["active_alert_count"] = inc.value("active_alert_count", int64_t{0}) + n;
-  inc["last_alert_at"] = now;
-  inc["last_alert_us"] = now_us;
-  inc["updated_at"] = now;
-  inc["priority_score"] = Priority(inc, now_us);
-  inc["version"] = inc.value("version", int64_t{0}) + 1;
-  list_index::StampIncident(inc);  // open (Joinable): all three attributes are set
-}
-
-bool Joinable(const json& inc, int64_t now_us, int64_t window_us) {
-  return core::IsOpenStatus(inc.value("status", "")) && now_us - ii::LastAlertMicros(inc) <= window_us;
-}
-
-// Alerts gathered on a pointer below the threshold (empty when the pointer
-// names an incident or its window has passed).
-using Pending = IncidentService::PendingAlerts;
-
-Pending PendingOf(const json* ptr, const std::string& incident_id, int64_t now_us, int64_t window_us) {
-  Pending p;
-  if (ptr && incident_id.empty() && now_us - ptr->value("last_at_us", int64_t{0}) <= window_us) {
-    p.ids = ptr->value("pending_ids", json::array());
-    p.severity = ptr->value("pending_severity", "");
-    p.tools = ptr->value("pending_tools", json::array());
-  }
-  return p;
-}
-
-// The pointer after `ops` joined its pending alerts.
-json PendingPointer(const store::Key& ptr_key, Pending p, const std::vector<IncidentService::JoinOp>& ops,
-                    int64_t version, int64_t now_us, const core::CorrelationConfig& cfg) {
-  for (const auto& op : ops) {
-    p.ids.push_back(op.in.alert_id);
-    MergeTools(&p.tools, op.in.tool_source);
-    p.severity = p.severity.empty() ? op.in.severity : MaxSeverity(p.severity, op.in.severity);
-  }
-  return {{"company_id", ptr_key.pk}, {"id", *ptr_key.sk}, {"incident_id", ""},
-          {"pending_ids", std::move(p.ids)}, {"pending_severity", p.severity},
-          {"pending_tools", std::move(p.tools)}, {"last_at_us", now_us}, {"version", version + 1},
-          {"ttl", now_us / 1'000'000 + int64_t{cfg.time_window_minutes} * 60 + 86400}};
-}
-
-json OwnedPointer(const store::Key& ptr_key, const std::string& incident_id, int64_t version, int64_t now_us) {
-  return {{"company_id", ptr_key.pk}, {"id", *ptr_key.sk}, {"incident_id", incident_id},
-          {"version", version + 1}, {"last_at_us", now_us}};
-}
-
-json Locator(const std::string& company_id, const std::string& incident_id) {
-  return {{"company_id", ii::LocatorKey(incident_id).pk}, {"id", incident_id}, {"owner", company_id}};
-}
-
-}  // namespace
-
-json IncidentService::NewIncident(const std::string& company_id, const std::string& id, const store::Key& ptr_key,
-                                  const core::CorrelationConfig& cfg, const PendingAlerts& pending,
-                                  const std::vector<JoinOp>& ops, int64_t now_us) {
-  const std::string now = FormatIso8601Micros(now_us);
-  const CorrelationInput& first = ops.front().in;
-  std::string severity = pending.severity.empty() ? first.severity : pending.severity;
-  json tools = pending.tools;
-  json ids = pending.ids;
-  bool critical = false;
-  for (const auto& op : ops) {
-    ids.push_back(op.in.alert_id);
-    MergeTools(&tools, op.in.tool_source);
-    severity = MaxSeverity(severity, op.in.severity);
-    critical = critical || op.in.critical_asset;
-  }
-  const int64_t total = static_cast<int64_t>(ids.size());
-  if (ids.size() > ii::kMaxAlertIds) {
-    ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(ids.size() - ii::kMaxAlertIds));
-  }
-  json inc = {
-      {"company_id", company_id},
-      {"id", id},
-      {"title", first.signature + " on " + first.asset_name},
-      {"description", first.message},
-      {"status", "new"},
-      {"severity", severity},
-      {"alert_ids", ids},
-      {"alert_count", total},
-      {"active_alert_count", total},
-      {"tool_sources", tools},
-      {"signature", first.signature},
-      {"asset_name", first.asset_name},
-      {"asset_id", first.asset_id},
-      {"critical_asset", critical},
-      {"category", core::Categorize(first.signature, first.message)},
-      {"correlation_key", core::AggregationKeyName(cfg.aggregation_key)},
-      {"correlation_ptr", *ptr_key.sk},
-      {"assigned_to", nullptr},
-      {"assigned_at", nullptr},
-      {"resolved_at", nullptr},
-      {"resolved_by", nullptr},
-      {"resolution_notes", nullptr},
-      {"escalated", false},
-      {"escalation_level", 0},
-      {"sla", json::object()},
-      {"metadata", json::object()},
-      {"created_at", now},
-      {"updated_at", now},
-      {"first_alert_at", now},
-      {"last_alert_at", now},
-      {"last_alert_us", now_us},
-      {"version", 1},
-  };
-  inc["priority_score"] = Priority(inc, now_us);
-  for (const auto& d : decorators_) d(company_id, inc);
-  list_index::StampIncident(inc);
-  return inc;
-}
-
-std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& company_id, const std::string& key,
-                                                           std::vector<JoinOp>& ops) {
+std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& company_id,
+                                                           const std::string& key,
+                                                           std::vector<CorrelationInput>& group) {
   const core::CorrelationConfig cfg = CorrelationConfigFor(company_id);
-  const int64_t window_us = int64_t{cfg.time_window_minutes} * 60 * 1'000'000;
   const store::Key ptr_key = ii::PointerKey(company_id, key);
-
   for (int attempt = 0; attempt < 16; ++attempt) {
     const int64_t now_us = ctx_->clock->NowMicros();
-    const std::string now = FormatIso8601Micros(now_us);
-    auto ptr_r = ctx_->store->GetItem({t::kIncidents, ptr_key});
-    std::optional<json> ptr;
-    if (ptr_r.ok()) {
-      ptr = std::move(ptr_r).value();
-    } else if (!ptr_r.status().IsNotFound()) {
-      ThrowIfError(ptr_r.status(), "correlation pointer");
-    }
+    ReadState st = ReadCorrelation(ctx_->store, company_id, ptr_key);
+    const auto& ptr = st.pointer;
+    const auto& inc = st.incident;
+    const core::CorrelationTarget target{company_id, *ptr_key.sk, [now_us] { return NewId(now_us); }};
+    core::CorrelationDecision d = core::Correlate(ptr, inc, group, cfg, target, now_us);
 
-    // 1. Join the open incident of this key.
-    std::string incident_id = ptr ? ptr->value("incident_id", "") : "";
-    bool incident_missing = false;
-    if (!incident_id.empty()) {
-      auto inc_r = ctx_->store->GetItem({t::kIncidents, {company_id, incident_id}});
-      if (inc_r.ok()) {
-        json inc = std::move(inc_r).value();
-        if (Joinable(inc, now_us, window_us)) {
-          const int64_t version = inc.value("version", int64_t{0});
-          const std::string old_severity = inc.value("severity", "low");
-          JoinInto(inc, ops, now_us, now);
-          store::UpdateRequest u;
-          u.table = t::kIncidents;
-          u.key = {company_id, incident_id};
-          u.condition.Equals("version", version);
-          for (const char* f : kJoinFields) u.Set(f, inc[f]);
-          u.defer_sync = true;  // the intake syncs once at the end
-          auto r = ctx_->store->UpdateItem(u);
-          if (r.status().IsConditionFailed()) continue;  // changed meanwhile: read again
-          ThrowIfError(r.status(), "incident");
-          const std::string severity = inc.value("severity", "low");
-          if (severity != old_severity) {
-            kpis_->Add(company_id, {{"open_" + old_severity, -1}, {"open_" + severity, 1}});
-          }
-          Notify("incident_updated", *r);
-          return std::vector<CorrelationResult>(ops.size(), {incident_id, false});
-        }
-      } else if (inc_r.status().IsNotFound()) {
-        // The pointer was written but its incident was not (a crash between
-        // the two writes): open the incident under the pointer's id below.
-        incident_missing = true;
-      } else {
-        ThrowIfError(inc_r.status(), "incident");
-      }
+    if (d.action == Action::kJoin) {
+      json after = d.incident->ToItem();
+      list_index::StampIncident(after);
+      store::UpdateRequest u;
+      u.table = t::kIncidents;
+      u.key = {company_id, d.incident_id};
+      u.condition.Equals("version", inc->version);
+      ii::SetChanged(*st.incident_item, after, &u);
+      u.defer_sync = true;  // the intake syncs once at the end
+      auto r = ctx_->store->UpdateItem(u);
+      if (r.status().IsConditionFailed()) continue;  // changed meanwhile: read again
+      ThrowIfError(r.status(), "incident");
+      if (!d.kpis.empty()) kpis_->Add(company_id, ToDeltas(d.kpis));
+      Notify(d.event, *r);
+      return std::vector<CorrelationResult>(group.size(), {d.incident_id, false});
     }
-
-    // 2. Below the threshold, alerts gather on the pointer.
-    Pending pending = PendingOf(ptr ? &*ptr : nullptr, incident_id, now_us, window_us);
-    const int64_t ptr_version = ptr ? ptr->value("version", int64_t{0}) : 0;
+    // The pointer is written only over the version that was read (or where
+    // there was none), so of two writers opening the same key one wins and
+    // the other reads again and joins.
     store::Condition ptr_cond;
     if (ptr) {
-      ptr_cond.Equals("version", ptr_version);
+      ptr_cond.Equals("version", ptr->version);
     } else {
       ptr_cond = store::Condition::ItemNotExists("company_id");
     }
-    const int64_t total = static_cast<int64_t>(pending.ids.size() + ops.size());
-    if (total < cfg.min_alerts_for_incident) {
-      json np = PendingPointer(ptr_key, std::move(pending), ops, ptr_version, now_us, cfg);
-      Status s = ctx_->store->PutItem({t::kIncidents, np, ptr_cond, /*defer_sync=*/true});
+    if (d.pointer) {
+      Status s = ctx_->store->PutItem({t::kIncidents, d.pointer->ToItem(), ptr_cond, /*defer_sync=*/true});
       if (s.IsConditionFailed()) continue;
       ThrowIfError(s, "correlation pointer");
-      return std::vector<CorrelationResult>(ops.size(), CorrelationResult{});
     }
+    if (d.action == Action::kGather) return std::vector<CorrelationResult>(group.size(), CorrelationResult{});
 
-    // 3. Open a new incident: claim the pointer first, then write the item.
-    const bool repair = incident_missing;
-    const std::string new_id = repair ? incident_id : NewId(now_us);
-    if (!repair) {
-      Status s = ctx_->store->PutItem(
-          {t::kIncidents, OwnedPointer(ptr_key, new_id, ptr_version, now_us), ptr_cond, /*defer_sync=*/true});
-      if (s.IsConditionFailed()) continue;  // another request opened it: join that one
-      ThrowIfError(s, "correlation pointer");
-    }
-    json inc = NewIncident(company_id, new_id, ptr_key, cfg, pending, ops, now_us);
-    const std::string severity = inc.value("severity", "low");
-    // Written only if absent, also when we own the pointer: another replica
-    // that read the pointer before this incident existed takes it for a
-    // crash and "repairs" it; whoever writes first wins, the other joins.
-    // (An unconditional write here lost that replica's alert from the count.)
-    Status put = ctx_->store->PutItem({t::kIncidents, inc, store::Condition::ItemNotExists("company_id"), true});
+    // Open or repair.
+    json item = NewIncidentItem(*this, *d.incident);
+    Status put = PutOpened(ctx_->store, company_id, item);
     if (put.IsConditionFailed()) continue;  // written concurrently: join it
     ThrowIfError(put, "incident");
-    ThrowIfError(ctx_->store->PutItem({t::kIncidents, Locator(company_id, new_id), {}, true}), "incident locator");
-    kpis_->Add(company_id, {{"incidents_total", 1}, {"open_" + severity, 1}});
-    // Alerts that waited below the threshold now belong to the incident.
-    for (const auto& pid : pending.ids) {
+    kpis_->Add(company_id, ToDeltas(d.kpis));
+    for (const auto& pid : d.linked_alert_ids) {
       store::UpdateRequest au;
       au.table = t::kAlerts;
-      au.key = {company_id, pid.get<std::string>()};
+      au.key = {company_id, pid};
       au.condition = store::Condition::ItemExists("company_id");
-      au.Set("correlated_incident_id", new_id);
+      au.Set("correlated_incident_id", d.incident_id);
       au.defer_sync = true;
       (void)ctx_->store->UpdateItem(au);
     }
-    Notify("incident_created", inc);
+    Notify(d.event, std::move(item));
     // Only the first alert of the group opened it; the others joined.
-    std::vector<CorrelationResult> out(ops.size(), {new_id, false});
+    std::vector<CorrelationResult> out(group.size(), {d.incident_id, false});
     out.front().created = true;
     return out;
   }
@@ -343,54 +199,44 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
         "the incident for this alert is changing too fast; retry shortly", 1);
 }
 
-CorrelationResult IncidentService::CorrelateLocal(TxnItems& items, const std::string& company_id,
-                                                  const core::CorrelationConfig& cfg, const CorrelationInput& in,
-                                                  int64_t now_us, LocalEffects* fx) {
+CorrelationResult CorrelateLocal(const IncidentService& incidents, TxnItems& items,
+                                 const std::string& company_id, const core::CorrelationConfig& cfg,
+                                 const CorrelationInput& in, int64_t now_us, LocalEffects* fx) {
   if (!cfg.auto_correlate) return {};
-  const std::string key = core::CorrelationKey(cfg.aggregation_key, in.asset_name, in.signature, in.tool_source);
-  const int64_t window_us = int64_t{cfg.time_window_minutes} * 60 * 1'000'000;
+  const std::string key =
+      core::CorrelationKey(cfg.aggregation_key, in.asset_name, in.signature, in.tool_source);
   const store::Key ptr_key = ii::PointerKey(company_id, key);
-  const std::vector<JoinOp> ops{JoinOp{in}};
-  json* ptr = items.Get(t::kIncidents, ptr_key);
-  std::string incident_id = ptr ? ptr->value("incident_id", "") : "";
-  bool incident_missing = false;
-  if (!incident_id.empty()) {
-    const store::Key inc_key{company_id, incident_id};
-    if (json* inc = items.Get(t::kIncidents, inc_key)) {
-      if (Joinable(*inc, now_us, window_us)) {
-        const std::string old_severity = inc->value("severity", "low");
-        JoinInto(*inc, ops, now_us, FormatIso8601Micros(now_us));
-        items.Touch(t::kIncidents, inc_key);
-        const std::string severity = inc->value("severity", "low");
-        if (severity != old_severity) fx->kpis.push_back({company_id, {{"open_" + old_severity, -1}, {"open_" + severity, 1}}});
-        fx->changed.try_emplace(incident_id, company_id, "incident_updated");
-        return {incident_id, false};
-      }
-    } else {
-      incident_missing = true;  // a crash between pointer and incident: repair below
-    }
+  std::optional<core::CorrelationPointer> ptr;
+  if (const json* p = items.Get(t::kIncidents, ptr_key)) ptr = core::CorrelationPointer::FromItem(*p);
+  json* inc_item = nullptr;
+  std::optional<core::Incident> inc;
+  if (ptr && !ptr->incident_id.empty()) {
+    inc_item = items.Get(t::kIncidents, {company_id, ptr->incident_id});
+    if (inc_item) inc = core::Incident::FromItem(*inc_item);
   }
-  Pending pending = PendingOf(ptr, incident_id, now_us, window_us);
-  const int64_t ptr_version = ptr ? ptr->value("version", int64_t{0}) : 0;
-  const int64_t total = static_cast<int64_t>(pending.ids.size()) + 1;
-  if (total < cfg.min_alerts_for_incident) {
-    items.Put(t::kIncidents, ptr_key, PendingPointer(ptr_key, std::move(pending), ops, ptr_version, now_us, cfg));
-    return {};
+  const core::CorrelationTarget target{company_id, *ptr_key.sk, [now_us] { return NewId(now_us); }};
+  core::CorrelationDecision d = core::Correlate(ptr, inc, {in}, cfg, target, now_us);
+  if (!d.kpis.empty()) fx->kpis.emplace_back(company_id, ToDeltas(d.kpis));
+  if (d.action == Action::kJoin) {
+    *inc_item = d.incident->ToItem();
+    list_index::StampIncident(*inc_item);
+    items.Touch(t::kIncidents, {company_id, d.incident_id});
+    fx->changed.try_emplace(d.incident_id, company_id, d.event);  // created in this unit: stays "created"
+    return {d.incident_id, false};
   }
-  const std::string new_id = incident_missing ? incident_id : NewId(now_us);
-  if (!incident_missing) items.Put(t::kIncidents, ptr_key, OwnedPointer(ptr_key, new_id, ptr_version, now_us));
-  json& inc = items.Put(t::kIncidents, {company_id, new_id}, NewIncident(company_id, new_id, ptr_key, cfg, pending, ops, now_us));
-  items.Put(t::kIncidents, ii::LocatorKey(new_id), Locator(company_id, new_id));
-  fx->kpis.push_back({company_id, {{"incidents_total", 1}, {"open_" + inc.value("severity", std::string("low")), 1}}});
-  fx->changed[new_id] = {company_id, "incident_created"};
-  for (const auto& pid : pending.ids) {
-    const store::Key ak{company_id, pid.get<std::string>()};
+  if (d.pointer) items.Put(t::kIncidents, ptr_key, d.pointer->ToItem());
+  if (d.action == Action::kGather) return {};
+  items.Put(t::kIncidents, {company_id, d.incident_id}, NewIncidentItem(incidents, *d.incident));
+  items.Put(t::kIncidents, ii::LocatorKey(d.incident_id), ii::Locator(company_id, d.incident_id));
+  fx->changed[d.incident_id] = {company_id, d.event};
+  for (const auto& pid : d.linked_alert_ids) {
+    const store::Key ak{company_id, pid};
     if (json* a = items.Get(t::kAlerts, ak)) {
-      (*a)["correlated_incident_id"] = new_id;
+      (*a)["correlated_incident_id"] = d.incident_id;
       items.Touch(t::kAlerts, ak);
     }
   }
-  return {new_id, true};
+  return {d.incident_id, true};
 }
 
 void IncidentService::AnnounceLocal(std::vector<std::pair<std::string, nlohmann::json>> changes) {

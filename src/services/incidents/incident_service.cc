@@ -9,6 +9,7 @@
 #include "base/errors.h"
 #include "base/json_fields.h"
 #include "base/time_format.h"
+#include "core/correlate.h"
 #include "core/incident_status.h"
 #include "core/priority.h"
 #include "core/severity.h"
@@ -422,10 +423,7 @@ std::string IncidentService::ResolveByKey(const std::string& company_id, const C
   const std::string now = ctx_->Now();
   int64_t resolved = 0;
   for (const auto& a : alerts->items) {
-    if (a.value("status", "") != "active" || a.value("asset_name", "") != in.asset_name ||
-        a.value("signature", "") != in.signature) {
-      continue;
-    }
+    if (!core::RecoveryMatches(core::Alert::FromItem(a), in.asset_name, in.signature)) continue;
     store::UpdateRequest u;
     u.table = t::kAlerts;
     u.key = {company_id, a.value("id", "")};
@@ -435,33 +433,25 @@ std::string IncidentService::ResolveByKey(const std::string& company_id, const C
   }
   if (incident_id.empty()) return "";
   for (int attempt = 0; attempt < 8; ++attempt) {
-    auto inc = ctx_->store->GetItem({t::kIncidents, {company_id, incident_id}});
-    if (!inc.ok()) return "";
-    const int64_t version = inc->value("version", int64_t{0});
-    const int64_t active = std::max<int64_t>(0, inc->value("active_alert_count", int64_t{0}) - resolved);
-    const std::string status = inc->value("status", "");
+    auto before = ctx_->store->GetItem({t::kIncidents, {company_id, incident_id}});
+    if (!before.ok()) return "";
+    core::Incident inc = core::Incident::FromItem(*before);
+    const int64_t version = inc.version;
+    const core::RecoveryDecision d = core::ApplyRecovery(inc, resolved, cfg, ctx_->clock->NowMicros());
+    json after = inc.ToItem();
+    list_index::StampIncident(after);
     store::UpdateRequest u;
     u.table = t::kIncidents;
     u.key = {company_id, incident_id};
     u.condition.Equals("version", version);
-    u.Set("active_alert_count", active).Set("updated_at", now).Set("version", version + 1);
-    bool resolve = active == 0 && cfg.auto_resolve && core::IsOpenStatus(status);
-    if (resolve) {
-      u.Set("status", "resolved")
-          .Set("resolved_at", now)
-          .Set("resolved_by", "system")
-          .Set("resolution_notes", "All alerts of this incident were resolved by their senders.");
-    }
-    list_index::StampUpdate(*inc, u);
+    ii::SetChanged(*before, after, &u);
     auto r = ctx_->store->UpdateItem(u);
     if (r.status().IsConditionFailed()) continue;
     ThrowIfError(r.status(), "incident");
-    if (resolve) {
-      auto created = ParseIso8601(inc->value("created_at", ""));
-      int64_t age_s = created ? (ctx_->clock->NowMicros() - *created) / 1'000'000 : 0;
-      kpis_->Add(company_id, {{"open_" + inc->value("severity", std::string("low")), -1},
-                              {"resolve_count", 1},
-                              {"resolve_seconds_total", age_s}});
+    if (!d.kpis.empty()) {
+      Deltas deltas;
+      for (const auto& [k, v] : d.kpis) deltas[k] += v;
+      kpis_->Add(company_id, deltas);
     }
     Notify("incident_updated", *r);
     return incident_id;

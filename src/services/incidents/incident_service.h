@@ -14,13 +14,13 @@
 // Thread-safe; methods may throw ApiError.
 
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/correlate.h"
 #include "core/correlation.h"
 #include "services/combiner.h"
 #include "services/config_service.h"
@@ -28,22 +28,11 @@
 #include "services/kpi_service.h"
 #include "services/page.h"
 #include "services/identity/principal.h"
-#include "services/txn_items.h"
 
 namespace aw::services {
 
-// What correlation needs of one alert.
-struct CorrelationInput {
-  std::string alert_id;
-  std::string asset_name;
-  std::string asset_id;
-  std::string signature;
-  std::string message;
-  std::string severity;
-  std::string tool_source;
-  std::string timestamp;
-  bool critical_asset = false;
-};
+// What correlation needs of one alert (the rules are core/correlate.h).
+using CorrelationInput = core::CorrelationFacts;
 
 struct CorrelationResult {
   std::string incident_id;  // empty: not (yet) part of an incident
@@ -116,41 +105,23 @@ class IncidentService {
 
   uint64_t join_writes() const { return joins_.groups(); }
 
-  // Correlation inside one atomic unit of an embedded store (the intake
-  // pipeline, services/intake_pipeline.h): the same rules as Correlate, with
-  // every read and write through `items`, so nothing can change between them
-  // and no condition is needed. What must happen once the unit is durable is
-  // added to `fx`.
-  struct LocalEffects {
-    std::vector<std::pair<std::string, Deltas>> kpis;  // (company, deltas)
-    // incident id -> (company, event type); announced with the item as it is
-    // at the end of the unit.
-    std::map<std::string, std::pair<std::string, std::string>> changed;
-  };
-  CorrelationResult CorrelateLocal(TxnItems& items, const std::string& company_id, const core::CorrelationConfig& cfg,
-                                   const CorrelationInput& in, int64_t now_us, LocalEffects* fx);
-  // Tells the listeners of incidents changed by CorrelateLocal: (type, item).
+  // Adds the decorators' attributes (e.g. SLA deadlines) to a new incident
+  // item before it is written. Used by the executors of core::Correlate.
+  void Decorate(const std::string& company_id, nlohmann::json& incident) const {
+    for (const auto& d : decorators_) d(company_id, incident);
+  }
+  // Tells the listeners of incidents changed by the intake pipeline
+  // (services/incidents/correlate_local.h): (type, item).
   void AnnounceLocal(std::vector<std::pair<std::string, nlohmann::json>> changes);
-
-  struct JoinOp {
-    CorrelationInput in;
-  };
-  // Alerts gathered on a correlation pointer below min_alerts_for_incident.
-  struct PendingAlerts {
-    nlohmann::json ids = nlohmann::json::array();
-    std::string severity;
-    nlohmann::json tools = nlohmann::json::array();
-  };
 
  private:
   // The MSP admin's list of every company: the write-sharded indexes
   // (incident_list.cc), a fixed number of Queries per page.
   Page ListAcrossCompanies(const Principal& p, const IncidentFilter& f);
-  nlohmann::json NewIncident(const std::string& company_id, const std::string& id, const store::Key& ptr_key,
-                             const core::CorrelationConfig& cfg, const PendingAlerts& pending,
-                             const std::vector<JoinOp>& ops, int64_t now_us);
+  // The DynamoDB executor of core::Correlate: version-checked conditional
+  // writes, read again and retried when another writer got there first.
   std::vector<CorrelationResult> ApplyGroup(const std::string& company_id, const std::string& key,
-                                            std::vector<JoinOp>& ops);
+                                            std::vector<CorrelationInput>& group);
   nlohmann::json LoadOwned(const Principal& p, const std::string& incident_id, std::string* company_id);
   nlohmann::json ApplyStatusChange(const Principal& p, const nlohmann::json& current, const IncidentPatch& patch);
   void Notify(const std::string& type, nlohmann::json incident);
@@ -160,7 +131,7 @@ class IncidentService {
   KpiService* kpis_;
   std::vector<IncidentListener> listeners_;
   std::vector<IncidentDecorator> decorators_;
-  Combiner<JoinOp, CorrelationResult> joins_;
+  Combiner<CorrelationInput, CorrelationResult> joins_;
 };
 
 }  // namespace aw::services

@@ -13,6 +13,8 @@
 #include "base/errors.h"
 #include "base/ids.h"
 #include "base/time_format.h"
+#include "core/correlate.h"
+#include "core/records.h"
 #include "crypto/hash.h"
 #include "store/tables.h"
 
@@ -100,48 +102,15 @@ IngestResult AlertService::Ingest(const std::string& company_id, const AlertInpu
 
   // A recovery notification is deduplicated by its delivery id only: its
   // fingerprint is that of the alert it resolves.
-  const bool dedup = in.status == "active" || !delivery_id.empty();
-  if (dedup) {
+  if (core::Deduplicated(in.status, !delivery_id.empty())) {
     const std::string claim_id = ClaimId(in, delivery_id);
     for (int attempt = 0; attempt < 8; ++attempt) {
       auto claim = ctx_->store->GetItem({t::kAlerts, {company_id, claim_id}});
       if (claim.ok()) {
-        const std::string first_id = claim->value("alert_id", "");
-        auto first = ctx_->store->GetItem({t::kAlerts, {company_id, first_id}});
-        if (first.ok()) {
-          if (!delivery_id.empty() || first->value("status", "") == "active") return Repeat(company_id, first_id);
-          // The first alert was resolved: this is a new occurrence.
-          store::Condition c;
-          c.Equals("alert_id", first_id);
-          json fresh = {{"company_id", company_id}, {"id", claim_id}, {"alert_id", alert["id"]},
-                        {"created_us", now_us}, {"ttl", now_us / 1'000'000 + 24 * 3600}};
-          Status s = ctx_->store->PutItem({t::kAlerts, fresh, c, /*defer_sync=*/true});
-          if (s.IsConditionFailed()) continue;
-          ThrowIfError(s, "delivery record");
-          return Store(company_id, std::move(alert), in);
-        }
-        if (!first.status().IsNotFound()) ThrowIfError(first.status(), "alert");
-        // The claim's alert is not written yet: its first delivery is in
-        // flight (here or on another replica), or crashed between its
-        // writes. Wait for it a little; then repair by writing it.
-        const std::string flight_key = company_id + '\n' + claim_id;
-        std::shared_future<void> flight;
-        {
-          std::lock_guard<std::mutex> lock(flights_mu_);
-          auto it = flights_.find(flight_key);
-          if (it != flights_.end()) flight = it->second;
-        }
-        if (flight.valid()) {
-          flight.wait();
-          continue;
-        }
-        const int64_t claim_age_us = now_us - claim->value("created_us", now_us);
-        if (claim_age_us < 2'000'000 && attempt < 3) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
-          continue;
-        }
-        alert["id"] = first_id;
-        return Store(company_id, std::move(alert), in);
+        auto r = OnClaim(company_id, core::RepeatClaim::FromItem(std::move(claim).value()), delivery_id,
+                         alert, in, now_us, attempt);
+        if (r) return std::move(*r);
+        continue;
       }
       if (!claim.status().IsNotFound()) ThrowIfError(claim.status(), "delivery record");
       // Announce the flight before claiming, so local repeats wait for it.
@@ -171,15 +140,76 @@ IngestResult AlertService::Ingest(const std::string& company_id, const AlertInpu
           done.set_value();
         }
       } land{this, flight_key, done};
-      json fresh = {{"company_id", company_id}, {"id", claim_id}, {"alert_id", alert["id"]},
-                    {"created_us", now_us}, {"ttl", now_us / 1'000'000 + 24 * 3600}};
-      Status s = ctx_->store->PutItem({t::kAlerts, fresh, store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
+      json fresh = ClaimItem(company_id, claim_id, alert["id"].get<std::string>(), now_us);
+      Status s = ctx_->store->PutItem(
+          {t::kAlerts, std::move(fresh), store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
       if (s.IsConditionFailed()) continue;  // a concurrent delivery won: it is a repeat
       ThrowIfError(s, "delivery record");
       return Store(company_id, std::move(alert), in);
     }
     Throw(ErrorKind::kUnavailable, "intake_contention", "this alert is being delivered concurrently; retry", 1);
   }
+  return Store(company_id, std::move(alert), in);
+}
+
+json AlertService::ClaimItem(const std::string& company_id, const std::string& claim_id,
+                             const std::string& alert_id, int64_t now_us) {
+  core::RepeatClaim c;
+  c.company_id = company_id;
+  c.id = claim_id;
+  c.alert_id = alert_id;
+  c.created_us = now_us;
+  c.ttl = now_us / 1'000'000 + 24 * 3600;
+  return c.ToItem();
+}
+
+std::optional<IngestResult> AlertService::OnClaim(const std::string& company_id,
+                                                  const core::RepeatClaim& held,
+                                                  const std::string& delivery_id, json& alert,
+                                                  const AlertInput& in, int64_t now_us, int attempt) {
+  const std::string& first_id = held.alert_id;
+  std::optional<json> first;
+  if (!first_id.empty()) {
+    auto r = ctx_->store->GetItem({t::kAlerts, {company_id, first_id}});
+    if (r.ok()) {
+      first = std::move(r).value();
+    } else if (!r.status().IsNotFound()) {
+      ThrowIfError(r.status(), "alert");
+    }
+  }
+  const core::RepeatFacts facts{first_id, first.has_value(), first ? first->value("status", "") : "",
+                                !delivery_id.empty()};
+  const core::RepeatAction action = core::DecideRepeat(facts);
+  if (action == core::RepeatAction::kRepeat) return Repeat(company_id, first_id);
+  if (action == core::RepeatAction::kNewOccurrence) {
+    store::Condition c;
+    c.Equals("alert_id", first_id);
+    json fresh = ClaimItem(company_id, held.id, alert["id"].get<std::string>(), now_us);
+    Status s = ctx_->store->PutItem({t::kAlerts, std::move(fresh), c, /*defer_sync=*/true});
+    if (s.IsConditionFailed()) return std::nullopt;
+    ThrowIfError(s, "delivery record");
+    return Store(company_id, std::move(alert), in);
+  }
+  // The claim's alert is not written yet: its first delivery is in
+  // flight (here or on another replica), or crashed between its
+  // writes. Wait for it a little; then repair by writing it.
+  const std::string flight_key = company_id + '\n' + held.id;
+  std::shared_future<void> flight;
+  {
+    std::lock_guard<std::mutex> lock(flights_mu_);
+    auto it = flights_.find(flight_key);
+    if (it != flights_.end()) flight = it->second;
+  }
+  if (flight.valid()) {
+    flight.wait();
+    return std::nullopt;
+  }
+  const int64_t claim_age_us = now_us - (held.created_us != 0 ? held.created_us : now_us);
+  if (claim_age_us < 2'000'000 && attempt < 3) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
+    return std::nullopt;
+  }
+  alert["id"] = first_id;
   return Store(company_id, std::move(alert), in);
 }
 

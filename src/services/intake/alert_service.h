@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/records.h"
 #include "services/intake/asset_service.h"
 #include "services/combiner.h"
 #include "services/context.h"
@@ -100,6 +101,13 @@ class AlertService {
   nlohmann::json NewAlert(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,
                           int64_t now_us) const;
   IngestResult Repeat(const std::string& company_id, const std::string& alert_id);
+  // The claim exists: the repeat rule (core::DecideRepeat) on the
+  // conditional path. nullopt: something moved meanwhile, read again.
+  std::optional<IngestResult> OnClaim(const std::string& company_id, const core::RepeatClaim& held,
+                                      const std::string& delivery_id, nlohmann::json& alert,
+                                      const AlertInput& in, int64_t now_us, int attempt);
+  static nlohmann::json ClaimItem(const std::string& company_id, const std::string& claim_id,
+                                  const std::string& alert_id, int64_t now_us);
   IngestResult Store(const std::string& company_id, nlohmann::json alert, const AlertInput& in);
 
   Context* ctx_;

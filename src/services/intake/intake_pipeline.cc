@@ -5,7 +5,9 @@
 #include "base/errors.h"
 #include "base/ids.h"
 #include "base/time_format.h"
+#include "core/correlate.h"
 #include "services/identity/company_service.h"
+#include "services/incidents/correlate_local.h"
 #include "services/list_index.h"
 #include "services/txn_items.h"
 #include "store/tables.h"
@@ -22,7 +24,7 @@ struct IntakePipeline::Unit {
   std::vector<std::exception_ptr> failed;  // per job: why it alone failed
   std::exception_ptr error;  // what failed the unit, when Run threw
   // After commit:
-  IncidentService::LocalEffects fx;
+  LocalEffects fx;
   std::vector<std::pair<std::string, json>> announce;  // (type, incident item)
   std::vector<std::pair<std::string, AssetInfo>> new_assets;
   std::vector<store::Key> new_alerts;                   // for alert_received
@@ -179,55 +181,18 @@ Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
   }
 }
 
-// One alert: the rules of AlertService::Ingest/Store and of correlation,
-// inside the unit (so no claim, condition or retry is needed).
+// One alert, inside the unit (so no claim item, condition or retry is
+// needed): the repeat and correlation rules of core/correlate.h.
 void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult& r, Unit& u) {
   const std::string& company_id = job.company_id;
-  const std::string now = FormatIso8601Micros(job.now_us);
   json alert = job.alert;  // the job stays intact for a restart of the unit
   std::string alert_id = alert["id"].get<std::string>();
   r.company_id = company_id;
 
-  // The claim: in memory (this pipeline's, RepeatIndex), else an item in
-  // the table (written by the conditional path, which resolved alerts
-  // take, or by an earlier version). Claims made here stay in memory.
-  std::optional<std::string> claimed;
-  if (const RepeatIndex::Claim* c = FindClaim(u, company_id, job.claim_id, job.now_us)) {
-    claimed = c->alert_id;
-  } else if (const json* claim = items.Get(t::kAlerts, {company_id, job.claim_id})) {
-    claimed = claim->value("alert_id", "");
-  }
-  auto set_claim = [&](const std::string& id) {
-    auto [it, inserted] = u.new_claims.try_emplace(company_id + '\n' + job.claim_id);
-    it->second = {id, job.now_us};
-    if (inserted) u.new_claim_keys.emplace_back(company_id, job.claim_id);
-  };
-  if (claimed) {
-    const std::string& first_id = *claimed;
-    const store::Key first_key{company_id, first_id};
-    json* first = first_id.empty() ? nullptr : items.Get(t::kAlerts, first_key);
-    if (first != nullptr && (!job.delivery_id.empty() || first->value("status", "") == "active")) {
-      const int64_t attempts = first->value("delivery_attempts", int64_t{1}) + 1;
-      (*first)["delivery_attempts"] = attempts;
-      (*first)["last_seen"] = now;
-      items.Touch(t::kAlerts, first_key);
-      r.alert_id = first_id;
-      r.duplicate = true;
-      r.delivery_attempts = attempts;
-      u.fx.kpis.push_back({company_id, {{"alerts_repeated", 1}}});
-      return;
-    }
-    if (first == nullptr && !first_id.empty()) {
-      // A claim whose alert was never written (a crash of the conditional
-      // path between its writes, or a unit whose commit failed): write the
-      // alert under the claimed id.
-      alert_id = first_id;
-      alert["id"] = alert_id;
-      list_index::StampAlert(alert);
-    }
-    // Else the first alert was resolved: this is a new occurrence.
-  }
-  set_claim(alert_id);
+  if (ApplyRepeat(items, job, &alert, &alert_id, r, u)) return;
+  auto [it, inserted] = u.new_claims.try_emplace(company_id + '\n' + job.claim_id);
+  it->second = {alert_id, job.now_us};
+  if (inserted) u.new_claim_keys.emplace_back(company_id, job.claim_id);
 
   bool remember = false;
   AssetInfo asset = assets_->TouchLocal(items, company_id, job.in.asset_name, &remember);
@@ -259,7 +224,7 @@ void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult
   ci.tool_source = job.in.tool_source;
   ci.timestamp = alert["timestamp"].get<std::string>();
   ci.critical_asset = asset.is_critical;
-  CorrelationResult c = incidents_->CorrelateLocal(items, company_id, job.cfg, ci, job.now_us, &u.fx);
+  CorrelationResult c = CorrelateLocal(*incidents_, items, company_id, job.cfg, ci, job.now_us, &u.fx);
   if (!c.incident_id.empty()) alert["correlated_incident_id"] = c.incident_id;
   items.Put(t::kAlerts, alert_key, std::move(alert));
   u.new_alerts.push_back(alert_key);
@@ -267,6 +232,51 @@ void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult
   r.alert_id = alert_id;
   r.incident_id = c.incident_id;
   r.incident_created = c.created;
+}
+
+// The repeat rule (core::DecideRepeat) for one alert of the unit: true when
+// it is a repeat (answered in `r`, nothing else to do); else `alert` and
+// `alert_id` are what to write (the claimed id when its alert was never
+// written).
+bool IntakePipeline::ApplyRepeat(TxnItems& items, const IntakeJob& job, json* alert, std::string* alert_id,
+                                 IngestResult& r, Unit& u) {
+  const std::string& company_id = job.company_id;
+  // The claim: in memory (this pipeline's, RepeatIndex), else an item in
+  // the table (written by the conditional path, which resolved alerts
+  // take, or by an earlier version). Claims made here stay in memory.
+  std::optional<std::string> claimed;
+  if (const RepeatIndex::Claim* c = FindClaim(u, company_id, job.claim_id, job.now_us)) {
+    claimed = c->alert_id;
+  } else if (const json* claim = items.Get(t::kAlerts, {company_id, job.claim_id})) {
+    claimed = claim->value("alert_id", "");
+  }
+  json* first = claimed && !claimed->empty() ? items.Get(t::kAlerts, {company_id, *claimed}) : nullptr;
+  const core::RepeatFacts facts{claimed, first != nullptr, first ? first->value("status", "") : "",
+                                !job.delivery_id.empty()};
+  switch (core::DecideRepeat(facts)) {
+    case core::RepeatAction::kRepeat: {
+      const int64_t attempts = first->value("delivery_attempts", int64_t{1}) + 1;
+      (*first)["delivery_attempts"] = attempts;
+      (*first)["last_seen"] = FormatIso8601Micros(job.now_us);
+      items.Touch(t::kAlerts, {company_id, *claimed});
+      r.alert_id = *claimed;
+      r.duplicate = true;
+      r.delivery_attempts = attempts;
+      u.fx.kpis.push_back({company_id, {{"alerts_repeated", 1}}});
+      return true;
+    }
+    case core::RepeatAction::kWriteUnderClaim:
+      // A crash of the conditional path between its writes, or a unit whose
+      // commit failed.
+      *alert_id = *claimed;
+      (*alert)["id"] = *alert_id;
+      list_index::StampAlert(*alert);
+      break;
+    case core::RepeatAction::kNew:
+    case core::RepeatAction::kNewOccurrence:
+      break;
+  }
+  return false;
 }
 
 const RepeatIndex::Claim* IntakePipeline::FindClaim(const Unit& u, const std::string& company_id,

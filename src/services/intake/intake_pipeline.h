@@ -14,9 +14,9 @@
 // the error, and nothing of the unit was written). Incident events, KPI
 // deltas and alert_received events follow on the pipeline's own thread.
 //
-// The rules are those of AlertService::Ingest and IncidentService::Correlate
-// (same items, same keys), so a store written by either is read by the
-// other. Thread-safe.
+// The rules are core/correlate.h's, as on the conditional path
+// (AlertService::Ingest, IncidentService::Correlate), with the same items
+// and keys, so a store written by either is read by the other. Thread-safe.
 
 #include <atomic>
 #include <condition_variable>
@@ -39,6 +39,7 @@
 #include "services/incidents/incident_service.h"
 #include "services/kpi_service.h"
 #include "services/intake/repeat_index.h"
+#include "services/txn_items.h"
 
 namespace aw::services {
 
@@ -86,6 +87,8 @@ class IntakePipeline {
   void Schedule();
   Status Run(store::AtomicTxn& txn, Unit& u);
   void Process(TxnItems& items, const IntakeJob& job, IngestResult& r, Unit& u);
+  bool ApplyRepeat(TxnItems& items, const IntakeJob& job, nlohmann::json* alert, std::string* alert_id,
+                   IngestResult& r, Unit& u);
   // The claim in this unit's new claims, else in repeats_; nullptr if none.
   const RepeatIndex::Claim* FindClaim(const Unit& u, const std::string& company_id, const std::string& claim_id,
                                       int64_t now_us) const;
