@@ -17,7 +17,7 @@ services::Principal RequireUser(const Request& req, services::AuthService& auth)
     }
   }
   services::Principal p = auth.Authenticate(h.substr(kBearer.size()));
-  NoteAuditPrincipal(p);
+  NoteAuditPrincipal(req, p);
   return p;
 }
 

@@ -13,6 +13,7 @@
 namespace aw::http {
 
 // The caller, from "Authorization: Bearer <jwt>". 401 when absent or invalid.
+// Also noted on `req` for the audit hook (http/audit_hook.h).
 services::Principal RequireUser(const Request& req, services::AuthService& auth);
 
 struct PageParams {

@@ -8,6 +8,7 @@
 // route); it is not shared, so it needs no locking.
 
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,17 +16,15 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 namespace aw::http {
 
 struct Request {
-  std::string method;      // "GET", "POST", ... as received (case-sensitive, per RFC 9110)
-  std::string path;        // percent-decoded path, no query string
-  std::string target;      // raw target as received
+  std::string method;  // "GET", "POST", ... as received (case-sensitive, per RFC 9110)
+  std::string path;    // percent-decoded path, no query string
+  std::string target;  // raw target as received
   std::string body;
   std::string remote_ip;
-  std::string request_id;  // the X-Request-ID this request is answered with
+  std::string request_id;                                    // the X-Request-ID this request is answered with
   std::vector<std::pair<std::string, std::string>> headers;  // as received, in order
   std::vector<std::pair<std::string, std::string>> query;    // decoded query params, in order
   std::unordered_map<std::string, std::string> path_params;  // filled by the router
@@ -37,6 +36,19 @@ struct Request {
   // other routes).
   std::function<void(struct Response)> respond_later;
   std::function<void(std::function<void()>)> run_blocking;
+  // What the audit hook (http/audit_hook.h) records for a mutating route
+  // beyond the path: the caller, set by RequireUser, and the company /
+  // resource a handler names when the path does not (creations). mutable:
+  // both are written through the const Request& those helpers receive.
+  struct AuditNote {
+    bool has_principal = false;
+    std::string user_id;
+    std::string user_email;
+    std::string user_role;
+    std::string company_id;
+    std::string resource_id;
+  };
+  mutable AuditNote audit;
 
   // Value of the first header named `name` (ASCII case-insensitive); "" if absent.
   // The view is valid as long as `headers` is not modified.

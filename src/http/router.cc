@@ -12,8 +12,8 @@ namespace aw::http {
 
 struct Router::Node {
   std::map<std::string, std::unique_ptr<Node>, std::less<>> literals;
-  std::unique_ptr<Node> param;  // the `{name}` child, if any
-  std::string param_name;       // name of `param`'s segment
+  std::unique_ptr<Node> param;                           // the `{name}` child, if any
+  std::string param_name;                                // name of `param`'s segment
   std::map<std::string, Handler, std::less<>> handlers;  // by method
 };
 
@@ -48,6 +48,11 @@ bool IsParamSegment(std::string_view s) { return s.size() >= 3 && s.front() == '
 Router::Router() : root_(std::make_unique<Node>()) {}
 Router::~Router() = default;
 
+void Router::Add(std::string method, std::string pattern, std::string audit_action, Handler h) {
+  Add(std::move(method), std::move(pattern), std::move(h));
+  routes_.back().audit_action = std::move(audit_action);
+}
+
 void Router::Add(std::string method, std::string pattern, Handler h) {
   if (pattern.empty() || pattern.front() != '/') {
     throw std::logic_error("route pattern must start with '/': " + pattern);
@@ -80,11 +85,12 @@ void Router::Add(std::string method, std::string pattern, Handler h) {
   if (!node->handlers.emplace(method, std::move(h)).second) {
     throw std::logic_error("route added twice: " + method + " " + pattern);
   }
-  routes_.push_back({std::move(method), std::move(pattern)});
+  routes_.push_back({std::move(method), std::move(pattern), std::string()});
 }
 
 void Router::AddInline(std::string method, std::string pattern, Handler h) {
-  if (pattern.find('{') != std::string::npos) throw std::logic_error("inline route with parameters: " + pattern);
+  if (pattern.find('{') != std::string::npos)
+    throw std::logic_error("inline route with parameters: " + pattern);
   inline_.emplace_back(method, pattern);
   Add(std::move(method), std::move(pattern), std::move(h));
 }
@@ -144,7 +150,8 @@ Response Router::Dispatch(Request& req) const {
         if (!allow.empty()) allow += ", ";
         allow += entry.first;
       }
-      Response r = ErrorResponse(405, "method_not_allowed", "Method " + req.method + " not allowed for " + shown);
+      Response r =
+          ErrorResponse(405, "method_not_allowed", "Method " + req.method + " not allowed for " + shown);
       r.headers.emplace_back("Allow", std::move(allow));
       return r;
     }

@@ -39,6 +39,8 @@ class Router {
   // REQUIRES: `pattern` starts with '/', each `{name}` is a whole segment,
   // and (method, pattern) was not added before (std::logic_error otherwise).
   void Add(std::string method, std::string pattern, Handler h);
+  // As Add, for a route whose calls are audited as `audit_action` (listed by Routes()).
+  void Add(std::string method, std::string pattern, std::string audit_action, Handler h);
   // As Add, for a literal pattern (no parameters) whose handler runs on the
   // network thread (see Request::respond_later): it must not block.
   void AddInline(std::string method, std::string pattern, Handler h);
@@ -52,6 +54,7 @@ class Router {
   struct RouteInfo {
     std::string method;
     std::string pattern;
+    std::string audit_action;  // declared by http/audit_hook.h's AddRoute; "" if not audited
   };
   // Answers requests whose path matches no pattern (e.g. the web UI's files
   // and deep links, http/static_assets.h); nullopt: the usual JSON 404.

@@ -1,9 +1,9 @@
 #include "base/errors.h"
 #include "base/time_format.h"
 #include "http/api.h"
+#include "http/api_util.h"
 #include "http/audit_hook.h"
 #include "http/error_mapping.h"
-#include "http/api_util.h"
 #include "http/json_body.h"
 #include "http/webhook_intake.h"
 
@@ -82,7 +82,8 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
     // Accepted: a signed delivery is remembered for its window.
     auto accepted = [answer, security, company_id = caller.company_id,
                      signed_delivery](std::vector<services::IngestResult>& rs) {
-      if (signed_delivery && !rs.empty()) security->RecordAccepted(company_id, *signed_delivery, rs[0].alert_id);
+      if (signed_delivery && !rs.empty())
+        security->RecordAccepted(company_id, *signed_delivery, rs[0].alert_id);
       return answer(rs);
     };
     const std::string request_id = req.request_id;

@@ -12,12 +12,13 @@ void RegisterAnalysisRoutes(Router& router, const Services& s) {
   auto* auth = s.auth;
   auto* incidents = s.incidents;
   auto* analysis = s.analysis;
-  AddRoute(router, s, "POST", "/api/incidents/{id}/analyze", [auth, incidents, analysis](Request& req) {
-    auto p = RequireUser(req, *auth);
-    const std::string id = req.PathParam("id");
-    NoteAuditTarget(incidents->CompanyOf(id), id);
-    return Response::Json(200, analysis->Analyze(p, id));
-  });
+  AddRoute(router, s, "POST", "/api/incidents/{id}/analyze", Audit{"incident.analyze", "incident"},
+           [auth, incidents, analysis](Request& req) {
+             auto p = RequireUser(req, *auth);
+             const std::string id = req.PathParam("id");
+             NoteAuditTarget(req, incidents->CompanyOf(id), id);
+             return Response::Json(200, analysis->Analyze(p, id));
+           });
 }
 
 }  // namespace aw::http

@@ -29,22 +29,25 @@ void RegisterApprovalRoutes(Router& router, const Services& s) {
     auto p = RequireUser(req, *auth);
     return Response::Json(200, approvals->Get(p, req.PathParam("id")));
   });
-  AddRoute(router, s, "POST", "/api/approval-requests/{id}/approve", [auth, executions](Request& req) {
-    auto p = RequireUser(req, *auth);
-    std::string notes;
-    if (!req.body.empty()) notes = OptionalString(ParseJsonObject(req), "notes", 2000).value_or("");
-    json out = executions->ApproveAndRun(p, req.PathParam("id"), notes);
-    NoteAuditTarget(out["approval_request"].value("company_id", ""), req.PathParam("id"));
-    return Response::Json(200, out);
-  });
-  AddRoute(router, s, "POST", "/api/approval-requests/{id}/reject", [auth, approvals](Request& req) {
-    auto p = RequireUser(req, *auth);
-    std::string reason;
-    if (!req.body.empty()) reason = OptionalString(ParseJsonObject(req), "reason", 2000).value_or("");
-    json out = approvals->Reject(p, req.PathParam("id"), reason);
-    NoteAuditTarget(out.value("company_id", ""), req.PathParam("id"));
-    return Response::Json(200, out);
-  });
+  AddRoute(router, s, "POST", "/api/approval-requests/{id}/approve",
+           Audit{"approval_request.approve", "approval_request"}, [auth, executions](Request& req) {
+             auto p = RequireUser(req, *auth);
+             std::string notes;
+             if (!req.body.empty()) notes = OptionalString(ParseJsonObject(req), "notes", 2000).value_or("");
+             json out = executions->ApproveAndRun(p, req.PathParam("id"), notes);
+             NoteAuditTarget(req, out["approval_request"].value("company_id", ""), req.PathParam("id"));
+             return Response::Json(200, out);
+           });
+  AddRoute(router, s, "POST", "/api/approval-requests/{id}/reject",
+           Audit{"approval_request.reject", "approval_request"}, [auth, approvals](Request& req) {
+             auto p = RequireUser(req, *auth);
+             std::string reason;
+             if (!req.body.empty())
+               reason = OptionalString(ParseJsonObject(req), "reason", 2000).value_or("");
+             json out = approvals->Reject(p, req.PathParam("id"), reason);
+             NoteAuditTarget(req, out.value("company_id", ""), req.PathParam("id"));
+             return Response::Json(200, out);
+           });
 }
 
 }  // namespace aw::http

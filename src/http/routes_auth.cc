@@ -1,8 +1,8 @@
 #include "base/errors.h"
 #include "base/json_fields.h"
 #include "http/api.h"
-#include "http/audit_hook.h"
 #include "http/api_util.h"
+#include "http/audit_hook.h"
 #include "http/json_body.h"
 
 namespace aw::http {
@@ -60,7 +60,8 @@ Response Tokens(const Request& req, const services::TokenPair& t, int64_t refres
 std::string PresentedRefreshToken(Request& req) {
   if (CookieSession(req) && (req.body.empty() || req.body == "{}")) {
     std::string token = CookieValue(req, kRefreshCookie);
-    if (token.empty()) Throw(ErrorKind::kUnauthenticated, "invalid_refresh_token", "no session: sign in again");
+    if (token.empty())
+      Throw(ErrorKind::kUnauthenticated, "invalid_refresh_token", "no session: sign in again");
     return token;
   }
   json body = ParseJsonObject(req);
@@ -102,12 +103,13 @@ void RegisterAuthRoutes(Router& router, const Services& s) {
       throw;
     }
   });
-  AddRoute(router, s, "POST", "/api/auth/refresh", [auth, refresh_max_age](Request& req) {
-    return Tokens(req, auth->Refresh(PresentedRefreshToken(req)), refresh_max_age);
-  });
+  AddRoute(router, s, "POST", "/api/auth/refresh", Audit{"auth.refresh", "auth"},
+           [auth, refresh_max_age](Request& req) {
+             return Tokens(req, auth->Refresh(PresentedRefreshToken(req)), refresh_max_age);
+           });
   // Ends one session: its refresh-token family is revoked (the access token
   // held in memory is dropped by the client and expires by itself).
-  AddRoute(router, s, "POST", "/api/auth/logout", [auth](Request& req) {
+  AddRoute(router, s, "POST", "/api/auth/logout", Audit{"auth.logout", "auth"}, [auth](Request& req) {
     std::string token;
     try {
       token = PresentedRefreshToken(req);
@@ -121,7 +123,7 @@ void RegisterAuthRoutes(Router& router, const Services& s) {
     }
     return r;
   });
-  AddRoute(router, s, "POST", "/api/auth/logout-all", [auth](Request& req) {
+  AddRoute(router, s, "POST", "/api/auth/logout-all", Audit{"auth.logout_all", "auth"}, [auth](Request& req) {
     auto p = RequireUser(req, *auth);
     auth->LogoutAll(p.user_id);
     return Response::Json(200, {{"message", "all sessions signed out"}});
@@ -138,36 +140,41 @@ void RegisterAuthRoutes(Router& router, const Services& s) {
     if (!u) ThrowNotFound("user");
     return Response::Json(200, services::UserService::PublicView(*u));
   });
-  AddRoute(router, s, "PUT", "/api/profile", [auth, users](Request& req) {
-    auto p = RequireUser(req, *auth);
-    json body = ParseJsonObject(req);
-    // email, role and company_ids are known: they get their own sentence below.
-    RejectUnknownFields(body, {"name", "email", "role", "company_ids"});
-    services::UserPatch patch;
-    if (auto name = OptionalString(body, "name", 200)) {
-      if (name->empty()) ThrowInvalidField("name", "must not be empty");
-      patch.name = *name;
-    }
-    if (body.contains("email") || body.contains("role") || body.contains("company_ids")) {
-      ThrowInvalidField(body.contains("email") ? "email" : body.contains("role") ? "role" : "company_ids",
-                        "cannot be changed through the profile");
-    }
-    return Response::Json(200, services::UserService::PublicView(users->Update(p.user_id, patch)));
-  });
-  AddRoute(router, s, "PUT", "/api/profile/password", [auth](Request& req) {
-    auto p = RequireUser(req, *auth);
-    json body = ParseJsonObject(req);
-    RejectUnknownFields(body, {"current_password", "new_password"});
-    std::string current = RequiredString(body, "current_password", 256);
-    std::string next = RequiredString(body, "new_password", 256);
-    services::UserService::ValidatePassword(next, "new_password");
-    auto t = auth->ChangePassword(p, current, next);
-    return Response::Json(200, {{"message", "password changed; other sessions were signed out"},
-                                {"access_token", t.access_token},
-                                {"refresh_token", t.refresh_token},
-                                {"token_type", "bearer"},
-                                {"expires_in", t.expires_in}});
-  });
+  AddRoute(router, s, "PUT", "/api/profile", Audit{"profile_updated", "profile"},
+           [auth, users](Request& req) {
+             auto p = RequireUser(req, *auth);
+             json body = ParseJsonObject(req);
+             // email, role and company_ids are known: they get their own sentence below.
+             RejectUnknownFields(body, {"name", "email", "role", "company_ids"});
+             services::UserPatch patch;
+             if (auto name = OptionalString(body, "name", 200)) {
+               if (name->empty()) ThrowInvalidField("name", "must not be empty");
+               patch.name = *name;
+             }
+             if (body.contains("email") || body.contains("role") || body.contains("company_ids")) {
+               ThrowInvalidField(body.contains("email")  ? "email"
+                                 : body.contains("role") ? "role"
+                                                         : "company_ids",
+                                 "cannot be changed through the profile");
+             }
+             NoteAuditTarget(req, "", p.user_id);
+             return Response::Json(200, services::UserService::PublicView(users->Update(p.user_id, patch)));
+           });
+  AddRoute(router, s, "PUT", "/api/profile/password", Audit{"password_updated", "password"},
+           [auth](Request& req) {
+             auto p = RequireUser(req, *auth);
+             json body = ParseJsonObject(req);
+             RejectUnknownFields(body, {"current_password", "new_password"});
+             std::string current = RequiredString(body, "current_password", 256);
+             std::string next = RequiredString(body, "new_password", 256);
+             services::UserService::ValidatePassword(next, "new_password");
+             auto t = auth->ChangePassword(p, current, next);
+             return Response::Json(200, {{"message", "password changed; other sessions were signed out"},
+                                         {"access_token", t.access_token},
+                                         {"refresh_token", t.refresh_token},
+                                         {"token_type", "bearer"},
+                                         {"expires_in", t.expires_in}});
+           });
 }
 
 }  // namespace aw::http

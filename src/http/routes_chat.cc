@@ -18,19 +18,21 @@ void RegisterChatRoutes(Router& router, const Services& s) {
     auto pp = ReadPageParams(req);
     return ListResponse(chat->List(p, req.PathParam("company_id"), pp.limit, pp.cursor));
   });
-  AddRoute(router, s, "POST", "/api/chat/{company_id}", [auth, chat](Request& req) {
-    auto p = RequireUser(req, *auth);
-    json body = ParseJsonObject(req);
-    // Length is checked in characters by the service; this bounds the bytes.
-    std::string text = RequiredString(body, "message", services::kMaxChatMessageChars * 4);
-    json m = chat->Post(p, req.PathParam("company_id"), text);
-    NoteAuditTarget(m.value("company_id", ""), m.value("id", ""));
-    return Response::Json(201, m);
-  });
-  AddRoute(router, s, "PUT", "/api/chat/{company_id}/mark-read", [auth, chat](Request& req) {
-    auto p = RequireUser(req, *auth);
-    return Response::Json(200, chat->MarkRead(p, req.PathParam("company_id")));
-  });
+  AddRoute(router, s, "POST", "/api/chat/{company_id}", Audit{"chat_created", "chat"},
+           [auth, chat](Request& req) {
+             auto p = RequireUser(req, *auth);
+             json body = ParseJsonObject(req);
+             // Length is checked in characters by the service; this bounds the bytes.
+             std::string text = RequiredString(body, "message", services::kMaxChatMessageChars * 4);
+             json m = chat->Post(p, req.PathParam("company_id"), text);
+             NoteAuditTarget(req, m.value("company_id", ""), m.value("id", ""));
+             return Response::Json(201, m);
+           });
+  AddRoute(router, s, "PUT", "/api/chat/{company_id}/mark-read", Audit{"mark_read_updated", "mark_read"},
+           [auth, chat](Request& req) {
+             auto p = RequireUser(req, *auth);
+             return Response::Json(200, chat->MarkRead(p, req.PathParam("company_id")));
+           });
 }
 
 }  // namespace aw::http

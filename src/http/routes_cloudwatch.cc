@@ -25,9 +25,9 @@
 #include "core/intake/sns_message.h"
 #include "crypto/hash.h"
 #include "http/api.h"
-#include "http/webhook_intake.h"
 #include "http/error_mapping.h"
 #include "http/json_body.h"
+#include "http/webhook_intake.h"
 
 namespace aw::http {
 
@@ -160,7 +160,8 @@ void RegisterCloudWatchRoutes(Router& router, const Services& s) {
           200, {{"message", "Unsubscribe confirmation received"}, {"topic_arn", m.topic_arn}}));
     }
 
-    intake::AdapterResult adapted = intake::AdaptCloudWatchMessage(m.message, tool_intake->MappingFor(company_id));
+    intake::AdapterResult adapted =
+        intake::AdaptCloudWatchMessage(m.message, tool_intake->MappingFor(company_id));
     if (adapted.error) ThrowPayload(*adapted.error);
     if (adapted.alerts.empty()) {
       return with_limits(Response::Json(

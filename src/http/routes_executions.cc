@@ -48,12 +48,12 @@ void RegisterExecutionRoutes(Router& router, const Services& s) {
   auto* executions = s.executions;
 
   AddRoute(router, s, "POST", "/api/incidents/{id}/execute-runbook",
-           [auth, incidents, executions](Request& req) {
+           Audit{"incident.execute_runbook", "incident"}, [auth, incidents, executions](Request& req) {
              auto p = RequireUser(req, *auth);
              json body = ParseJsonObject(req);
              std::string runbook_id = RequiredString(body, "runbook_id", 128);
              auto target = ParseTargetOverride(body);
-             NoteAuditTarget(incidents->CompanyOf(req.PathParam("id")), req.PathParam("id"));
+             NoteAuditTarget(req, incidents->CompanyOf(req.PathParam("id")), req.PathParam("id"));
              auto r = executions->Execute(p, req.PathParam("id"), runbook_id, target);
              return Response::Json(static_cast<unsigned>(r.http_status), r.body);
            });
@@ -66,11 +66,12 @@ void RegisterExecutionRoutes(Router& router, const Services& s) {
     auto p = RequireUser(req, *auth);
     return Response::Json(200, executions->Get(p, req.PathParam("id")));
   });
-  AddRoute(router, s, "POST", "/api/incidents/{id}/decide", [auth, incidents, executions](Request& req) {
-    auto p = RequireUser(req, *auth);
-    NoteAuditTarget(incidents->CompanyOf(req.PathParam("id")), req.PathParam("id"));
-    return Response::Json(200, executions->Decide(p, req.PathParam("id")));
-  });
+  AddRoute(router, s, "POST", "/api/incidents/{id}/decide", Audit{"incident.decide", "incident"},
+           [auth, incidents, executions](Request& req) {
+             auto p = RequireUser(req, *auth);
+             NoteAuditTarget(req, incidents->CompanyOf(req.PathParam("id")), req.PathParam("id"));
+             return Response::Json(200, executions->Decide(p, req.PathParam("id")));
+           });
 }
 
 }  // namespace aw::http

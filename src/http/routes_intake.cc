@@ -257,10 +257,11 @@ void RegisterIntakeRoutes(Router& router, const Services& s) {
     admin_of(req);
     return Response::Json(200, intake->MappingView(req.PathParam("id")));
   });
-  AddRoute(router, s, "PUT", "/api/companies/{id}/intake-mapping", [admin_of, intake](Request& req) {
-    admin_of(req);
-    return Response::Json(200, intake->PutMapping(req.PathParam("id"), ParseJsonObject(req)));
-  });
+  AddRoute(router, s, "PUT", "/api/companies/{id}/intake-mapping",
+           Audit{"intake_mapping_updated", "intake_mapping"}, [admin_of, intake](Request& req) {
+             admin_of(req);
+             return Response::Json(200, intake->PutMapping(req.PathParam("id"), ParseJsonObject(req)));
+           });
 }
 
 }  // namespace aw::http

@@ -31,8 +31,8 @@ void RegisterNoiseRoutes(Router& router, const Services& s) {
     services::RequireWrite(p, req.PathParam("id"));
     return p;
   };
-  auto created = [](json body) {
-    NoteAuditTarget("", body.value("id", ""));
+  auto created = [](const Request& req, json body) {
+    NoteAuditTarget(req, "", body.value("id", ""));
     return Response::Json(201, body);
   };
 
@@ -42,16 +42,18 @@ void RegisterNoiseRoutes(Router& router, const Services& s) {
     auto pp = ReadPageParams(req);
     return ListResponse(noise->ListSilences(req.PathParam("id"), pp.limit, pp.cursor));
   });
-  AddRoute(router, s, "POST", "/api/companies/{id}/silences", [writer_of, noise, created](Request& req) {
-    auto p = writer_of(req);
-    return created(noise->CreateSilence(p, req.PathParam("id"), ParseJsonObject(req)));
-  });
-  AddRoute(
-      router, s, "DELETE", "/api/companies/{id}/silences/{silence_id}", [writer_of, noise](Request& req) {
-        writer_of(req);
-        NoteAuditTarget("", req.PathParam("silence_id"));
-        return Response::Json(200, noise->DeleteSilence(req.PathParam("id"), req.PathParam("silence_id")));
-      });
+  AddRoute(router, s, "POST", "/api/companies/{id}/silences", Audit{"silence_created", "silence"},
+           [writer_of, noise, created](Request& req) {
+             auto p = writer_of(req);
+             return created(req, noise->CreateSilence(p, req.PathParam("id"), ParseJsonObject(req)));
+           });
+  AddRoute(router, s, "DELETE", "/api/companies/{id}/silences/{silence_id}",
+           Audit{"silence_deleted", "silence"}, [writer_of, noise](Request& req) {
+             writer_of(req);
+             NoteAuditTarget(req, "", req.PathParam("silence_id"));
+             return Response::Json(200,
+                                   noise->DeleteSilence(req.PathParam("id"), req.PathParam("silence_id")));
+           });
 
   // Maintenance windows.
   AddRoute(router, s, "GET", "/api/companies/{id}/maintenance-windows", [user_of, noise](Request& req) {
@@ -60,22 +62,23 @@ void RegisterNoiseRoutes(Router& router, const Services& s) {
     return ListResponse(noise->ListWindows(req.PathParam("id"), pp.limit, pp.cursor));
   });
   AddRoute(router, s, "POST", "/api/companies/{id}/maintenance-windows",
+           Audit{"maintenance_window_created", "maintenance_window"},
            [writer_of, noise, created](Request& req) {
              auto p = writer_of(req);
-             return created(noise->CreateWindow(p, req.PathParam("id"), ParseJsonObject(req)));
+             return created(req, noise->CreateWindow(p, req.PathParam("id"), ParseJsonObject(req)));
            });
   AddRoute(router, s, "PUT", "/api/companies/{id}/maintenance-windows/{window_id}",
-           [writer_of, noise](Request& req) {
+           Audit{"maintenance_window_updated", "maintenance_window"}, [writer_of, noise](Request& req) {
              auto p = writer_of(req);
-             NoteAuditTarget("", req.PathParam("window_id"));
+             NoteAuditTarget(req, "", req.PathParam("window_id"));
              return Response::Json(200,
                                    noise->UpdateWindow(p, req.PathParam("id"), req.PathParam("window_id"),
                                                        ParseJsonObject(req)));
            });
   AddRoute(router, s, "DELETE", "/api/companies/{id}/maintenance-windows/{window_id}",
-           [writer_of, noise](Request& req) {
+           Audit{"maintenance_window_deleted", "maintenance_window"}, [writer_of, noise](Request& req) {
              writer_of(req);
-             NoteAuditTarget("", req.PathParam("window_id"));
+             NoteAuditTarget(req, "", req.PathParam("window_id"));
              noise->DeleteWindow(req.PathParam("id"), req.PathParam("window_id"));
              return Response::Json(200, {{"deleted", true}, {"id", req.PathParam("window_id")}});
            });
@@ -85,11 +88,12 @@ void RegisterNoiseRoutes(Router& router, const Services& s) {
     user_of(req);
     return Response::Json(200, noise->InhibitionView(req.PathParam("id")));
   });
-  AddRoute(router, s, "PUT", "/api/companies/{id}/inhibition-rules", [user_of, noise](Request& req) {
-    auto p = user_of(req);
-    services::RequireCompanyAdmin(p, req.PathParam("id"));
-    return Response::Json(200, noise->PutInhibition(req.PathParam("id"), ParseJsonObject(req)));
-  });
+  AddRoute(router, s, "PUT", "/api/companies/{id}/inhibition-rules",
+           Audit{"inhibition_rule_updated", "inhibition_rule"}, [user_of, noise](Request& req) {
+             auto p = user_of(req);
+             services::RequireCompanyAdmin(p, req.PathParam("id"));
+             return Response::Json(200, noise->PutInhibition(req.PathParam("id"), ParseJsonObject(req)));
+           });
 
   // Heartbeats.
   AddRoute(router, s, "GET", "/api/companies/{id}/heartbeats", [user_of, heartbeats](Request& req) {
@@ -97,15 +101,15 @@ void RegisterNoiseRoutes(Router& router, const Services& s) {
     auto pp = ReadPageParams(req);
     return ListResponse(heartbeats->List(req.PathParam("id"), pp.limit, pp.cursor));
   });
-  AddRoute(router, s, "POST", "/api/companies/{id}/heartbeats",
+  AddRoute(router, s, "POST", "/api/companies/{id}/heartbeats", Audit{"heartbeat_created", "heartbeat"},
            [writer_of, heartbeats, created](Request& req) {
              auto p = writer_of(req);
-             return created(heartbeats->Create(p, req.PathParam("id"), ParseJsonObject(req)));
+             return created(req, heartbeats->Create(p, req.PathParam("id"), ParseJsonObject(req)));
            });
   AddRoute(router, s, "DELETE", "/api/companies/{id}/heartbeats/{heartbeat_id}",
-           [writer_of, heartbeats](Request& req) {
+           Audit{"heartbeat_deleted", "heartbeat"}, [writer_of, heartbeats](Request& req) {
              writer_of(req);
-             NoteAuditTarget("", req.PathParam("heartbeat_id"));
+             NoteAuditTarget(req, "", req.PathParam("heartbeat_id"));
              heartbeats->Delete(req.PathParam("id"), req.PathParam("heartbeat_id"));
              return Response::Json(200, {{"deleted", true}, {"id", req.PathParam("heartbeat_id")}});
            });

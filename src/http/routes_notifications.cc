@@ -35,18 +35,20 @@ void RegisterNotificationRoutes(Router& router, const Services& s) {
     int n = notes->UnreadCount(p);
     return Response::Json(200, json{{"unread_count", n}, {"count", n}});
   });
-  AddRoute(router, s, "PUT", "/api/notifications/{id}/read", [auth, notes](Request& req) {
-    auto p = RequireUser(req, *auth);
-    json n = notes->MarkRead(p, req.PathParam("id"));
-    NoteAuditTarget(n.value("company_id", ""), n.value("id", ""));
-    return Response::Json(200, n);
-  });
-  AddRoute(router, s, "PUT", "/api/notifications/mark-all-read", [auth, notes](Request& req) {
-    auto p = RequireUser(req, *auth);
-    NoteAuditTarget("", p.user_id);
-    int n = notes->MarkAllRead(p);
-    return Response::Json(200, json{{"marked_read", n}});
-  });
+  AddRoute(router, s, "PUT", "/api/notifications/{id}/read", Audit{"read_updated", "read"},
+           [auth, notes](Request& req) {
+             auto p = RequireUser(req, *auth);
+             json n = notes->MarkRead(p, req.PathParam("id"));
+             NoteAuditTarget(req, n.value("company_id", ""), n.value("id", ""));
+             return Response::Json(200, n);
+           });
+  AddRoute(router, s, "PUT", "/api/notifications/mark-all-read",
+           Audit{"mark_all_read_updated", "mark_all_read"}, [auth, notes](Request& req) {
+             auto p = RequireUser(req, *auth);
+             NoteAuditTarget(req, "", p.user_id);
+             int n = notes->MarkAllRead(p);
+             return Response::Json(200, json{{"marked_read", n}});
+           });
 }
 
 }  // namespace aw::http

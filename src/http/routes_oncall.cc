@@ -24,38 +24,42 @@ void RegisterOnCallRoutes(Router& router, const Services& s) {
     if (cid.empty() && p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
     return ListResponse(oncall->List(p, cid, pp.limit, pp.cursor, all));
   });
-  AddRoute(router, s, "POST", "/api/on-call-schedules", [auth, oncall](Request& req) {
-    auto p = RequireUser(req, *auth);
-    json body = ParseJsonObject(req);
-    if (body.contains("company_id") && body["company_id"].is_string()) {
-      NoteAuditTarget(body["company_id"].get<std::string>(), "");
-    }
-    json created = oncall->Create(p, body);
-    NoteAuditTarget(created.value("company_id", ""), created.value("id", ""));
-    return Response::Json(201, created);
-  });
-  AddRoute(router, s, "PUT", "/api/on-call-schedules/{id}", [auth, companies, oncall](Request& req) {
-    auto p = RequireUser(req, *auth);
-    json body = ParseJsonObject(req);
-    std::vector<std::string> all;
-    if (p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
-    json updated = oncall->Update(p, req.PathParam("id"), body, all);
-    NoteAuditTarget(updated.value("company_id", ""), req.PathParam("id"));
-    return Response::Json(200, updated);
-  });
-  AddRoute(router, s, "DELETE", "/api/on-call-schedules/{id}", [auth, companies, oncall](Request& req) {
-    auto p = RequireUser(req, *auth);
-    std::vector<std::string> all;
-    if (p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
-    std::string cid = oncall->Delete(p, req.PathParam("id"), all);
-    NoteAuditTarget(cid, req.PathParam("id"));
-    return Response::NoContent();
-  });
+  AddRoute(router, s, "POST", "/api/on-call-schedules", Audit{"on_call_schedule_created", "on_call_schedule"},
+           [auth, oncall](Request& req) {
+             auto p = RequireUser(req, *auth);
+             json body = ParseJsonObject(req);
+             if (body.contains("company_id") && body["company_id"].is_string()) {
+               NoteAuditTarget(req, body["company_id"].get<std::string>(), "");
+             }
+             json created = oncall->Create(p, body);
+             NoteAuditTarget(req, created.value("company_id", ""), created.value("id", ""));
+             return Response::Json(201, created);
+           });
+  AddRoute(router, s, "PUT", "/api/on-call-schedules/{id}",
+           Audit{"on_call_schedule_updated", "on_call_schedule"}, [auth, companies, oncall](Request& req) {
+             auto p = RequireUser(req, *auth);
+             json body = ParseJsonObject(req);
+             std::vector<std::string> all;
+             if (p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
+             json updated = oncall->Update(p, req.PathParam("id"), body, all);
+             NoteAuditTarget(req, updated.value("company_id", ""), req.PathParam("id"));
+             return Response::Json(200, updated);
+           });
+  AddRoute(router, s, "DELETE", "/api/on-call-schedules/{id}",
+           Audit{"on_call_schedule_deleted", "on_call_schedule"}, [auth, companies, oncall](Request& req) {
+             auto p = RequireUser(req, *auth);
+             std::vector<std::string> all;
+             if (p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
+             std::string cid = oncall->Delete(p, req.PathParam("id"), all);
+             NoteAuditTarget(req, cid, req.PathParam("id"));
+             return Response::NoContent();
+           });
   AddRoute(router, s, "GET", "/api/on-call/current", [auth, companies, oncall](Request& req) {
     auto p = RequireUser(req, *auth);
     std::string cid = req.QueryParam("company_id").value_or("");
     if (cid.empty()) {
-      if (p.IsMspAdmin() || p.company_ids.size() != 1) ThrowInvalidField("company_id", "query parameter required");
+      if (p.IsMspAdmin() || p.company_ids.size() != 1)
+        ThrowInvalidField("company_id", "query parameter required");
       cid = p.company_ids.front();
     }
     services::RequireSee(p, cid);

@@ -5,10 +5,9 @@
 
 #include <cctype>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "http/api.h"
 #include "http/webhook_intake.h"
@@ -73,26 +72,30 @@ json BuildDocument(const std::vector<Router::RouteInfo>& routes, const std::stri
     } else if (PublicRoutes().count(key) != 0) {
       op["security"] = json::array();
     }
-    json responses = {{"default", {{"description", "error"},
-                                   {"content", {{"application/json",
-                                                 {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}};
+    json responses = {
+        {"default",
+         {{"description", "error"},
+          {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}}}};
     responses["2XX"] = {{"description", "success"}};
     op["responses"] = responses;
     paths[r.pattern][Lower(r.method)] = op;
   }
   // The WebSocket upgrade is served outside the router.
-  paths["/ws"]["get"] = {{"operationId", "get_ws"},
-                         {"tags", json::array({"ws"})},
-                         {"description", "WebSocket upgrade for live events; token in the query or first message"},
-                         {"security", json::array()},
-                         {"responses", {{"101", {{"description", "switching protocols"}}},
-                                        {"401", {{"description", "missing or invalid token"}}}}}};
+  paths["/ws"]["get"] = {
+      {"operationId", "get_ws"},
+      {"tags", json::array({"ws"})},
+      {"description", "WebSocket upgrade for live events; token in the query or first message"},
+      {"security", json::array()},
+      {"responses",
+       {{"101", {{"description", "switching protocols"}}},
+        {"401", {{"description", "missing or invalid token"}}}}}};
   return {
       {"openapi", "3.0.3"},
       {"info",
        {{"title", "Alert Whisperer API"},
         {"version", version},
-        {"description", "Every route of this server. Bodies, query parameters and error codes: docs/api.md."}}},
+        {"description",
+         "Every route of this server. Bodies, query parameters and error codes: docs/api.md."}}},
       {"paths", paths},
       {"security", json::array({{{"bearerAuth", json::array()}}})},
       {"components",
@@ -115,7 +118,7 @@ json BuildDocument(const std::vector<Router::RouteInfo>& routes, const std::stri
 void RegisterOpenApiRoute(Router& router, const Services& s) {
   // Registered last: the document covers every route added before it, and itself.
   std::vector<Router::RouteInfo> routes = router.Routes();
-  routes.push_back({"GET", "/api/openapi.json"});
+  routes.push_back({"GET", "/api/openapi.json", ""});
   auto doc = std::make_shared<const std::string>(BuildDocument(routes, s.version).dump());
   router.Add("GET", "/api/openapi.json", [doc](Request&) {
     Response r;

@@ -47,16 +47,17 @@ void RegisterRunbookRoutes(Router& router, const Services& s) {
     if (cid.empty() && p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
     return ListResponse(runbooks->List(p, cid, pp.limit, pp.cursor, all));
   });
-  AddRoute(router, s, "POST", "/api/runbooks", [auth, companies, runbooks](Request& req) {
-    auto p = RequireUser(req, *auth);
-    json body = ParseJsonObject(req);
-    std::string cid = TargetCompany(req, body, p, companies);
-    services::RequireCompanyAdmin(p, cid);
-    auto in = services::ParseRunbookInput(body, true);
-    json created = runbooks->Create(p, cid, in);
-    NoteAuditTarget(cid, created.value("id", ""));
-    return Response::Json(201, created);
-  });
+  AddRoute(router, s, "POST", "/api/runbooks", Audit{"runbook_created", "runbook"},
+           [auth, companies, runbooks](Request& req) {
+             auto p = RequireUser(req, *auth);
+             json body = ParseJsonObject(req);
+             std::string cid = TargetCompany(req, body, p, companies);
+             services::RequireCompanyAdmin(p, cid);
+             auto in = services::ParseRunbookInput(body, true);
+             json created = runbooks->Create(p, cid, in);
+             NoteAuditTarget(req, cid, created.value("id", ""));
+             return Response::Json(201, created);
+           });
   AddRoute(router, s, "GET", "/api/runbooks/global-library", [auth, runbooks](Request& req) {
     auto p = RequireUser(req, *auth);
     if (p.role == services::Role::kClient)
@@ -64,32 +65,34 @@ void RegisterRunbookRoutes(Router& router, const Services& s) {
     return Response::Json(200, runbooks->LibraryView());
   });
   AddRoute(router, s, "POST", "/api/runbooks/global-library/{template_id}/copy",
-           [auth, companies, runbooks](Request& req) {
+           Audit{"global_library.copy", "global_library"}, [auth, companies, runbooks](Request& req) {
              auto p = RequireUser(req, *auth);
              json body = req.body.empty() ? json::object() : ParseJsonObject(req);
              std::string cid = TargetCompany(req, body, p, companies);
-             NoteAuditTarget(cid, req.PathParam("template_id"));
+             NoteAuditTarget(req, cid, req.PathParam("template_id"));
              json created = runbooks->CopyFromLibrary(p, req.PathParam("template_id"), cid);
-             NoteAuditTarget(cid, created.value("id", ""));
+             NoteAuditTarget(req, cid, created.value("id", ""));
              return Response::Json(201, created);
            });
   AddRoute(router, s, "GET", "/api/runbooks/{id}", [auth, runbooks](Request& req) {
     auto p = RequireUser(req, *auth);
     return Response::Json(200, runbooks->Get(p, req.PathParam("id")));
   });
-  AddRoute(router, s, "PUT", "/api/runbooks/{id}", [auth, runbooks](Request& req) {
-    auto p = RequireUser(req, *auth);
-    json body = ParseJsonObject(req);
-    NoteAuditTarget(runbooks->CompanyOf(req.PathParam("id")), req.PathParam("id"));
-    auto in = services::ParseRunbookInput(body, false);
-    return Response::Json(200, runbooks->Update(p, req.PathParam("id"), in));
-  });
-  AddRoute(router, s, "DELETE", "/api/runbooks/{id}", [auth, runbooks](Request& req) {
-    auto p = RequireUser(req, *auth);
-    NoteAuditTarget(runbooks->CompanyOf(req.PathParam("id")), req.PathParam("id"));
-    runbooks->Delete(p, req.PathParam("id"));
-    return Response::NoContent();
-  });
+  AddRoute(router, s, "PUT", "/api/runbooks/{id}", Audit{"runbook_updated", "runbook"},
+           [auth, runbooks](Request& req) {
+             auto p = RequireUser(req, *auth);
+             json body = ParseJsonObject(req);
+             NoteAuditTarget(req, runbooks->CompanyOf(req.PathParam("id")), req.PathParam("id"));
+             auto in = services::ParseRunbookInput(body, false);
+             return Response::Json(200, runbooks->Update(p, req.PathParam("id"), in));
+           });
+  AddRoute(router, s, "DELETE", "/api/runbooks/{id}", Audit{"runbook_deleted", "runbook"},
+           [auth, runbooks](Request& req) {
+             auto p = RequireUser(req, *auth);
+             NoteAuditTarget(req, runbooks->CompanyOf(req.PathParam("id")), req.PathParam("id"));
+             runbooks->Delete(p, req.PathParam("id"));
+             return Response::NoContent();
+           });
 
   AddRoute(router, s, "GET", "/api/companies/{id}/runbook-settings",
            [auth, companies, executions](Request& req) {
@@ -100,7 +103,7 @@ void RegisterRunbookRoutes(Router& router, const Services& s) {
              return Response::Json(200, executions->SettingsView(cid));
            });
   AddRoute(router, s, "PUT", "/api/companies/{id}/runbook-settings",
-           [auth, companies, executions](Request& req) {
+           Audit{"runbook_setting_updated", "runbook_setting"}, [auth, companies, executions](Request& req) {
              auto p = RequireUser(req, *auth);
              const std::string& cid = req.PathParam("id");
              RequireCompany(p, cid, companies);
@@ -115,21 +118,23 @@ void RegisterRunbookRoutes(Router& router, const Services& s) {
     services::RequireCompanyAdmin(p, cid);
     return Response::Json(200, aws->View(cid));
   });
-  AddRoute(router, s, "POST", "/api/companies/{id}/aws-credentials", [auth, companies, aws](Request& req) {
-    auto p = RequireUser(req, *auth);
-    const std::string& cid = req.PathParam("id");
-    RequireCompany(p, cid, companies);
-    services::RequireCompanyAdmin(p, cid);
-    return Response::Json(200, aws->Put(cid, ParseJsonObject(req)));
-  });
-  AddRoute(router, s, "DELETE", "/api/companies/{id}/aws-credentials", [auth, companies, aws](Request& req) {
-    auto p = RequireUser(req, *auth);
-    const std::string& cid = req.PathParam("id");
-    RequireCompany(p, cid, companies);
-    services::RequireCompanyAdmin(p, cid);
-    aws->Remove(cid);
-    return Response::NoContent();
-  });
+  AddRoute(router, s, "POST", "/api/companies/{id}/aws-credentials",
+           Audit{"company.aws_credentials", "company"}, [auth, companies, aws](Request& req) {
+             auto p = RequireUser(req, *auth);
+             const std::string& cid = req.PathParam("id");
+             RequireCompany(p, cid, companies);
+             services::RequireCompanyAdmin(p, cid);
+             return Response::Json(200, aws->Put(cid, ParseJsonObject(req)));
+           });
+  AddRoute(router, s, "DELETE", "/api/companies/{id}/aws-credentials",
+           Audit{"aws_credential_deleted", "aws_credential"}, [auth, companies, aws](Request& req) {
+             auto p = RequireUser(req, *auth);
+             const std::string& cid = req.PathParam("id");
+             RequireCompany(p, cid, companies);
+             services::RequireCompanyAdmin(p, cid);
+             aws->Remove(cid);
+             return Response::NoContent();
+           });
 }
 
 }  // namespace aw::http

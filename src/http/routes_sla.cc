@@ -29,11 +29,12 @@ void RegisterSlaRoutes(Router& router, const Services& s) {
     user_of(req);
     return Response::Json(200, sla->ConfigView(req.PathParam("id")));
   });
-  AddRoute(router, s, "PUT", "/api/companies/{id}/sla-config", [user_of, sla](Request& req) {
-    auto p = user_of(req);
-    services::RequireCompanyAdmin(p, req.PathParam("id"));
-    return Response::Json(200, sla->PutConfig(req.PathParam("id"), ParseJsonObject(req)));
-  });
+  AddRoute(router, s, "PUT", "/api/companies/{id}/sla-config", Audit{"sla_config_updated", "sla_config"},
+           [user_of, sla](Request& req) {
+             auto p = user_of(req);
+             services::RequireCompanyAdmin(p, req.PathParam("id"));
+             return Response::Json(200, sla->PutConfig(req.PathParam("id"), ParseJsonObject(req)));
+           });
   AddRoute(router, s, "GET", "/api/companies/{id}/sla-report", [user_of, sla](Request& req) {
     user_of(req);
     int days = QueryInt(req, "days", 30, 1, 365);
@@ -48,11 +49,12 @@ void RegisterSlaRoutes(Router& router, const Services& s) {
     user_of(req);
     return Response::Json(200, escalation->PolicyView(req.PathParam("id")));
   });
-  AddRoute(router, s, "PUT", "/api/companies/{id}/escalation-policy", [user_of, escalation](Request& req) {
-    auto p = user_of(req);
-    services::RequireCompanyAdmin(p, req.PathParam("id"));
-    return Response::Json(200, escalation->PutPolicy(req.PathParam("id"), ParseJsonObject(req)));
-  });
+  AddRoute(router, s, "PUT", "/api/companies/{id}/escalation-policy",
+           Audit{"escalation_policy_updated", "escalation_policy"}, [user_of, escalation](Request& req) {
+             auto p = user_of(req);
+             services::RequireCompanyAdmin(p, req.PathParam("id"));
+             return Response::Json(200, escalation->PutPolicy(req.PathParam("id"), ParseJsonObject(req)));
+           });
 }
 
 }  // namespace aw::http
