@@ -69,9 +69,8 @@ def test_layout_and_modes(package):
     assert stat.S_IMODE(os.stat(env).st_mode) == 0o640  # it may hold secrets
     assert os.path.isfile(os.path.join(root, "usr/share/doc/alertwhisperer/operations.md"))
     # Stripped: the debug line tables stay in the build.
-    out = subprocess.run(["file", "-b", binary], capture_output=True, text=True).stdout
-    if out:
-        assert "not stripped" not in out, out
+    out = subprocess.run(["file", "-b", binary], capture_output=True, text=True, check=True).stdout
+    assert "ELF" in out and "not stripped" not in out, out
     for script in ("postinst", "prerm", "postrm"):
         path = os.path.join(package["control"], script)
         assert os.stat(path).st_mode & 0o111, script
