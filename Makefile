@@ -4,8 +4,11 @@ DATA_DIR ?= ./data
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 PYTHON ?= /usr/bin/python3
+# Seconds per fuzz target: `make fuzz` (make test runs each for 30 s).
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 2
 
-.PHONY: run test build build-asan deps test-deps unit api bench clean web package
+.PHONY: run test build build-asan build-fuzz fuzz deps test-deps unit api bench clean web package
 
 deps:
 	@scripts/install-deps.sh
@@ -34,20 +37,32 @@ build-asan: test-deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DAW_WERROR=ON -DAW_SANITIZE=ON $(CMAKE_FLAGS) > /dev/null
 	cmake --build build-asan -j $(JOBS)
 
+# The libFuzzer targets (tests/fuzz, docs/RELIABILITY.md): clang with ASan
+# and UBSan, only the sources the targets reach.
+build-fuzz: test-deps
+	cmake -S . -B build-fuzz -G Ninja -DAW_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DAW_WERROR=ON $(CMAKE_FLAGS) > /dev/null
+	cmake --build build-fuzz -j $(JOBS)
+
+# Each fuzz target for FUZZ_SECONDS (default 10 min), FUZZ_JOBS at a time.
+fuzz: build-fuzz
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_JOBS)
+
 run: build
 	./build/alertwhisperer serve --port $(PORT) --data-dir $(DATA_DIR)
 
-# Unit and conformance tests (ASan+UBSan build) under ctest, then the black-box
+# Unit and conformance tests (ASan+UBSan build) under ctest, each fuzz target
+# for 30 s (two at a time), then the black-box
 # API tests (pytest) against the real binary, once on RocksDB (the default
 # embedded store) and once on
 # DynamoDB (dynalite, started here on a free port for ctest and pytest), then
 # the web UI's unit tests and its browser tests (chromium from Debian). All
 # always run; the exit code is non-zero when any failed.
-test: test-deps build build-asan
+test: test-deps build build-asan build-fuzz
 	@status=0; \
 	  eval "$$(tests/dynalite/start.sh)" || exit 1; \
 	  trap 'kill $$DYNALITE_PID 2>/dev/null' EXIT; \
 	  ( cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 600 ) || status=1; \
+	  scripts/fuzz.sh 30 2 || status=1; \
 	  AW_TEST_STORE=rocksdb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
 	  AW_TEST_STORE=dynamodb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
 	  ( cd web && npm test ) || status=1; \
@@ -70,4 +85,4 @@ package: build
 	scripts/make-package.sh
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

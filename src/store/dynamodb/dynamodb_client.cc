@@ -58,6 +58,20 @@ Status MapError(int http_status, const std::string& type, const std::string& mes
   return Status::Internal("DynamoDB answered HTTP " + std::to_string(http_status) + " (" + text + ")");
 }
 
+Status StatusFromErrorAnswer(int http_status, const Json& answer, const std::string& body, bool* retryable,
+                            bool* throttle) {
+  std::string type, message;
+  if (answer.is_object()) {
+    if (auto t = answer.find("__type"); t != answer.end() && t->is_string()) type = *t;
+    for (const char* m : {"message", "Message"}) {
+      if (auto it = answer.find(m); it != answer.end() && it->is_string()) message = *it;
+    }
+  }
+  if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
+  if (message.empty() && !answer.is_object()) message = body.substr(0, 200);
+  return MapError(http_status, type, message, retryable, throttle);
+}
+
 DynamoClient::DynamoClient(ClientOptions options, const clients::HttpClient* http)
     : options_(std::move(options)), http_(http != nullptr ? http : clients::HttpClient::Default()) {
   endpoint_ = options_.endpoint.empty() ? "https://dynamodb." + options_.region + ".amazonaws.com"
@@ -151,17 +165,8 @@ Result<Json> DynamoClient::Call(const std::string& op, const Json& body) const {
       }
       return answer;
     }
-    std::string type, message;
-    if (answer.is_object()) {
-      if (auto t = answer.find("__type"); t != answer.end() && t->is_string()) type = *t;
-      for (const char* m : {"message", "Message"}) {
-        if (auto it = answer.find(m); it != answer.end() && it->is_string()) message = *it;
-      }
-    }
-    if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
-    if (message.empty() && !answer.is_object()) message = resp->body.substr(0, 200);
     bool retryable = false, throttle = false;
-    Status s = MapError(resp->status, type, message, &retryable, &throttle);
+    Status s = StatusFromErrorAnswer(resp->status, answer, resp->body, &retryable, &throttle);
     if (throttle) throttled_.fetch_add(1);
     if (!retryable) return s;
     last = s;
