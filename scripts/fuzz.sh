@@ -4,6 +4,7 @@
 # per target (executions, exec/s, coverage, crashes) and a total.
 #
 #   scripts/fuzz.sh [SECONDS] [JOBS]     defaults: 600, 2
+#   FUZZ_TARGETS="jwt ssm" scripts/fuzz.sh 60     only those targets
 #
 # Seeds are read from tests/fuzz/corpus/<target>/ (never written); new
 # inputs go to build-fuzz/corpus/<target>/, crashes to
@@ -15,7 +16,7 @@ seconds="${1:-${FUZZ_SECONDS:-600}}"
 jobs="${2:-${FUZZ_JOBS:-2}}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$here/build-fuzz"
-targets=(http_request intake jwt records extjson dynamodb ssm)
+read -r -a targets <<<"${FUZZ_TARGETS:-http_request intake jwt records extjson dynamodb ssm}"
 
 dict_of() {
   case "$1" in

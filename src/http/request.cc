@@ -107,7 +107,7 @@ bool ParseTarget(Request& r) {
     size_t start = t.find("//") + 2;
     size_t slash = t.find_first_of("/?", start);
     std::string origin = slash == std::string_view::npos ? "/" : std::string(t.substr(slash));
-    if (!origin.empty() && origin.front() == '?') origin.insert(0, "/");
+    if (!origin.empty() && origin.front() == '?') origin.insert(origin.begin(), '/');
     r.target = std::move(origin);
     t = r.target;
   }

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/clock.h"
+#include "base/utf8.h"
 
 namespace aw::store::dynamodb {
 
@@ -68,7 +69,7 @@ Status StatusFromErrorAnswer(int http_status, const Json& answer, const std::str
     }
   }
   if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
-  if (message.empty() && !answer.is_object()) message = body.substr(0, 200);
+  if (message.empty() && !answer.is_object()) message = std::string(Utf8Prefix(body, 200));
   return MapError(http_status, type, message, retryable, throttle);
 }
 
