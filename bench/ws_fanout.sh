@@ -2,7 +2,8 @@
 # WebSocket fan-out benchmark: BENCH_CLIENTS (1000) WebSocket clients of the MSP admin connected to
 # /ws while alerts are posted to the webhook at BENCH_RATE (20/s) for BENCH_SECONDS (10) over
 # BENCH_HTTP_CONNS (4) keep-alive connections; prints the delivery latency (webhook call -> every
-# client) p50/p99 and the webhook latency. The driver is bench/ws_fanout.cc (C++, two io threads for
+# client) p50/p99, the webhook latency and the server's CPU time over the run (utime + stime from
+# /proc/<pid>/stat; 100 % = one core busy). The driver is bench/ws_fanout.cc (C++, two io threads for
 # all clients), compiled here with the header-only Beast. Traffic stays on 127.0.0.1.
 #
 # Settings (environment): AW_BINARY (default build/alertwhisperer), BENCH_CLIENTS, BENCH_RATE,
@@ -54,6 +55,11 @@ curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type
   -d '{"enabled":false}' "$URL/api/companies/comp-acme/rate-limit"
 
 echo "ws_fanout: $CLIENTS clients, $RATE alerts/s for ${SECONDS_}s over $CONNS HTTP connections ($(nproc) cores)"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+CPU0=$(cpu_ticks "$AW_PID"); T0=$(date +%s.%N)
 "$DRIVER" 127.0.0.1 "$PORT" "$TOKEN" "$API_KEY" "$CLIENTS" "$RATE" "$SECONDS_" "$CONNS"
+CPU1=$(cpu_ticks "$AW_PID"); T1=$(date +%s.%N)
+awk -v c="$((CPU1 - CPU0))" -v hz="$(getconf CLK_TCK)" -v t0="$T0" -v t1="$T1" 'BEGIN {
+  printf "server CPU: %.1f s over %.1f s (%.0f %% of one core)\n", c / hz, t1 - t0, 100 * c / hz / (t1 - t0) }'
 kill -0 "$AW_PID" 2>/dev/null || { echo "alertwhisperer died" >&2; tail -20 "$WORK/aw.log" >&2; exit 1; }
 grep -c "disconnecting user" "$WORK/aw.log" | sed 's/^/clients disconnected by the server: /' || true
