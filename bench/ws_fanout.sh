@@ -7,7 +7,8 @@
 # all clients), compiled here with the header-only Beast. Traffic stays on 127.0.0.1.
 #
 # Settings (environment): AW_BINARY (default build/alertwhisperer), BENCH_CLIENTS, BENCH_RATE,
-# BENCH_SECONDS, BENCH_HTTP_CONNS, BENCH_KEEP=1 keeps the temp dir.
+# BENCH_SECONDS, BENCH_HTTP_CONNS, BENCH_KEEP=1 keeps the temp dir, BENCH_DRIVER=<path> reuses a
+# driver compiled before (else it is compiled into the temp dir).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,18 +33,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-DRIVER="$WORK/ws_fanout"
-echo "compiling the driver..."
-g++ -std=c++20 -O2 -pthread -o "$DRIVER" "$ROOT/bench/ws_fanout.cc"
+DRIVER=${BENCH_DRIVER:-$WORK/ws_fanout}
+if [ ! -x "$DRIVER" ]; then
+  echo "compiling the driver..."
+  g++ -std=c++20 -O2 -pthread -o "$DRIVER" "$ROOT/bench/ws_fanout.cc"
+fi
 
-# 1,000 sockets on each side, plus the server's own files.
+# 1,000 sockets on each side, plus the server's own files. All clients come from 127.0.0.1, so the
+# per-address connection cap (AW_MAX_CONNECTIONS_PER_IP, 256) is lifted for the server below.
 ulimit -n 8192 2>/dev/null || echo "WARNING: cannot raise the open-file limit; ulimit -n is $(ulimit -n)" >&2
 
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 PORT=$(free_port)
 mkdir -p "$WORK/data"
-(cd "$WORK/data" && exec env -u JWT_SECRET -u PORT -u AW_DATA_DIR -u AW_STORE AW_DEMO=true \
+(cd "$WORK/data" && exec env -u JWT_SECRET -u PORT -u AW_DATA_DIR -u AW_STORE AW_DEMO=true AW_MAX_CONNECTIONS_PER_IP=0 \
    "$AW_BINARY" serve --port "$PORT" --data-dir "$WORK/data") >"$WORK/aw.log" 2>&1 &
 AW_PID=$!
 URL="http://127.0.0.1:$PORT"
