@@ -282,7 +282,10 @@ void WsSession::Pump() {
     return;
   }
   if (!hello_.empty()) {
-    SendText(hello_);
+    // Queued without writing yet: it goes out in the same write as the
+    // replayed events drained below.
+    auto frame = std::make_shared<const std::string>(core::WsFrame(hello_));
+    wire().Send(frame, asio::buffer(*frame));
     hello_.clear();
   }
   // While a write is in flight, events stay in the hub queue, where a newer
