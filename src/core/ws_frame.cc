@@ -59,7 +59,8 @@ std::optional<WsHeader> ParseWsHeader(std::string_view bytes) {
   if (ext == 0) {
     h.payload_size = len7;
   } else {
-    for (size_t i = 0; i < ext; ++i) h.payload_size = (h.payload_size << 8) | static_cast<uint8_t>(bytes[2 + i]);
+    for (size_t i = 0; i < ext; ++i)
+      h.payload_size = (h.payload_size << 8) | static_cast<uint8_t>(bytes[2 + i]);
   }
   return h;
 }

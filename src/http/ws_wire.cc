@@ -20,7 +20,8 @@ bool WsWire::Send(std::shared_ptr<const void> keep, asio::const_buffer bytes) {
 
 bool WsWire::QueueFromBeast(std::shared_ptr<std::string> bytes) {
   if (failed_) return false;
-  if (!bytes->empty() && static_cast<unsigned char>((*bytes)[0]) == kCloseFrameFirstByte) close_queued_ = true;
+  if (!bytes->empty() && static_cast<unsigned char>((*bytes)[0]) == kCloseFrameFirstByte)
+    close_queued_ = true;
   asio::const_buffer b = asio::buffer(*bytes);
   queue_.push_back({std::move(bytes), b});
   Flush();
@@ -41,9 +42,8 @@ void WsWire::Flush() {
   queue_.clear();
   // One gather write for everything queued (Asio passes up to 64 buffers
   // to each writev).
-  asio::async_write(socket_, buffers_, [this, owner = std::move(owner)](const error_code& ec, std::size_t) {
-    OnWritten(ec);
-  });
+  asio::async_write(socket_, buffers_,
+                    [this, owner = std::move(owner)](const error_code& ec, std::size_t) { OnWritten(ec); });
 }
 
 void WsWire::OnWritten(const error_code& ec) {

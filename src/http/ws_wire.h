@@ -24,14 +24,6 @@
 // Threads: everything on the connection's io thread (one thread per
 // io_context); not thread-safe.
 
-#include <cstddef>
-#include <deque>
-#include <functional>
-#include <memory>
-#include <string>
-#include <utility>
-#include <vector>
-
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -39,6 +31,13 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/websocket/teardown.hpp>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace aw::http {
 
@@ -48,8 +47,7 @@ class WsWire {
   using executor_type = socket_type::executor_type;
   using error_code = boost::system::error_code;
 
-  explicit WsWire(socket_type socket)
-      : socket_(std::move(socket)), flushed_(socket_.get_executor()) {}
+  explicit WsWire(socket_type socket) : socket_(std::move(socket)), flushed_(socket_.get_executor()) {}
   WsWire(const WsWire&) = delete;
   WsWire& operator=(const WsWire&) = delete;
 
@@ -100,7 +98,8 @@ class WsWire {
   template <class Handler>
   void AsyncWaitFlushed(Handler&& handler) {
     if ((!writing_ && queue_.empty()) || failed_) {
-      boost::asio::post(get_executor(), boost::beast::bind_front_handler(std::forward<Handler>(handler), error_code()));
+      boost::asio::post(get_executor(),
+                        boost::beast::bind_front_handler(std::forward<Handler>(handler), error_code()));
       return;
     }
     flushed_.expires_at(boost::asio::steady_timer::time_point::max());
@@ -132,9 +131,10 @@ class WsWire {
 // the close handshake waits until the queue (with the close frame) is out.
 template <class TeardownHandler>
 void async_teardown(boost::beast::role_type role, WsWire& wire, TeardownHandler&& handler) {
-  wire.AsyncWaitFlushed([&wire, role, h = std::forward<TeardownHandler>(handler)](const boost::system::error_code&) mutable {
-    boost::beast::websocket::async_teardown(role, wire.next_layer(), std::move(h));
-  });
+  wire.AsyncWaitFlushed(
+      [&wire, role, h = std::forward<TeardownHandler>(handler)](const boost::system::error_code&) mutable {
+        boost::beast::websocket::async_teardown(role, wire.next_layer(), std::move(h));
+      });
 }
 
 inline void teardown(boost::beast::role_type role, WsWire& wire, boost::system::error_code& ec) {

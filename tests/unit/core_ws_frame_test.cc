@@ -2,9 +2,9 @@
 // boundary (7-bit up to 125, 16-bit from 126 to 65535, 64-bit from 65536),
 // the opcode and FIN bit, no mask, and the in-place encoding.
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "core/ws_frame.h"
 
