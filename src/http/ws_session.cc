@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
+#include "http/http_metrics.h"
 #include "http/ws_internal.h"
 #include "services/identity/tenant_scope.h"
 
@@ -293,6 +294,7 @@ void WsSession::Pump() {
       self->Abort(nullptr);
       return;
     }
+    ObserveWsFrameSent();
     if (!self->out_.empty()) self->out_.pop_front();
     self->Pump();
   });
