@@ -49,7 +49,9 @@ Status ParseMetrics(const std::string& v, Config* c) {
   int64_t n = 0;
   auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
   if (host.empty() || ec != std::errc() || p != port.data() + port.size() || n < 1 || n > 65535) {
-    return Bad("AW_METRICS", v, "expected off, on, or <address>:<port> of a listener for /metrics alone (e.g. 127.0.0.1:9464)");
+    return Bad(
+        "AW_METRICS", v,
+        "expected off, on, or <address>:<port> of a listener for /metrics alone (e.g. 127.0.0.1:9464)");
   }
   c->metrics = v;
   c->metrics_address = host;

@@ -1,9 +1,9 @@
 #include "app/serve_metrics.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 #include "app/version.h"
 #include "http/http_metrics.h"
@@ -48,25 +48,30 @@ void WriteRocks(TextWriter& w, store::RocksStore* rocks, services::IntakePipelin
   };
   counter("aw_rocksdb_write_groups_total", "WriteBatches written by the RocksDB writer.", double(st.groups));
   counter("aw_rocksdb_write_ops_total", "Write operations in them.", double(st.ops));
-  counter("aw_store_fsyncs_total", "Store fsyncs (RocksDB: WAL syncs asked for by the writer).", double(st.syncs));
+  counter("aw_store_fsyncs_total", "Store fsyncs (RocksDB: WAL syncs asked for by the writer).",
+          double(st.syncs));
   if (intake != nullptr) {
     const auto is = intake->stats();
     counter("aw_intake_pipeline_alerts_total", "Alerts written by the intake pipeline.", double(is.jobs));
-    counter("aw_intake_pipeline_units_total", "Atomic units (batches of alerts) written by the intake pipeline.",
-            double(is.units));
+    counter("aw_intake_pipeline_units_total",
+            "Atomic units (batches of alerts) written by the intake pipeline.", double(is.units));
   }
   // RocksDB's own figures, as `store-stats` shows them.
   const nlohmann::json engine = rocks->EngineStats();
-  w.Header("aw_rocksdb_engine", "RocksDB's own figures by name (GET /api/admin/store-stats: engine).", Type::kGauge);
+  w.Header("aw_rocksdb_engine", "RocksDB's own figures by name (GET /api/admin/store-stats: engine).",
+           Type::kGauge);
   for (const auto& [key, value] : engine.items()) {
-    double v = value.is_boolean() ? (value.get<bool>() ? 1.0 : 0.0) : value.is_number() ? value.get<double>() : 0.0;
+    double v = value.is_boolean()  ? (value.get<bool>() ? 1.0 : 0.0)
+               : value.is_number() ? value.get<double>()
+                                   : 0.0;
     w.Sample("aw_rocksdb_engine", {{"figure", key}}, v);
   }
 }
 
 void WriteDynamo(TextWriter& w, store::DynamoStore* dynamo) {
   const auto st = dynamo->Stats();
-  w.Header("aw_dynamodb_requests_total", "HTTP requests to DynamoDB by operation (retries included).", Type::kCounter);
+  w.Header("aw_dynamodb_requests_total", "HTTP requests to DynamoDB by operation (retries included).",
+           Type::kCounter);
   for (const auto& [op, n] : st.calls) w.Sample("aw_dynamodb_requests_total", {{"operation", op}}, double(n));
   w.Header("aw_dynamodb_retries_total", "DynamoDB requests retried.", Type::kCounter);
   w.Sample("aw_dynamodb_retries_total", {}, double(st.retries));
@@ -79,7 +84,8 @@ void WriteDynamo(TextWriter& w, store::DynamoStore* dynamo) {
 std::vector<metrics::CollectorHandle> InstallCollectors(App* app, const Config& config) {
   auto& reg = metrics::Registry::Default();
   std::vector<metrics::CollectorHandle> handles;
-  const double started = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const double started =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   handles.push_back(reg.AddCollector([store = config.store, started](TextWriter& w) {
     w.Header("aw_build_info", "Always 1; the labels name the release and the store.", Type::kGauge);
     w.Sample("aw_build_info", {{"version", kVersion}, {"store", store}}, 1);
@@ -91,14 +97,17 @@ std::vector<metrics::CollectorHandle> InstallCollectors(App* app, const Config& 
     handles.push_back(reg.AddCollector([hub](TextWriter& w) {
       w.Header("aw_websocket_clients", "WebSocket clients subscribed to live events.", Type::kGauge);
       w.Sample("aw_websocket_clients", {}, double(hub->subscriber_count()));
-      w.Header("aw_websocket_events_published_total", "Live events published (each serialised once).", Type::kCounter);
+      w.Header("aw_websocket_events_published_total", "Live events published (each serialised once).",
+               Type::kCounter);
       w.Sample("aw_websocket_events_published_total", {}, double(hub->published()));
-      w.Header("aw_websocket_overflows_total", "Clients cut off because their queue overflowed.", Type::kCounter);
+      w.Header("aw_websocket_overflows_total", "Clients cut off because their queue overflowed.",
+               Type::kCounter);
       w.Sample("aw_websocket_overflows_total", {}, double(hub->overflows()));
     }));
   }
   if (auto* rocks = dynamic_cast<store::RocksStore*>(app->backend_store())) {
-    handles.push_back(reg.AddCollector([rocks, intake = app->intake()](TextWriter& w) { WriteRocks(w, rocks, intake); }));
+    handles.push_back(
+        reg.AddCollector([rocks, intake = app->intake()](TextWriter& w) { WriteRocks(w, rocks, intake); }));
   } else if (auto* dynamo = dynamic_cast<store::DynamoStore*>(app->backend_store())) {
     handles.push_back(reg.AddCollector([dynamo](TextWriter& w) { WriteDynamo(w, dynamo); }));
   }

@@ -81,8 +81,9 @@ std::string FormatValue(double v) {
   // Plain decimals in the usual range ("0.0005", not "5e-04": bucket bounds
   // read as people write them); the shortest round-trip form elsewhere.
   const double a = std::fabs(v);
-  auto r = a != 0 && (a < 1e-6 || a >= 1e15) ? std::to_chars(buf, buf + sizeof buf, v)
-                                             : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  auto r = a != 0 && (a < 1e-6 || a >= 1e15)
+               ? std::to_chars(buf, buf + sizeof buf, v)
+               : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
   return std::string(buf, r.ptr);
 }
 
@@ -161,7 +162,8 @@ void TextWriter::HistogramSeries(std::string_view name, const std::vector<std::s
   const Histogram::Snapshot s = h.Read();
   const std::string bucket = std::string(name) + "_bucket";
   for (size_t i = 0; i < h.bounds().size(); ++i) {
-    Sample(bucket, label_names, label_values, "le", FormatValue(h.bounds()[i]), static_cast<double>(s.cumulative[i]));
+    Sample(bucket, label_names, label_values, "le", FormatValue(h.bounds()[i]),
+           static_cast<double>(s.cumulative[i]));
   }
   Sample(bucket, label_names, label_values, "le", "+Inf", static_cast<double>(s.count));
   Sample(std::string(name) + "_sum", label_names, label_values, "", "", s.sum);
@@ -231,7 +233,8 @@ void FamilyBase::Write(TextWriter& w) const {
 
 template <>
 void Family<Counter>::WriteSeries(TextWriter& w, const Series& s) const {
-  w.Sample(name_, label_names_, s.values, "", "", static_cast<double>(static_cast<Counter*>(s.metric)->value()));
+  w.Sample(name_, label_names_, s.values, "", "",
+           static_cast<double>(static_cast<Counter*>(s.metric)->value()));
 }
 
 template <>
@@ -261,10 +264,12 @@ Registry& Registry::Default() {
   return *r;
 }
 
-FamilyBase* Registry::Lookup(const std::string& name, Type type, const std::vector<std::string>& label_names) {
+FamilyBase* Registry::Lookup(const std::string& name, Type type,
+                             const std::vector<std::string>& label_names) {
   if (!ValidName(name, true)) throw std::logic_error("invalid metric name: " + name);
   for (const auto& l : label_names) {
-    if (!ValidName(l, false) || l == "le") throw std::logic_error("invalid label name for " + name + ": " + l);
+    if (!ValidName(l, false) || l == "le")
+      throw std::logic_error("invalid label name for " + name + ": " + l);
   }
   for (const auto& f : families_) {
     if (f->name() != name) continue;
@@ -276,7 +281,8 @@ FamilyBase* Registry::Lookup(const std::string& name, Type type, const std::vect
 
 template <typename T>
 Family<T>& Registry::Create(const std::string& name, const std::string& help, Type type,
-                           std::vector<std::string> labels, size_t max_series, const std::vector<double>* bounds) {
+                            std::vector<std::string> labels, size_t max_series,
+                            const std::vector<double>* bounds) {
   std::lock_guard<std::mutex> lock(mu_);
   if (FamilyBase* f = Lookup(name, type, labels)) return static_cast<Family<T>&>(*f);
   auto f = std::make_unique<Family<T>>(name, help, type, std::move(labels), max_series, bounds);
@@ -296,8 +302,8 @@ Family<Gauge>& Registry::Gauges(const std::string& name, const std::string& help
 }
 
 Family<Histogram>& Registry::Histograms(const std::string& name, const std::string& help,
-                                        const std::vector<double>* bounds, std::vector<std::string> label_names,
-                                        size_t max_series) {
+                                        const std::vector<double>* bounds,
+                                        std::vector<std::string> label_names, size_t max_series) {
   return Create<Histogram>(name, help, Type::kHistogram, std::move(label_names), max_series, bounds);
 }
 

@@ -139,10 +139,10 @@ class FamilyBase {
  private:
   static size_t Hash(std::initializer_list<std::string_view> values);
   const size_t max_series_;
-  const size_t mask_;                                // slots - 1 (a power of two)
-  std::unique_ptr<std::atomic<Series*>[]> slots_;    // open addressing, insert-only
-  mutable std::mutex mu_;                            // insertion and iteration
-  std::vector<std::unique_ptr<Series>> series_;      // in order of creation
+  const size_t mask_;                              // slots - 1 (a power of two)
+  std::unique_ptr<std::atomic<Series*>[]> slots_;  // open addressing, insert-only
+  mutable std::mutex mu_;                          // insertion and iteration
+  std::vector<std::unique_ptr<Series>> series_;    // in order of creation
   Series* overflow_ = nullptr;
 };
 
@@ -150,9 +150,10 @@ class FamilyBase {
 template <typename T>
 class Family final : public FamilyBase {
  public:
-  Family(std::string name, std::string help, Type type, std::vector<std::string> label_names, size_t max_series,
-         const std::vector<double>* bounds)
-      : FamilyBase(std::move(name), std::move(help), type, std::move(label_names), max_series), bounds_(bounds) {}
+  Family(std::string name, std::string help, Type type, std::vector<std::string> label_names,
+         size_t max_series, const std::vector<double>* bounds)
+      : FamilyBase(std::move(name), std::move(help), type, std::move(label_names), max_series),
+        bounds_(bounds) {}
   ~Family() override {
     for (T* m : owned_) delete m;
   }
@@ -210,11 +211,12 @@ class Registry {
   // (std::logic_error when its type or labels differ).
   Family<Counter>& Counters(const std::string& name, const std::string& help,
                             std::vector<std::string> label_names = {}, size_t max_series = 1024);
-  Family<Gauge>& Gauges(const std::string& name, const std::string& help, std::vector<std::string> label_names = {},
-                        size_t max_series = 1024);
+  Family<Gauge>& Gauges(const std::string& name, const std::string& help,
+                        std::vector<std::string> label_names = {}, size_t max_series = 1024);
   // `bounds` must outlive the registry (LatencyBuckets(), SizeBuckets()).
-  Family<Histogram>& Histograms(const std::string& name, const std::string& help, const std::vector<double>* bounds,
-                                std::vector<std::string> label_names = {}, size_t max_series = 1024);
+  Family<Histogram>& Histograms(const std::string& name, const std::string& help,
+                                const std::vector<double>* bounds, std::vector<std::string> label_names = {},
+                                size_t max_series = 1024);
 
   // `collect` writes whole families with the TextWriter at each scrape. It
   // runs on the scraping thread and must be quick; it stops being called
@@ -228,8 +230,8 @@ class Registry {
  private:
   FamilyBase* Lookup(const std::string& name, Type type, const std::vector<std::string>& label_names);
   template <typename T>
-  Family<T>& Create(const std::string& name, const std::string& help, Type type, std::vector<std::string> labels,
-                    size_t max_series, const std::vector<double>* bounds);
+  Family<T>& Create(const std::string& name, const std::string& help, Type type,
+                    std::vector<std::string> labels, size_t max_series, const std::vector<double>* bounds);
 
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<FamilyBase>> families_;

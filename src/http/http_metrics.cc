@@ -17,10 +17,12 @@ struct HttpFamilies {
       "aw_http_responses_total", "HTTP answers by route pattern, method and status code.",
       {"method", "route", "code"}, 4096);
   metrics::Family<metrics::Counter>& intake = Registry::Default().Counters(
-      "aw_intake_alerts_total", "Alerts taken by the webhook intake, by company and outcome (accepted, repeat, suppressed).",
+      "aw_intake_alerts_total",
+      "Alerts taken by the webhook intake, by company and outcome (accepted, repeat, suppressed).",
       {"company", "outcome"}, 4096);
   metrics::Family<metrics::Counter>& rejected = Registry::Default().Counters(
-      "aw_intake_rejected_total", "Intake requests refused, by company (unknown: no valid API key) and cause (the error code).",
+      "aw_intake_rejected_total",
+      "Intake requests refused, by company (unknown: no valid API key) and cause (the error code).",
       {"company", "cause"}, 4096);
   metrics::Histogram& batch = Registry::Default()
                                   .Histograms("aw_intake_duration_seconds",
@@ -28,7 +30,9 @@ struct HttpFamilies {
                                               &metrics::LatencyBuckets())
                                   .With({});
   metrics::Counter& ws_frames =
-      Registry::Default().Counters("aw_websocket_frames_sent_total", "Live-event frames written to WebSocket clients.").With({});
+      Registry::Default()
+          .Counters("aw_websocket_frames_sent_total", "Live-event frames written to WebSocket clients.")
+          .With({});
   metrics::Histogram& batch_size =
       Registry::Default()
           .Histograms("aw_intake_payload_alerts", "Alerts per intake payload.", &metrics::SizeBuckets())
@@ -58,7 +62,9 @@ bool IsIntakeRoute(std::string_view pattern) {
 void ObserveRequest(const Request& req, unsigned status, std::string_view error_code, double seconds) {
   HttpFamilies& f = Families();
   const std::string_view method = BoundedMethod(req.method);
-  const std::string_view route = status == 101 ? std::string_view("/ws") : req.route.empty() ? "other" : req.route;
+  const std::string_view route = status == 101       ? std::string_view("/ws")
+                                 : req.route.empty() ? "other"
+                                                     : req.route;
   f.duration.With({method, route}).Observe(seconds);
   char code[4] = {'0', '0', '0', 0};
   if (status >= 100 && status <= 999) {
@@ -73,8 +79,9 @@ void ObserveRequest(const Request& req, unsigned status, std::string_view error_
   if (status >= 400 && IsIntakeRoute(intake_path)) {
     const std::string& company = req.audit.company_id;
     const std::string fallback = error_code.empty() ? "http_" + std::string(code, 3) : std::string();
-    f.rejected.With({company.empty() ? std::string_view("unknown") : std::string_view(company),
-                     error_code.empty() ? std::string_view(fallback) : error_code})
+    f.rejected
+        .With({company.empty() ? std::string_view("unknown") : std::string_view(company),
+               error_code.empty() ? std::string_view(fallback) : error_code})
         .Inc();
   }
 }

@@ -41,7 +41,8 @@ Status StoreProbe::Check() {
   }
   std::unique_lock<std::mutex> lock(f->mu);
   if (!f->cv.wait_for(lock, timeout_, [&] { return f->done; })) {
-    return Status::Unavailable("it did not answer a point read within " + std::to_string(timeout_.count()) + " ms");
+    return Status::Unavailable("it did not answer a point read within " + std::to_string(timeout_.count()) +
+                               " ms");
   }
   return f->result;
 }

@@ -6,8 +6,8 @@ namespace aw::store {
 
 namespace {
 
-constexpr std::array<const char*, 10> kOpNames = {"get",   "put",   "delete", "update", "query",
-                                                  "batch_get", "batch_write", "scan", "sync", "atomic"};
+constexpr std::array<const char*, 10> kOpNames = {"get",       "put",         "delete", "update", "query",
+                                                  "batch_get", "batch_write", "scan",   "sync",   "atomic"};
 
 bool IsError(const Status& s) { return !s.ok() && !s.IsNotFound() && !s.IsConditionFailed(); }
 
@@ -39,22 +39,27 @@ class MeteredStore::Timer {
 MeteredStore::MeteredStore(std::unique_ptr<Store> backend, const std::string& backend_name)
     : backend_(std::move(backend)) {
   auto& reg = metrics::Registry::Default();
-  auto& calls = reg.Counters("aw_store_operations_total", "Store calls by backend and operation.",
-                             {"backend", "op"});
+  auto& calls =
+      reg.Counters("aw_store_operations_total", "Store calls by backend and operation.", {"backend", "op"});
   auto& errors = reg.Counters("aw_store_errors_total",
                               "Store calls that failed (not counting not-found and condition failures).",
                               {"backend", "op"});
-  auto& seconds = reg.Histograms("aw_store_operation_duration_seconds", "Store call latency by backend and operation.",
-                                 &metrics::LatencyBuckets(), {"backend", "op"});
+  auto& seconds =
+      reg.Histograms("aw_store_operation_duration_seconds", "Store call latency by backend and operation.",
+                     &metrics::LatencyBuckets(), {"backend", "op"});
   for (size_t i = 0; i < kOpCount; ++i) {
     series_[i] = {&calls.With({backend_name, kOpNames[i]}), &errors.With({backend_name, kOpNames[i]}),
                   &seconds.With({backend_name, kOpNames[i]})};
   }
 }
 
-Result<Item> MeteredStore::GetItem(const GetRequest& req) { return Timer(series_[kGet]).Done(backend_->GetItem(req)); }
+Result<Item> MeteredStore::GetItem(const GetRequest& req) {
+  return Timer(series_[kGet]).Done(backend_->GetItem(req));
+}
 
-Status MeteredStore::PutItem(const PutRequest& req) { return Timer(series_[kPut]).Done(backend_->PutItem(req)); }
+Status MeteredStore::PutItem(const PutRequest& req) {
+  return Timer(series_[kPut]).Done(backend_->PutItem(req));
+}
 
 Status MeteredStore::DeleteItem(const DeleteRequest& req) {
   return Timer(series_[kDelete]).Done(backend_->DeleteItem(req));

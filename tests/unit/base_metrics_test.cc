@@ -1,9 +1,9 @@
-#include "base/metrics.h"
+#include <gtest/gtest.h>
 
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
+#include "base/metrics.h"
 
 namespace aw::metrics {
 namespace {

@@ -162,8 +162,8 @@ std::vector<std::pair<std::string, std::string>> RateLimiter::Take(const std::st
   };
   if (!r.allowed) {
     static auto& limited = metrics::Registry::Default().Counters(
-        "aw_rate_limited_total", "Intake requests refused by a company's rate limit (429), by company.", {"company"},
-        4096);
+        "aw_rate_limited_total", "Intake requests refused by a company's rate limit (429), by company.",
+        {"company"}, 4096);
     limited.With({company_id}).Inc();
     ApiError e(ErrorKind::kTooManyRequests, "rate_limited",
                "rate limit exceeded for company " + company_id + ": " + std::to_string(c.requests_per_minute) +

@@ -201,18 +201,21 @@ namespace {
 // write (with its fsync) latency, and fsyncs. Lock-free (base/metrics.h).
 void ObserveWriteGroup(size_t ops, bool synced, std::chrono::steady_clock::duration took) {
   struct Series {
-    metrics::Histogram& size = metrics::Registry::Default()
-                                   .Histograms("aw_rocksdb_write_group_ops",
-                                               "Operations per RocksDB write group (one WriteBatch).",
-                                               &metrics::SizeBuckets())
-                                   .With({});
-    metrics::Histogram& seconds = metrics::Registry::Default()
-                                      .Histograms("aw_rocksdb_write_seconds",
-                                                  "Time to write one group to RocksDB, its WAL fsync included.",
-                                                  &metrics::LatencyBuckets())
-                                      .With({});
+    metrics::Histogram& size =
+        metrics::Registry::Default()
+            .Histograms("aw_rocksdb_write_group_ops", "Operations per RocksDB write group (one WriteBatch).",
+                        &metrics::SizeBuckets())
+            .With({});
+    metrics::Histogram& seconds =
+        metrics::Registry::Default()
+            .Histograms("aw_rocksdb_write_seconds",
+                        "Time to write one group to RocksDB, its WAL fsync included.",
+                        &metrics::LatencyBuckets())
+            .With({});
     metrics::Counter& fsyncs =
-        metrics::Registry::Default().Counters("aw_rocksdb_wal_fsyncs_total", "WAL fsyncs asked for by the writer.").With({});
+        metrics::Registry::Default()
+            .Counters("aw_rocksdb_wal_fsyncs_total", "WAL fsyncs asked for by the writer.")
+            .With({});
   };
   static Series* s = new Series();  // never destroyed: the writer may outlive static destruction
   s->size.Observe(static_cast<double>(ops));
