@@ -18,6 +18,7 @@
 
 #include "base/errors.h"
 #include "core/ws_frame.h"
+#include "http/http_metrics.h"
 #include "http/ws_internal.h"
 #include "services/identity/tenant_scope.h"
 
@@ -299,6 +300,7 @@ void WsSession::Pump() {
     for (auto& f : drained_) {
       const std::string_view bytes = f->bytes();
       wire().Send(std::move(f), asio::buffer(bytes.data(), bytes.size()));
+      ObserveWsFrameSent();
     }
     drained_.clear();
   }
