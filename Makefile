@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 PYTHON ?= /usr/bin/python3
 
-.PHONY: run test build build-asan deps test-deps unit api bench clean web package
+.PHONY: run test build build-asan deps test-deps unit api bench soak clean web package
 
 deps:
 	@scripts/install-deps.sh
@@ -63,6 +63,12 @@ api: build test-deps
 bench: build
 	@scripts/install-deps.sh --bench
 	bench/intake_bench.sh
+
+# One hour of mixed load (intake, reads, WebSocket clients); RSS, open files, data size, p99 per
+# minute into build/soak/soak.csv and soak.png (bench/soak.sh; SOAK_MINUTES etc. in bench/README.md).
+soak: build
+	@scripts/install-deps.sh --bench
+	bench/soak.sh
 
 # The Debian package (binary, web UI, systemd unit, /etc/alertwhisperer/env): build/alertwhisperer_<version>_<arch>.deb.
 package: build
