@@ -13,7 +13,9 @@ them, so a slow server is seen as a lower rate, not as a burst afterwards). Ever
 delivery (a repeat, answered with the first alert). Assets and signatures cycle over 500 x 4 keys, so
 correlation joins most alerts to open incidents. One reader thread GETs the alert and incident lists
 (`--read-rate` per second). Every `--interval` seconds a row: the server's RSS, open files
-(/proc/PID/fd), threads, the data directory's size, its CPU per accepted alert, and of the interval
+(/proc/PID/fd), threads, RocksDB's own memory (memtables + block cache, from
+/api/admin/store-stats: bounded by its settings), the data directory's size, its CPU per accepted
+alert, and of the interval
 the accepted alerts/s, non-2xx and failed requests, the webhook's p50 / p99 and the reads' p99.
 Latencies are measured by this client from the send (Python adds ~1 ms under load).
 
@@ -34,7 +36,7 @@ import urllib.parse
 import uuid
 
 FIELDS = ["minute", "elapsed_s", "alerts_per_s", "repeats", "non2xx", "errors", "skipped", "p50_ms",
-          "p99_ms", "read_p99_ms", "rss_mib", "open_fds", "threads", "data_mib", "cpu_us_per_alert"]
+          "p99_ms", "read_p99_ms", "rss_mib", "rocksdb_mem_mib", "open_fds", "threads", "data_mib", "cpu_us_per_alert"]
 
 
 def pct(values, p):
@@ -169,6 +171,18 @@ def proc_figures(pid):
             ticks / os.sysconf("SC_CLK_TCK"))
 
 
+def rocksdb_mem_mib(load):
+    """Memtables + block cache (store-stats, MSP admin); 0 when not on RocksDB or not readable."""
+    try:
+        c = load.conn()
+        c.request("GET", "/api/admin/store-stats", headers={"Authorization": f"Bearer {load.args.token}"})
+        engine = json.loads(c.getresponse().read()).get("rocksdb", {}).get("engine", {})
+        c.close()
+        return (engine.get("memtable_bytes", 0) + engine.get("block_cache_bytes", 0)) / 2**20
+    except (OSError, http.client.HTTPException, ValueError):
+        return 0.0
+
+
 def dir_mib(path):
     total = 0
     for root, _, files in os.walk(path):
@@ -207,7 +221,7 @@ def run(args):
                "alerts_per_s": round(ok / (now - last), 1), "repeats": repeats, "non2xx": non2xx,
                "errors": errors, "skipped": skipped, "p50_ms": round(pct(lat, 0.50), 2),
                "p99_ms": round(pct(lat, 0.99), 2), "read_p99_ms": round(pct(reads, 0.99), 2),
-               "rss_mib": round(rss, 1), "open_fds": fds, "threads": nthreads,
+               "rss_mib": round(rss, 1), "rocksdb_mem_mib": round(rocksdb_mem_mib(load), 1), "open_fds": fds, "threads": nthreads,
                "data_mib": round(dir_mib(args.data_dir), 1),
                "cpu_us_per_alert": round((cpu - cpu0) * 1e6 / ok, 1) if ok else 0}
         w.writerow(row)
@@ -229,6 +243,7 @@ def plot(csv_path, png_path):
     col = lambda k: [float(r[k]) for r in rows]
     fig, ax = plt.subplots(4, 1, sharex=True, figsize=(8, 9))
     ax[0].plot(x, col("rss_mib"), label="RSS")
+    ax[0].plot(x, col("rocksdb_mem_mib"), label="of it RocksDB memtables + block cache")
     ax[0].plot(x, col("data_mib"), label="data directory")
     ax[0].set_ylabel("MiB")
     ax[0].legend(loc="upper left")
