@@ -30,7 +30,8 @@ if [ "${1:-}" = "--package" ]; then
   PKGS+=(dpkg-dev fakeroot)  # make package: dpkg-shlibdeps computes Depends; dpkg-deb builds as root:root
 fi
 if [ "${1:-}" = "--bench" ]; then
-  PKGS+=(libbenchmark-dev wrk prometheus-alertmanager curl python3)
+  # python3-matplotlib: make soak plots its CSV (bench/soak.py); g++ builds the WebSocket driver
+  PKGS+=(libbenchmark-dev wrk prometheus-alertmanager curl python3 python3-matplotlib g++)
 fi
 missing=()
 for p in "${PKGS[@]}"; do

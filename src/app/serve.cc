@@ -171,7 +171,7 @@ int Serve(const Config& config) {
                                          {"engine", rocks->EngineStats()}}}};
       if (intake != nullptr) {
         auto is = intake->stats();
-        out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}, {"repeat_claims", is.repeat_claims}};
+        out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}, {"claims_written", is.claims_written}};
       }
       return out;
     };
@@ -217,14 +217,6 @@ int Serve(const Config& config) {
   live_updates.Install(server);
   if (app->mailer() != nullptr) app->mailer()->Start();
   app->executions()->Start();  // runbook executor: before requests can queue runs
-  if (app->intake() != nullptr) {
-    // Repeat detection must know the last 24 hours before the first alert.
-    if (Status s = app->intake()->LoadRepeats(); !s.ok()) {
-      std::cerr << "alertwhisperer: cannot rebuild the repeat claims from the stored alerts: " << s.message()
-                << std::endl;
-      return 1;
-    }
-  }
   if (Status s = server.Start(); !s.ok()) {
     std::cerr << "alertwhisperer: cannot listen: " << s.message() << std::endl;
     return 2;
