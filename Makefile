@@ -7,8 +7,10 @@ PYTHON ?= /usr/bin/python3
 # Seconds per fuzz target: `make fuzz` (make test runs each for 30 s).
 FUZZ_SECONDS ?= 600
 FUZZ_JOBS ?= 2
+# Each step of build and test starts with a "== [time] step" line, so a slow CI run shows where its time went.
+STEP = echo "== [$$(date -u +%T)]"
 
-.PHONY: run test build build-asan build-fuzz fuzz deps test-deps unit api bench clean web package
+.PHONY: run test build build-asan build-fuzz fuzz deps test-deps unit api bench soak clean web package
 
 deps:
 	@scripts/install-deps.sh
@@ -17,6 +19,7 @@ test-deps:
 	@scripts/install-deps.sh --test
 
 build: deps web
+	@$(STEP) "release build (build/)"
 	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAW_WERROR=ON -DAW_BUILD_TESTS=OFF $(CMAKE_FLAGS) > /dev/null
 	cmake --build build -j $(JOBS)
 
@@ -34,12 +37,14 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 	@touch $@
 
 build-asan: test-deps
+	@$(STEP) "ASan+UBSan build with the unit tests (build-asan/)"
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DAW_WERROR=ON -DAW_SANITIZE=ON $(CMAKE_FLAGS) > /dev/null
 	cmake --build build-asan -j $(JOBS)
 
 # The libFuzzer targets (tests/fuzz, docs/RELIABILITY.md): clang with ASan
 # and UBSan, only the sources the targets reach.
 build-fuzz: test-deps
+	@$(STEP) "libFuzzer targets (build-fuzz/, clang)"
 	cmake -S . -B build-fuzz -G Ninja -DAW_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DAW_WERROR=ON $(CMAKE_FLAGS) > /dev/null
 	cmake --build build-fuzz -j $(JOBS)
 
@@ -61,11 +66,17 @@ test: test-deps build build-asan build-fuzz
 	@status=0; \
 	  eval "$$(tests/dynalite/start.sh)" || exit 1; \
 	  trap 'kill $$DYNALITE_PID 2>/dev/null' EXIT; \
+	  $(STEP) "unit and conformance tests (ctest, ASan+UBSan)"; \
 	  ( cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 600 ) || status=1; \
+	  $(STEP) "fuzz targets, 30 s each (libFuzzer, ASan+UBSan)"; \
 	  scripts/fuzz.sh 30 2 || status=1; \
+	  $(STEP) "API tests on RocksDB (pytest)"; \
 	  AW_TEST_STORE=rocksdb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
+	  $(STEP) "API tests on DynamoDB (pytest, dynalite)"; \
 	  AW_TEST_STORE=dynamodb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
+	  $(STEP) "web UI unit tests (vitest)"; \
 	  ( cd web && npm test ) || status=1; \
+	  $(STEP) "browser tests (playwright-core, chromium)"; \
 	  ( cd web && AW_BINARY=$(CURDIR)/build/alertwhisperer npm run e2e ) || status=1; \
 	  exit $$status
 
@@ -78,6 +89,12 @@ api: build test-deps
 bench: build
 	@scripts/install-deps.sh --bench
 	bench/intake_bench.sh
+
+# One hour of mixed load (intake, reads, WebSocket clients); RSS, open files, data size, p99 per
+# minute into build/soak/soak.csv and soak.png (bench/soak.sh; SOAK_MINUTES etc. in bench/README.md).
+soak: build
+	@scripts/install-deps.sh --bench
+	bench/soak.sh
 
 # The Debian package (binary, web UI, systemd unit, /etc/alertwhisperer/env): build/alertwhisperer_<version>_<arch>.deb.
 package: build

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -10,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "app/serve_metrics.h"
 #include "app/version.h"
 #include "crypto/password.h"
 #include "http/api.h"
@@ -53,10 +55,14 @@ int64_t RaiseOpenFilesLimit() {
   return limit;
 }
 
-// Warns while a demo account still has its published password.
-void WarnAboutDemoPasswords(App* app) {
+// Warns while a demo account still has its published password. Each check is
+// a deliberately slow password hash (~0.1 s, seconds on a loaded machine), so
+// it runs beside the server and gives up when the server stops: a stop right
+// after the start must not wait for ten hashes.
+void WarnAboutDemoPasswords(App* app, const std::atomic<bool>& stopping) {
   std::string unchanged;
   for (const auto& acct : services::DemoAccounts()) {
+    if (stopping.load(std::memory_order_relaxed)) return;
     try {
       auto u = app->users()->FindByEmail(acct.email);
       if (u && crypto::VerifyPassword(acct.password, u->value("password_hash", ""))) {
@@ -151,9 +157,9 @@ int Serve(const Config& config) {
   services.aws_credentials = app->aws_credentials();
   services.store_kind = config.store;
   services.refresh_token_days = config.refresh_token_days;
-  if (auto* dynamo = dynamic_cast<store::DynamoStore*>(app->store())) {
+  if (auto* dynamo = dynamic_cast<store::DynamoStore*>(app->backend_store())) {
     services.store_stats = [dynamo] { return store::dynamodb::StatsJson(dynamo->Stats()); };
-  } else if (auto* rocks = dynamic_cast<store::RocksStore*>(app->store())) {
+  } else if (auto* rocks = dynamic_cast<store::RocksStore*>(app->backend_store())) {
     // The same counters under the engine's name, plus RocksDB's own figures.
     services.store_stats = [rocks, intake = app->intake()] {
       store::RocksStats st = rocks->Stats();
@@ -165,14 +171,22 @@ int Serve(const Config& config) {
                                          {"engine", rocks->EngineStats()}}}};
       if (intake != nullptr) {
         auto is = intake->stats();
-        out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}, {"repeat_claims", is.repeat_claims}};
+        out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}, {"claims_written", is.claims_written}};
       }
       return out;
     };
   }
-  services.readiness = [store = app->store()] { return aw::services::CheckReadiness(store); };
+  auto store_probe = std::make_shared<aw::services::StoreProbe>(app->store());
+  services.readiness = [store_probe] { return aw::services::CheckReadiness(*store_probe); };
   services.version = kVersion;
   http::RegisterRoutes(router, services);
+  // After RegisterRoutes: /metrics is not an /api route (not in the OpenAPI document).
+  std::vector<metrics::CollectorHandle> collectors = InstallCollectors(app.get(), config);
+  MetricsEndpoint metrics_endpoint;
+  if (Status s = metrics_endpoint.Install(config, &router); !s.ok()) {
+    std::cerr << "alertwhisperer: " << s.message() << std::endl;
+    return 2;
+  }
   std::unique_ptr<http::StaticAssets> ui;
   if (Status s = ServeWebUi(config, &router, &ui); !s.ok()) {
     std::cerr << "alertwhisperer: " << s.message() << std::endl;
@@ -203,14 +217,6 @@ int Serve(const Config& config) {
   live_updates.Install(server);
   if (app->mailer() != nullptr) app->mailer()->Start();
   app->executions()->Start();  // runbook executor: before requests can queue runs
-  if (app->intake() != nullptr) {
-    // Repeat detection must know the last 24 hours before the first alert.
-    if (Status s = app->intake()->LoadRepeats(); !s.ok()) {
-      std::cerr << "alertwhisperer: cannot rebuild the repeat claims from the stored alerts: " << s.message()
-                << std::endl;
-      return 1;
-    }
-  }
   if (Status s = server.Start(); !s.ok()) {
     std::cerr << "alertwhisperer: cannot listen: " << s.message() << std::endl;
     return 2;
@@ -223,8 +229,11 @@ int Serve(const Config& config) {
   }
   app->incident_worker()->Start(std::chrono::seconds(config.worker_interval_seconds));
   app->approvals()->Start(std::chrono::seconds(config.worker_interval_seconds));  // approval expiry
+  std::atomic<bool> stopping{false};
   std::thread warn_thread;
-  if (config.DemoEnabled()) warn_thread = std::thread([&app] { WarnAboutDemoPasswords(app.get()); });
+  if (config.DemoEnabled()) {
+    warn_thread = std::thread([&app, &stopping] { WarnAboutDemoPasswords(app.get(), stopping); });
+  }
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -237,8 +246,10 @@ int Serve(const Config& config) {
   // at most 2 s to close, HTTP drains until kStopBudget - kAfterHttp after
   // the signal, and the rest (workers, KPI counters, store flush) the end.
   const auto stop_deadline = std::chrono::steady_clock::now() + kStopBudget;
+  stopping.store(true, std::memory_order_relaxed);
   live_updates.CloseAll(std::chrono::milliseconds(2000));  // their sockets belong to the server's io threads
   server.Stop(stop_deadline - kAfterHttp);
+  metrics_endpoint.Stop();
   app->StopIntake();
   app->incident_worker()->Stop();
   app->approvals()->Stop();
