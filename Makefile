@@ -69,7 +69,7 @@ test: test-deps build build-asan build-fuzz
 	  $(STEP) "unit and conformance tests (ctest, ASan+UBSan)"; \
 	  ( cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 600 ) || status=1; \
 	  $(STEP) "fuzz targets, 30 s each (libFuzzer, ASan+UBSan)"; \
-	  scripts/fuzz.sh 30 2 || status=1; \
+	  FUZZ_FRESH=1 scripts/fuzz.sh 30 2 || status=1; \
 	  $(STEP) "API tests on RocksDB (pytest)"; \
 	  AW_TEST_STORE=rocksdb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
 	  $(STEP) "API tests on DynamoDB (pytest, dynalite)"; \

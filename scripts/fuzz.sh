@@ -5,6 +5,8 @@
 #
 #   scripts/fuzz.sh [SECONDS] [JOBS]     defaults: 600, 2
 #   FUZZ_TARGETS="jwt ssm" scripts/fuzz.sh 60     only those targets
+#   FUZZ_FRESH=1 scripts/fuzz.sh 30              start from the seeds alone (make test:
+#                                                a grown corpus would take longer to load than 30 s)
 #
 # Seeds are read from tests/fuzz/corpus/<target>/ (never written); new
 # inputs go to build-fuzz/corpus/<target>/, crashes to
@@ -16,6 +18,8 @@ seconds="${1:-${FUZZ_SECONDS:-600}}"
 jobs="${2:-${FUZZ_JOBS:-2}}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$here/build-fuzz"
+work="$build/corpus"
+[ "${FUZZ_FRESH:-0}" = 1 ] && work="$build/corpus-fresh"
 read -r -a targets <<<"${FUZZ_TARGETS:-http_request intake jwt records extjson dynamodb ssm}"
 
 dict_of() {
@@ -27,9 +31,10 @@ dict_of() {
 
 run_one() {
   local t="$1" bin="$build/tests/fuzz/$1_fuzz"
-  mkdir -p "$build/corpus/$t" "$build/artifacts/$t" "$build/logs"
+  [ "${FUZZ_FRESH:-0}" = 1 ] && rm -rf "${work:?}/$t"
+  mkdir -p "$work/$t" "$build/artifacts/$t" "$build/logs"
   # -timeout: one input taking 10 s is a defect (a hang); -rss_limit_mb: so is 2 GB.
-  "$bin" "$build/corpus/$t" "$here/tests/fuzz/corpus/$t" -max_total_time="$seconds" -timeout=10 \
+  "$bin" "$work/$t" "$here/tests/fuzz/corpus/$t" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -max_len=16384 -dict="$(dict_of "$t")" -print_final_stats=1 \
     -artifact_prefix="$build/artifacts/$t/" >"$build/logs/$t.log" 2>&1
   echo $? >"$build/logs/$t.rc"
