@@ -6,19 +6,18 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 // Aborts with `what` when `cond` is false: a violated invariant is a defect.
-#define FUZZ_CHECK(cond, what)                                                            \
-  do {                                                                                    \
-    if (!(cond)) {                                                                        \
-      std::fprintf(stderr, "fuzz invariant violated at %s:%d: %s (%s)\n", __FILE__, __LINE__, \
-                   #cond, std::string(what).c_str());                                     \
-      std::abort();                                                                       \
-    }                                                                                     \
+#define FUZZ_CHECK(cond, what)                                                                       \
+  do {                                                                                               \
+    if (!(cond)) {                                                                                   \
+      std::fprintf(stderr, "fuzz invariant violated at %s:%d: %s (%s)\n", __FILE__, __LINE__, #cond, \
+                   std::string(what).c_str());                                                       \
+      std::abort();                                                                                  \
+    }                                                                                                \
   } while (0)
 
 namespace aw::fuzz {

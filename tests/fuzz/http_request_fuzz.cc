@@ -4,15 +4,15 @@
 // Input: byte 0 chooses where the rest is cut in two reads; the rest is what
 // a client sends (several pipelined requests allowed).
 // Invariants: the same bytes give the same requests however the reads are
-// cut (an error may show only once more bytes came); a request's path starts with '/'; the body never exceeds the limit.
+// cut (an error may show only once more bytes came); a request's path starts with '/'; the body never exceeds
+// the limit.
 
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/error.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <boost/asio/buffer.hpp>
-#include <boost/beast/http/error.hpp>
 
 #include "fuzz_util.h"
 #include "http/request.h"

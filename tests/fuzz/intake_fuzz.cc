@@ -95,7 +95,8 @@ void CheckSns(const json& body) {
   (void)ci::SnsStringToSign(m);
   (void)ci::IsAllowedSnsUrl(m.signing_cert_url, "", true);
   (void)ci::IsAllowedSnsUrl(m.subscribe_url, "http://127.0.0.1:9", false);
-  if (m.type == ci::SnsType::kNotification) CheckResult(ci::AdaptCloudWatchMessage(m.message, ci::IntakeMapping{}));
+  if (m.type == ci::SnsType::kNotification)
+    CheckResult(ci::AdaptCloudWatchMessage(m.message, ci::IntakeMapping{}));
 }
 
 void Adapt(Format f, const json& body, const ci::IntakeMapping& m) {

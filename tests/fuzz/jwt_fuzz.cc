@@ -30,9 +30,11 @@ constexpr int64_t kNow = 1'780'000'000;
 void CheckAccepted(std::string_view token, const json& claims) {
   size_t dot1 = token.find('.');
   size_t dot2 = token.find('.', dot1 + 1);
-  for (std::string_view part : {token.substr(0, dot1), token.substr(dot1 + 1, dot2 - dot1 - 1), token.substr(dot2 + 1)}) {
+  for (std::string_view part :
+       {token.substr(0, dot1), token.substr(dot1 + 1, dot2 - dot1 - 1), token.substr(dot2 + 1)}) {
     auto raw = crypto::Base64UrlDecode(part);
-    FUZZ_CHECK(raw && crypto::Base64UrlEncode(*raw) == part, "a second spelling was accepted: " + std::string(part));
+    FUZZ_CHECK(raw && crypto::Base64UrlEncode(*raw) == part,
+               "a second spelling was accepted: " + std::string(part));
   }
   json header = json::parse(*crypto::Base64UrlDecode(token.substr(0, dot1)));
   FUZZ_CHECK(header.value("alg", "") == "HS256", header.dump());
@@ -59,8 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 1: {
       size_t nl = rest.find('\n');
       if (nl == std::string_view::npos) return 0;
-      std::string input = crypto::Base64UrlEncode(rest.substr(0, nl)) + "." +
-                          crypto::Base64UrlEncode(rest.substr(nl + 1));
+      std::string input =
+          crypto::Base64UrlEncode(rest.substr(0, nl)) + "." + crypto::Base64UrlEncode(rest.substr(nl + 1));
       Verify(input + "." + crypto::Base64UrlEncode(crypto::HmacSha256(kSecret, input)));
       break;
     }

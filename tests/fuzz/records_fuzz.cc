@@ -58,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace aw::core;
   static const auto alert = Modelled<Alert>({"delivery_id", "asset_id", "correlated_incident_id", "ttl"});
   static const auto incident = Modelled<Incident>({});
-  static const auto pointer = Modelled<CorrelationPointer>({"ttl", "pending_ids", "pending_severity", "pending_tools"});
+  static const auto pointer =
+      Modelled<CorrelationPointer>({"ttl", "pending_ids", "pending_severity", "pending_tools"});
   static const auto claim = Modelled<RepeatClaim>({"ttl"});
   switch (data[0] % 4) {
     case 0:

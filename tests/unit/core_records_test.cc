@@ -165,7 +165,8 @@ TEST(CoreRecordsTest, AWronglyTypedModelledAttributeThrows) {
 // attribute was cast (undefined behaviour; UBSan aborts) or wrapped into a
 // negative count. It is the wrong type, like a string there.
 TEST(CoreRecordsTest, ANumberBeyondInt64IsAWronglyTypedAttribute) {
-  for (json n : {json(1e300), json(-1e19), json(9223372036854775808.0), json(uint64_t{18446744073709551615u})}) {
+  for (json n :
+       {json(1e300), json(-1e19), json(9223372036854775808.0), json(uint64_t{18446744073709551615u})}) {
     json item = LegacyIncident();
     item["alert_count"] = n;
     EXPECT_THROW(Incident::FromItem(item), json::type_error) << n.dump();

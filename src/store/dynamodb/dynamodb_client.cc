@@ -60,7 +60,7 @@ Status MapError(int http_status, const std::string& type, const std::string& mes
 }
 
 Status StatusFromErrorAnswer(int http_status, const Json& answer, const std::string& body, bool* retryable,
-                            bool* throttle) {
+                             bool* throttle) {
   std::string type, message;
   if (answer.is_object()) {
     if (auto t = answer.find("__type"); t != answer.end() && t->is_string()) type = *t;

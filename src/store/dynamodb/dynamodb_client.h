@@ -57,7 +57,7 @@ struct CallStats {
 // are the message). Sets *retryable and *throttle. Pure; fuzzed by
 // tests/fuzz/dynamodb_fuzz.cc.
 Status StatusFromErrorAnswer(int http_status, const Json& answer, const std::string& body, bool* retryable,
-                            bool* throttle);
+                             bool* throttle);
 
 class DynamoClient {
  public:
