@@ -10,7 +10,9 @@
 // alert's delivery_attempts (coalesced: one ADD per group of concurrent
 // repeats). A fingerprint repeat counts only while the first alert is
 // active. The steps are ordered so that a crash between them is repaired by
-// the next delivery of the same alert.
+// the next delivery of the same alert. Without an intake pipeline (DynamoDB)
+// an active alert's own item is the claim instead (alert_claim_path.cc);
+// recovery alerts keep the claim item.
 // Thread-safe; methods may throw ApiError.
 
 #include <exception>
