@@ -285,7 +285,8 @@ TEST(CoreCorrelateTest, AnOpeningGroupTakesTheIdItsFirstAlertReserved) {
   EXPECT_EQ(open.pointer->incident_id, "reserved-1");
   EXPECT_EQ(asked, 0);
   // Joins and repairs keep the incident they found; the reservation is unused.
-  EXPECT_EQ(Correlate(Pointer("inc1"), OpenIncident(kNow), {first}, Config(), target, kNow).incident_id, "inc1");
+  EXPECT_EQ(Correlate(Pointer("inc1"), OpenIncident(kNow), {first}, Config(), target, kNow).incident_id,
+            "inc1");
   EXPECT_EQ(Correlate(Pointer("lost"), std::nullopt, {first}, Config(), target, kNow).incident_id, "lost");
   // Without a reservation the target names it.
   EXPECT_EQ(Correlate(std::nullopt, std::nullopt, {Facts("a3")}, Config(), target, kNow).incident_id, "x");

@@ -32,9 +32,7 @@ namespace {
 constexpr int64_t kClaimLifeUs = int64_t{24} * 3600 * 1'000'000;  // docs/correlation.md, "Repeats"
 
 // When the derived alert's own claim was made: its first delivery.
-int64_t ClaimedAt(const json& alert) {
-  return ParseIso8601(alert.value("received_at", "")).value_or(0);
-}
+int64_t ClaimedAt(const json& alert) { return ParseIso8601(alert.value("received_at", "")).value_or(0); }
 
 }  // namespace
 
@@ -54,8 +52,9 @@ void AlertService::RememberClaim(const std::string& hint_key, const std::string&
   hints_[hint_key] = {alert_id, claim_us};
 }
 
-std::optional<IngestResult> AlertService::RepeatFromHint(const std::string& company_id, const std::string& hint_key,
-                                                         bool by_delivery, int64_t now_us) {
+std::optional<IngestResult> AlertService::RepeatFromHint(const std::string& company_id,
+                                                         const std::string& hint_key, bool by_delivery,
+                                                         int64_t now_us) {
   ClaimHint hint;
   {
     std::lock_guard<std::mutex> lock(hints_mu_);
@@ -129,8 +128,9 @@ IngestResult AlertService::IngestClaimed(const std::string& company_id, const Al
   Throw(ErrorKind::kUnavailable, "intake_contention", "this alert is being delivered concurrently; retry", 1);
 }
 
-std::optional<IngestResult> AlertService::OnDerived(const std::string& company_id, const std::string& claim_id,
-                                                    const json& held, const std::string& delivery_id, json& alert,
+std::optional<IngestResult> AlertService::OnDerived(const std::string& company_id,
+                                                    const std::string& claim_id, const json& held,
+                                                    const std::string& delivery_id, json& alert,
                                                     const AlertInput& in, int64_t now_us, int attempt) {
   // The derived alert is the claim while it is at most 24 h old and - for a
   // claim by content - active (core::DecideRepeat's rule).

@@ -124,13 +124,14 @@ class AlertService {
     std::string alert_id;
     int64_t claim_us = 0;
   };
-  IngestResult IngestClaimed(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,
-                             nlohmann::json alert, int64_t now_us);
+  IngestResult IngestClaimed(const std::string& company_id, const AlertInput& in,
+                             const std::string& delivery_id, nlohmann::json alert, int64_t now_us);
   // The claim key's derived alert exists (put failed): repeat, or a new
   // occurrence through a claim item. nullopt: read again.
   std::optional<IngestResult> OnDerived(const std::string& company_id, const std::string& claim_id,
                                         const nlohmann::json& held, const std::string& delivery_id,
-                                        nlohmann::json& alert, const AlertInput& in, int64_t now_us, int attempt);
+                                        nlohmann::json& alert, const AlertInput& in, int64_t now_us,
+                                        int attempt);
   std::optional<IngestResult> RepeatFromHint(const std::string& company_id, const std::string& hint_key,
                                              bool by_delivery, int64_t now_us);
   void RememberClaim(const std::string& hint_key, const std::string& alert_id, int64_t claim_us);
