@@ -5,6 +5,7 @@
 #include <exception>
 #include <limits>
 
+#include "base/thread_name.h"
 #include "store/item_ops.h"
 #include "store/rocksdb/rocks_keys.h"
 
@@ -45,13 +46,17 @@ const RTable* WriterContext::Table(const std::string& name) const {
 }
 
 Result<std::optional<Item>> WriterContext::ReadStored(const RTable& t, const Key& key) {
+  std::string item_key = ItemKey(t.id, key.pk, key.sk.value_or(""));
   std::string value;
-  rocksdb::Status s = batch_.GetFromBatchAndDB(db_, rocksdb::ReadOptions(),
-                                               ItemKey(t.id, key.pk, key.sk.value_or("")), &value);
-  if (s.IsNotFound()) return std::optional<Item>();
+  rocksdb::Status s = batch_.GetFromBatchAndDB(db_, rocksdb::ReadOptions(), item_key, &value);
+  if (s.IsNotFound()) {
+    Remember(std::move(item_key), false, {});
+    return std::optional<Item>();
+  }
   if (!s.ok()) return FromRocks(s, "cannot read an item of " + t.spec.name);
   Item item = Item::parse(value, nullptr, false);
   if (item.is_discarded()) return Status::Internal("stored item of " + t.spec.name + " is not valid JSON");
+  Remember(std::move(item_key), true, EntryKeys(t, key, item));
   return std::optional<Item>(std::move(item));
 }
 
@@ -62,37 +67,75 @@ Result<std::optional<Item>> WriterContext::ReadLive(const RTable& t, const Key& 
   return stored;
 }
 
-void WriterContext::IndexEntries(const RTable& t, const Key& key, const Item& item, bool remove) {
+std::vector<std::string> WriterContext::EntryKeys(const RTable& t, const Key& key, const Item& item) const {
+  std::vector<std::string> keys;
   const std::string sk = key.sk.value_or("");
-  auto apply = [&](const std::string& k) {
+  for (size_t i = 0; i < t.spec.indexes.size(); ++i) {
+    if (auto ik = IndexKeyOf(t.spec.indexes[i], item))
+      keys.push_back(IndexEntryKey(t.index_ids[i], ik->pk, ik->sk, key.pk, sk));
+  }
+  if (const Item* ttl = TtlOf(t.spec, item)) keys.push_back(TtlKey(t.id, TtlPosition(*ttl), key.pk, sk));
+  return keys;
+}
+
+void WriterContext::Remember(std::string item_key, bool exists, std::vector<std::string> keys) {
+  Entries& e = entries_[std::move(item_key)];
+  e.exists = exists;
+  e.keys = std::move(keys);
+}
+
+void WriterContext::IndexEntries(const RTable& t, const Key& key, const Item& item, bool remove) {
+  for (const auto& k : EntryKeys(t, key, item)) {
     if (remove) {
       batch_.Delete(k);
     } else {
       batch_.Put(k, rocksdb::Slice());
     }
-  };
-  for (size_t i = 0; i < t.spec.indexes.size(); ++i) {
-    if (auto ik = IndexKeyOf(t.spec.indexes[i], item))
-      apply(IndexEntryKey(t.index_ids[i], ik->pk, ik->sk, key.pk, sk));
   }
-  if (const Item* ttl = TtlOf(t.spec, item)) apply(TtlKey(t.id, TtlPosition(*ttl), key.pk, sk));
 }
 
 Status WriterContext::WriteItem(const RTable& t, const Key& key, const Item& item, const std::string& text) {
-  auto old = ReadStored(t, key);
-  if (!old.ok()) return old.status();
-  if (old->has_value()) IndexEntries(t, key, **old, /*remove=*/true);
-  batch_.Put(ItemKey(t.id, key.pk, key.sk.value_or("")), text);
-  IndexEntries(t, key, item, /*remove=*/false);
+  std::string item_key = ItemKey(t.id, key.pk, key.sk.value_or(""));
+  auto it = entries_.find(item_key);
+  if (it == entries_.end()) {  // not read in this batch: read it once for its old entries
+    auto old = ReadStored(t, key);
+    if (!old.ok()) return old.status();
+    it = entries_.find(item_key);
+  }
+  // Only the entries that change: an update that keeps an index key (most
+  // do: an incident joined by an alert keeps its status and shard) would
+  // otherwise cost a delete and a put of the same key in the memtable and
+  // the WAL. The old entries are in the store (written with the old item).
+  const std::vector<std::string>& old_keys = it->second.keys;
+  std::vector<std::string> keys = EntryKeys(t, key, item);
+  auto in = [](const std::vector<std::string>& v, const std::string& k) {
+    return std::find(v.begin(), v.end(), k) != v.end();  // a handful of keys: no set needed
+  };
+  for (const auto& k : old_keys) {
+    if (!in(keys, k)) batch_.Delete(k);
+  }
+  batch_.Put(item_key, text);
+  for (const auto& k : keys) {
+    if (!in(old_keys, k)) batch_.Put(k, rocksdb::Slice());
+  }
+  it->second.exists = true;
+  it->second.keys = std::move(keys);
   return Status::OK();
 }
 
 Status WriterContext::DeleteItem(const RTable& t, const Key& key) {
-  auto old = ReadStored(t, key);
-  if (!old.ok()) return old.status();
-  if (!old->has_value()) return Status::OK();
-  IndexEntries(t, key, **old, /*remove=*/true);
-  batch_.Delete(ItemKey(t.id, key.pk, key.sk.value_or("")));
+  std::string item_key = ItemKey(t.id, key.pk, key.sk.value_or(""));
+  auto it = entries_.find(item_key);
+  if (it == entries_.end()) {
+    auto old = ReadStored(t, key);
+    if (!old.ok()) return old.status();
+    it = entries_.find(item_key);
+  }
+  if (!it->second.exists) return Status::OK();
+  for (const auto& k : it->second.keys) batch_.Delete(k);
+  batch_.Delete(item_key);
+  it->second.exists = false;
+  it->second.keys.clear();
   return Status::OK();
 }
 
@@ -149,6 +192,7 @@ void Writer::Stop() {
 }
 
 void Writer::Loop() {
+  SetThreadName("aw-store-writer");
   using SteadyClock = std::chrono::steady_clock;
   const bool sweeping = sweep_every_.count() > 0 && make_sweep_;
   auto next_sweep = SteadyClock::now() + sweep_every_;
@@ -197,6 +241,7 @@ void Writer::RunGroup(std::vector<std::unique_ptr<WriteOp>>& group) {
   std::vector<Result<Item>> results;
   results.reserve(group.size());
   ctx_.batch().Clear();
+  ctx_.ForgetEntries();
   bool want_sync = false;
   for (auto& op : group) {
     ctx_.batch().SetSavePoint();
@@ -206,6 +251,7 @@ void Writer::RunGroup(std::vector<std::unique_ptr<WriteOp>>& group) {
       want_sync = want_sync || op->durable;
     } else {
       (void)ctx_.batch().RollbackToSavePoint();
+      ctx_.ForgetEntries();  // they may describe writes just undone
     }
   }
   want_sync = want_sync && sync_;
@@ -218,6 +264,7 @@ void Writer::RunGroup(std::vector<std::unique_ptr<WriteOp>>& group) {
     written = db_->SyncWAL();  // Sync() alone, or durable ops that wrote nothing
   }
   ctx_.batch().Clear();
+  ctx_.ForgetEntries();
   if (written.ok()) {
     groups_.fetch_add(1, std::memory_order_relaxed);
     ops_.fetch_add(group.size(), std::memory_order_relaxed);

@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "base/clock.h"
@@ -70,12 +71,27 @@ class WriterContext {
   Status DeleteItem(const RTable& t, const Key& key);
   // Puts (or, with `remove`, deletes) the GSI and TTL entries of `item`.
   void IndexEntries(const RTable& t, const Key& key, const Item& item, bool remove);
+  // Forgets the entry keys recorded for the pending batch: call when the
+  // batch is cleared or rolled back to a save point.
+  void ForgetEntries() { entries_.clear(); }
 
  private:
+  // The GSI and TTL entry keys of an item as the pending batch sees it
+  // (exists = false: no item). Recorded when an op reads or writes the
+  // item, so a write after a read (an atomic unit's read-modify-write)
+  // replaces the old entries without reading and parsing the item again.
+  struct Entries {
+    bool exists = false;
+    std::vector<std::string> keys;
+  };
+  std::vector<std::string> EntryKeys(const RTable& t, const Key& key, const Item& item) const;
+  void Remember(std::string item_key, bool exists, std::vector<std::string> keys);
+
   rocksdb::DB* db_;
   const aw::Clock* clock_;
   rocksdb::WriteBatchWithIndex batch_;
   std::map<std::string, RTablePtr> tables_;
+  std::unordered_map<std::string, Entries> entries_;  // by item key; valid for the pending batch
 };
 
 struct WriteOp {
