@@ -4,6 +4,8 @@ DATA_DIR ?= ./data
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 PYTHON ?= /usr/bin/python3
+# Each step of build and test starts with a "== [time] step" line, so a slow CI run shows where its time went.
+STEP = echo "== [$$(date -u +%T)]"
 
 .PHONY: run test build build-asan deps test-deps unit api bench clean web package
 
@@ -14,6 +16,7 @@ test-deps:
 	@scripts/install-deps.sh --test
 
 build: deps web
+	@$(STEP) "release build (build/)"
 	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAW_WERROR=ON -DAW_BUILD_TESTS=OFF $(CMAKE_FLAGS) > /dev/null
 	cmake --build build -j $(JOBS)
 
@@ -31,6 +34,7 @@ web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 	@touch $@
 
 build-asan: test-deps
+	@$(STEP) "ASan+UBSan build with the unit tests (build-asan/)"
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DAW_WERROR=ON -DAW_SANITIZE=ON $(CMAKE_FLAGS) > /dev/null
 	cmake --build build-asan -j $(JOBS)
 
@@ -47,10 +51,15 @@ test: test-deps build build-asan
 	@status=0; \
 	  eval "$$(tests/dynalite/start.sh)" || exit 1; \
 	  trap 'kill $$DYNALITE_PID 2>/dev/null' EXIT; \
+	  $(STEP) "unit and conformance tests (ctest, ASan+UBSan)"; \
 	  ( cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 600 ) || status=1; \
+	  $(STEP) "API tests on RocksDB (pytest)"; \
 	  AW_TEST_STORE=rocksdb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
+	  $(STEP) "API tests on DynamoDB (pytest, dynalite)"; \
 	  AW_TEST_STORE=dynamodb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
+	  $(STEP) "web UI unit tests (vitest)"; \
 	  ( cd web && npm test ) || status=1; \
+	  $(STEP) "browser tests (playwright-core, chromium)"; \
 	  ( cd web && AW_BINARY=$(CURDIR)/build/alertwhisperer npm run e2e ) || status=1; \
 	  exit $$status
 

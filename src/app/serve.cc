@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -53,10 +54,14 @@ int64_t RaiseOpenFilesLimit() {
   return limit;
 }
 
-// Warns while a demo account still has its published password.
-void WarnAboutDemoPasswords(App* app) {
+// Warns while a demo account still has its published password. Each check is
+// a deliberately slow password hash (~0.1 s, seconds on a loaded machine), so
+// it runs beside the server and gives up when the server stops: a stop right
+// after the start must not wait for ten hashes.
+void WarnAboutDemoPasswords(App* app, const std::atomic<bool>& stopping) {
   std::string unchanged;
   for (const auto& acct : services::DemoAccounts()) {
+    if (stopping.load(std::memory_order_relaxed)) return;
     try {
       auto u = app->users()->FindByEmail(acct.email);
       if (u && crypto::VerifyPassword(acct.password, u->value("password_hash", ""))) {
@@ -223,8 +228,11 @@ int Serve(const Config& config) {
   }
   app->incident_worker()->Start(std::chrono::seconds(config.worker_interval_seconds));
   app->approvals()->Start(std::chrono::seconds(config.worker_interval_seconds));  // approval expiry
+  std::atomic<bool> stopping{false};
   std::thread warn_thread;
-  if (config.DemoEnabled()) warn_thread = std::thread([&app] { WarnAboutDemoPasswords(app.get()); });
+  if (config.DemoEnabled()) {
+    warn_thread = std::thread([&app, &stopping] { WarnAboutDemoPasswords(app.get(), stopping); });
+  }
 
   sigset_t signals;
   sigemptyset(&signals);
@@ -237,6 +245,7 @@ int Serve(const Config& config) {
   // at most 2 s to close, HTTP drains until kStopBudget - kAfterHttp after
   // the signal, and the rest (workers, KPI counters, store flush) the end.
   const auto stop_deadline = std::chrono::steady_clock::now() + kStopBudget;
+  stopping.store(true, std::memory_order_relaxed);
   live_updates.CloseAll(std::chrono::milliseconds(2000));  // their sockets belong to the server's io threads
   server.Stop(stop_deadline - kAfterHttp);
   app->StopIntake();

@@ -105,7 +105,14 @@ void RegisterAuthRoutes(Router& router, const Services& s) {
   });
   AddRoute(router, s, "POST", "/api/auth/refresh", Audit{"auth.refresh", "auth"},
            [auth, refresh_max_age](Request& req) {
-             return Tokens(req, auth->Refresh(PresentedRefreshToken(req)), refresh_max_age);
+             auto tokens = auth->Refresh(PresentedRefreshToken(req));
+             // No access token names the caller here: the refresh token did.
+             req.audit.has_principal = true;
+             req.audit.user_id = tokens.user.value("id", "");
+             req.audit.user_email = tokens.user.value("email", "");
+             req.audit.user_role = tokens.user.value("role", "");
+             req.audit.resource_id = req.audit.user_id;
+             return Tokens(req, tokens, refresh_max_age);
            });
   // Ends one session: its refresh-token family is revoked (the access token
   // held in memory is dropped by the client and expires by itself).

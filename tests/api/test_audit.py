@@ -103,6 +103,23 @@ def test_logins_are_audited(server):
     assert _find(_entries(server.admin(), action=failed["action"]), user_agent=agent) == [failed]
 
 
+def test_token_refresh_is_audited_under_the_user_it_names(server):
+    email, password = "tech@acme.com", "tech123"
+    agent = f"audit-test/{unique('ua')}"
+    r = requests.post(server.url("/api/auth/login"), json={"email": email, "password": password}, timeout=30)
+    assert r.status_code == 200, r.text
+    r = requests.post(server.url("/api/auth/refresh"), json={"refresh_token": r.json()["refresh_token"]},
+                      headers={"User-Agent": agent}, timeout=30)
+    assert r.status_code == 200, r.text
+    found = _find(_entries(server.admin()), user_agent=agent)
+    assert len(found) == 1, found
+    e = found[0]
+    _check_entry(e)
+    assert e["action"] == "auth.refresh" and e["outcome"] == "success", e
+    # The refresh token, not an access token, names the caller: not "anonymous".
+    assert e["user_email"] == email and e["user_role"] == "technician" and e["user_id"], e
+
+
 def test_denied_call_is_audited(server):
     tech = as_demo(server, ACME, "tech")
     agent = f"audit-test/{unique('ua')}"

@@ -137,7 +137,8 @@ def test_approved_request_whose_execution_was_never_written_is_started_once(tmp_
     admin = again.admin()
     wait_for(lambda: admin.get(f"/api/executions/{exec_id}").status_code == 200, what="the execution to start")
     got = wait_execution(admin, exec_id)
-    assert got["status"] == "success" and got["approval_request_id"] == req_id, got
+    assert got["status"] == "success" and got["approval_request_id"] == req_id, (
+        {k: got.get(k) for k in ("status", "error", "command_id", "approval_request_id")}, again.stderr()[-4000:])
     assert got["approved_by_email"] == "admin@acme.com" or got["approved_by"], got
     assert len(sends_to(standin, iid)) == 2  # the original run, and the recovered one
     again.stop_and_check()

@@ -95,7 +95,7 @@ export default function AuditPage() {
         </label>
         <label className="k-inline">
           <span>Action</span>
-          <input list="audit-actions" type="search" value={action} placeholder="exact, e.g. incident.acknowledge" onChange={(e) => setAction(e.target.value)} />
+          <input list="audit-actions" type="search" value={action} placeholder="e.g. incident.update" title="The exact action name, e.g. incident.acknowledge (suggestions as you type)" onChange={(e) => setAction(e.target.value)} />
           <datalist id="audit-actions">
             {actions.map(([a]) => (
               <option key={a} value={a} />
