@@ -86,7 +86,6 @@ class WriterContext {
   void EndGroup(bool written);
   // Forgets every remembered item (table definitions change: entry keys may).
   void ForgetAll();
-  size_t cached_items() const { return cache_.size(); }
 
  private:
   // An item as the store holds it: its text and its GSI/TTL entry keys
@@ -118,8 +117,9 @@ class WriterContext {
   // is never stale: the writer is the store's only writer.
   std::unordered_map<std::string, Known> op_, group_, cache_;
   size_t cache_bytes_ = 0;
-  // Measured: the bench's 50k open correlation keys (a pointer and an
-  // incident each, ~1 KB of text) fit; a store with fewer hot items uses less.
+  // Sized for ~100k hot items (bench/intake_bench.sh's 50k correlation
+  // keys: a pointer and an incident each, ~1 KB of text); only items read
+  // again and again stay, so a smaller working set uses less.
   static constexpr size_t kCacheBytes = size_t{128} << 20;
 };
 
