@@ -7,7 +7,7 @@ PYTHON ?= /usr/bin/python3
 # Each step of build and test starts with a "== [time] step" line, so a slow CI run shows where its time went.
 STEP = echo "== [$$(date -u +%T)]"
 
-.PHONY: run test build build-asan deps test-deps unit api bench clean web package
+.PHONY: run test build build-asan deps test-deps unit api bench soak clean web package
 
 deps:
 	@scripts/install-deps.sh
@@ -72,6 +72,12 @@ api: build test-deps
 bench: build
 	@scripts/install-deps.sh --bench
 	bench/intake_bench.sh
+
+# One hour of mixed load (intake, reads, WebSocket clients); RSS, open files, data size, p99 per
+# minute into build/soak/soak.csv and soak.png (bench/soak.sh; SOAK_MINUTES etc. in bench/README.md).
+soak: build
+	@scripts/install-deps.sh --bench
+	bench/soak.sh
 
 # The Debian package (binary, web UI, systemd unit, /etc/alertwhisperer/env): build/alertwhisperer_<version>_<arch>.deb.
 package: build

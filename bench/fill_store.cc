@@ -4,6 +4,7 @@
 //
 //   aw_fill --data-dir DIR --alerts N --open-incidents M [--company comp-acme]
 //           [--span-hours 24] [--hosts 1000] [--batch 1000] [--alert-ttl-days 90]
+//           [--claims true]
 //
 // Opens the RocksDB store as the server does (DIR/rocksdb, every
 // table of store::tables::All()) and writes items of the same shapes the
@@ -19,7 +20,10 @@
 //     bench/intake.lua;
 //   - the auto-registered asset items of those hosts and the KPI counters
 //     (alerts_total, incidents_total, open_<severity>).
-// Not written: delivery (dedup) claims, which expire after a day anyway.
+//   - with --claims (the default), the repeat claim of every alert younger
+//     than 24 hours, as the intake pipeline writes it beside the alert
+//     (services/intake/intake_pipeline.h): "dlv#<sha256>" of the alert's
+//     content, pointing at it, TTL 24 hours after the alert.
 //
 // --companies K (bench/queue_bench.sh): first creates K companies
 // "fill-co-0000".."fill-co-<K-1>" (no API key: they take no webhooks) and
@@ -52,6 +56,7 @@
 #include "core/priority.h"
 #include "core/severity.h"
 #include "services/incidents/incident_items.h"
+#include "services/intake/alert_service.h"
 #include "services/list_index.h"
 #include "store/rocksdb/rocks_store.h"
 #include "store/tables.h"
@@ -76,6 +81,7 @@ struct Options {
   int64_t batch = 1000;
   int64_t alert_ttl_days = 90;
   int64_t companies = 0;  // 0: everything belongs to `company`
+  bool claims = true;
 };
 
 std::string FillCompany(int64_t i) {
@@ -207,6 +213,7 @@ class Filler {
       }
       aw::services::list_index::StampAlert(alert);
       ++alerts_by_company_[CompanyOf(k)];
+      if (o_.claims && now_us_ - at_us < kClaimLifetimeMicros) chunk.push_back(ClaimOf(alert, at_us));
       chunk.push_back(std::move(alert));
       if (static_cast<int64_t>(chunk.size()) >= o_.batch) {
         if (aw::Status s = Flush(t::kAlerts, &chunk); !s.ok()) return StoreError("writing alerts", s);
@@ -219,6 +226,18 @@ class Filler {
     }
     if (aw::Status s = Flush(t::kAlerts, &chunk); !s.ok()) return StoreError("writing alerts", s);
     return 0;
+  }
+
+  static constexpr int64_t kClaimLifetimeMicros = int64_t{24} * 3600 * 1'000'000;
+
+  static json ClaimOf(const json& alert, int64_t at_us) {
+    aw::services::AlertInput in;
+    in.asset_name = alert["asset_name"].get<std::string>();
+    in.signature = alert["signature"].get<std::string>();
+    in.message = alert["message"].get<std::string>();
+    const std::string company_id = alert["company_id"].get<std::string>();
+    return aw::services::AlertService::ClaimItem(company_id, aw::services::AlertService::ClaimId(in, ""),
+                                                 alert["id"].get<std::string>(), at_us);
   }
 
   json IncidentItem(const IncidentAcc& acc, int64_t k, const std::string& ptr_sk) {
@@ -362,6 +381,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 100'000));
   cli.add_option("--alert-ttl-days", o.alert_ttl_days, "Alert TTL, as AW_ALERT_TTL_DAYS (default 90)")
       ->check(CLI::Range(1, 3650));
+  cli.add_option("--claims", o.claims,
+                 "Write the repeat claim of each alert of the last 24 hours, as the server does (default true)");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -19,7 +19,8 @@ if [ "${1:-}" = "--test" ]; then
   PKGS+=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pytest python3-requests
          python3-websocket python3-boto3 python3-aiosmtpd curl
          python3-cryptography  # the stand-in SNS signs with a test certificate (test_cloudwatch_sns.py)
-         # real senders for tests/api/test_real_senders.py (Prometheus -> Alertmanager -> us);
+         # real senders for tests/api/test_real_senders.py (Prometheus -> Alertmanager -> us), and the
+         # scraper of tests/api/test_metrics.py (Prometheus reads /metrics, answers a query);
          # the tests run the binaries themselves, their systemd services play no part
          prometheus prometheus-alertmanager
          chromium  # the web UI's browser tests (web/e2e) drive Debian's chromium, never a downloaded one
@@ -30,7 +31,8 @@ if [ "${1:-}" = "--package" ]; then
   PKGS+=(dpkg-dev fakeroot)  # make package: dpkg-shlibdeps computes Depends; dpkg-deb builds as root:root
 fi
 if [ "${1:-}" = "--bench" ]; then
-  PKGS+=(libbenchmark-dev wrk prometheus-alertmanager curl python3)
+  # python3-matplotlib: make soak plots its CSV (bench/soak.py); g++ builds the WebSocket driver
+  PKGS+=(libbenchmark-dev wrk prometheus-alertmanager curl python3 python3-matplotlib g++)
 fi
 missing=()
 for p in "${PKGS[@]}"; do

@@ -167,6 +167,7 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
     if (!st.ok()) return st.status();
     app->store_ = std::move(st).value();
   }
+  app->store_ = std::make_unique<store::MeteredStore>(std::move(app->store_), app->config_.store);
   if (Status s = app->CreateTables(); !s.ok()) return s;
 
   auto& ctx = app->ctx_;

@@ -35,6 +35,7 @@
 #include "services/intake/sns_verifier.h"
 #include "services/identity/user_service.h"
 #include "services/intake/webhook_guard.h"
+#include "store/metered_store.h"
 #include "store/store.h"
 
 namespace aw::app {
@@ -46,7 +47,10 @@ class App {
   ~App();
 
   const Config& config() const { return config_; }
+  // Every call counted and timed (store/metered_store.h).
   store::Store* store() { return store_.get(); }
+  // The backend behind store(): RocksStore or DynamoStore (their own statistics).
+  store::Store* backend_store() { return static_cast<store::MeteredStore*>(store_.get())->backend(); }
   services::Context* context() { return &ctx_; }
   services::UserService* users() { return users_.get(); }
   services::CompanyService* companies() { return companies_.get(); }

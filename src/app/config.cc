@@ -32,6 +32,33 @@ Status ParseInt(const EnvMap& env, const std::string& name, int64_t lo, int64_t 
   return Status::OK();
 }
 
+// AW_METRICS (Config::metrics).
+Status ParseMetrics(const std::string& v, Config* c) {
+  if (v == "off" || v == "false" || v == "0") {
+    c->metrics = "off";
+    return Status::OK();
+  }
+  if (v == "on" || v == "true") {
+    c->metrics = "on";
+    return Status::OK();
+  }
+  const size_t colon = v.rfind(':');
+  std::string host = colon == std::string::npos ? "127.0.0.1" : v.substr(0, colon);
+  const std::string port = colon == std::string::npos ? v : v.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+  if (host.empty() || ec != std::errc() || p != port.data() + port.size() || n < 1 || n > 65535) {
+    return Bad(
+        "AW_METRICS", v,
+        "expected off, on, or <address>:<port> of a listener for /metrics alone (e.g. 127.0.0.1:9464)");
+  }
+  c->metrics = v;
+  c->metrics_address = host;
+  c->metrics_port = static_cast<uint16_t>(n);
+  return Status::OK();
+}
+
 }  // namespace
 
 EnvMap ReadDotEnv(const std::string& path) {
@@ -113,6 +140,9 @@ Result<Config> LoadConfig(const EnvMap& env) {
   c.test_clock_offset_seconds = n;
 
   if (auto v = get("AW_BIND_ADDRESS")) c.address = *v;
+  if (auto v = get("AW_METRICS")) {
+    if (Status s = ParseMetrics(*v, &c); !s.ok()) return s;
+  }
   if (auto v = get("AW_LOG_LEVEL")) {
     if (*v != "trace" && *v != "debug" && *v != "info" && *v != "warn" && *v != "error") {
       return Bad("AW_LOG_LEVEL", *v, "expected trace, debug, info, warn or error");

@@ -28,6 +28,12 @@ struct Config {
   int64_t max_connections = 0;
   int64_t max_connections_per_ip = 256;
   int header_timeout_seconds = 10;
+  // AW_METRICS: "off" (default), "on" (GET /metrics on the API port, no
+  // token) or "<address>:<port>" (a listener of its own, parsed into
+  // metrics_address / metrics_port; a bare port means 127.0.0.1).
+  std::string metrics = "off";
+  std::string metrics_address;
+  uint16_t metrics_port = 0;
   std::string log_level = "info";
   // AW_WEB_DIR: the built web UI (index.html and assets/); empty: looked for
   // beside the binary (http/static_assets.h).

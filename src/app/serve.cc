@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "app/serve_metrics.h"
 #include "app/version.h"
 #include "crypto/password.h"
 #include "http/api.h"
@@ -156,9 +157,9 @@ int Serve(const Config& config) {
   services.aws_credentials = app->aws_credentials();
   services.store_kind = config.store;
   services.refresh_token_days = config.refresh_token_days;
-  if (auto* dynamo = dynamic_cast<store::DynamoStore*>(app->store())) {
+  if (auto* dynamo = dynamic_cast<store::DynamoStore*>(app->backend_store())) {
     services.store_stats = [dynamo] { return store::dynamodb::StatsJson(dynamo->Stats()); };
-  } else if (auto* rocks = dynamic_cast<store::RocksStore*>(app->store())) {
+  } else if (auto* rocks = dynamic_cast<store::RocksStore*>(app->backend_store())) {
     // The same counters under the engine's name, plus RocksDB's own figures.
     services.store_stats = [rocks, intake = app->intake()] {
       store::RocksStats st = rocks->Stats();
@@ -170,14 +171,22 @@ int Serve(const Config& config) {
                                          {"engine", rocks->EngineStats()}}}};
       if (intake != nullptr) {
         auto is = intake->stats();
-        out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}, {"repeat_claims", is.repeat_claims}};
+        out["intake_pipeline"] = {{"alerts", is.jobs}, {"units", is.units}, {"claims_written", is.claims_written}};
       }
       return out;
     };
   }
-  services.readiness = [store = app->store()] { return aw::services::CheckReadiness(store); };
+  auto store_probe = std::make_shared<aw::services::StoreProbe>(app->store());
+  services.readiness = [store_probe] { return aw::services::CheckReadiness(*store_probe); };
   services.version = kVersion;
   http::RegisterRoutes(router, services);
+  // After RegisterRoutes: /metrics is not an /api route (not in the OpenAPI document).
+  std::vector<metrics::CollectorHandle> collectors = InstallCollectors(app.get(), config);
+  MetricsEndpoint metrics_endpoint;
+  if (Status s = metrics_endpoint.Install(config, &router); !s.ok()) {
+    std::cerr << "alertwhisperer: " << s.message() << std::endl;
+    return 2;
+  }
   std::unique_ptr<http::StaticAssets> ui;
   if (Status s = ServeWebUi(config, &router, &ui); !s.ok()) {
     std::cerr << "alertwhisperer: " << s.message() << std::endl;
@@ -208,14 +217,6 @@ int Serve(const Config& config) {
   live_updates.Install(server);
   if (app->mailer() != nullptr) app->mailer()->Start();
   app->executions()->Start();  // runbook executor: before requests can queue runs
-  if (app->intake() != nullptr) {
-    // Repeat detection must know the last 24 hours before the first alert.
-    if (Status s = app->intake()->LoadRepeats(); !s.ok()) {
-      std::cerr << "alertwhisperer: cannot rebuild the repeat claims from the stored alerts: " << s.message()
-                << std::endl;
-      return 1;
-    }
-  }
   if (Status s = server.Start(); !s.ok()) {
     std::cerr << "alertwhisperer: cannot listen: " << s.message() << std::endl;
     return 2;
@@ -248,6 +249,7 @@ int Serve(const Config& config) {
   stopping.store(true, std::memory_order_relaxed);
   live_updates.CloseAll(std::chrono::milliseconds(2000));  // their sockets belong to the server's io threads
   server.Stop(stop_deadline - kAfterHttp);
+  metrics_endpoint.Stop();
   app->StopIntake();
   app->incident_worker()->Stop();
   app->approvals()->Stop();

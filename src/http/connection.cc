@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/error_mapping.h"
+#include "http/http_metrics.h"
 #include "http/response_head.h"
 #include "http/upgrade.h"
 
@@ -99,6 +100,8 @@ void Connection::BeginRequest() {
   req_.headers.clear();
   req_.query.clear();
   req_.path_params.clear();
+  req_.route = {};
+  req_.audit = Request::AuditNote{};
   if (req_.body.capacity() > kKeepCapacity) std::string().swap(req_.body);
   req_.body.clear();
   if (body_.capacity() > kKeepCapacity) std::string().swap(body_);
@@ -312,7 +315,7 @@ void Connection::Finish(std::shared_ptr<Connection> self, Response resp) {
   if (head_request_) body_.clear();
   SerializeHead(resp, req_.request_id, keep, version_, body_size, &head_);
   keep_alive_ = keep;
-  LogAccess(resp.status, body_size);
+  LogAccess(resp.status, body_size, resp.error_code);
   asio::post(executor_, [self = std::move(self)] { self->StartWrite(); });
 }
 
@@ -375,14 +378,16 @@ void Connection::FailRequest(unsigned status, const char* code, const std::strin
   Response resp = ErrorResponse(status, code, detail);
   body_ = std::move(resp.body);
   SerializeHead(resp, req_.request_id, false, 11, body_.size(), &head_);
-  LogAccess(status, body_.size());
+  LogAccess(status, body_.size(), code);
   state_ = State::kWriting;
   StartWrite();
 }
 
-void Connection::LogAccess(unsigned status, size_t bytes) const {
+void Connection::LogAccess(unsigned status, size_t bytes, std::string_view error_code) const {
+  const double seconds = std::chrono::duration<double>(Clock::now() - request_start_).count();
+  ObserveRequest(req_, status, error_code, seconds);
   if (!core_->opts.access_log) return;
-  double ms = std::chrono::duration<double, std::milli>(Clock::now() - request_start_).count();
+  const double ms = seconds * 1000;
   std::string_view path = PathOf(req_.target);
   // Log patterns may show CurrentRequestId(); make it this request's here too.
   std::string_view saved = t_request_id;

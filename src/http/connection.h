@@ -80,7 +80,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool PrepareRequest();
   // Answers with an error built on the io thread, then closes.
   void FailRequest(unsigned status, const char* code, const std::string& detail);
-  void LogAccess(unsigned status, size_t bytes) const;
+  // Also observes the request's metrics (http/http_metrics.h).
+  void LogAccess(unsigned status, size_t bytes, std::string_view error_code = {}) const;
   // Sends FIN, then reads and discards what the client still sends (briefly),
   // so that unread request bytes do not turn our close into a reset that
   // destroys the response in flight.

@@ -36,7 +36,9 @@ unsigned StatusForKind(ErrorKind kind) {
 }
 
 Response ErrorResponse(unsigned status, std::string_view code, std::string_view detail) {
-  return Response::Json(status, nlohmann::json{{"detail", detail}, {"code", code}});
+  Response r = Response::Json(status, nlohmann::json{{"detail", detail}, {"code", code}});
+  r.error_code = code;
+  return r;
 }
 
 Response ResponseForApiError(const ApiError& e, std::string_view request_id) {

@@ -28,6 +28,10 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // as received, in order
   std::vector<std::pair<std::string, std::string>> query;    // decoded query params, in order
   std::unordered_map<std::string, std::string> path_params;  // filled by the router
+  // The pattern of the route that matched (e.g. "/api/incidents/{id}"), set
+  // by Router::Dispatch; "" when none did. Points into the router: a bounded
+  // label for metrics (http/http_metrics.h), never the raw path.
+  std::string_view route;
   // Set by the server for routes added with Router::AddInline, whose handler
   // runs on the network thread and must not block. Such a handler may return
   // Response::Deferred() and answer later, exactly once, from any thread,
@@ -69,6 +73,9 @@ struct Response {
   // Transfer-Encoding and X-Request-ID: handler values for those are ignored.
   // A header whose name or value holds CR, LF or NUL is dropped.
   std::vector<std::pair<std::string, std::string>> headers;
+  // The "code" of an error answer built by http/error_mapping.h; "" otherwise
+  // (a label of the intake rejection metric).
+  std::string error_code;
 
   // `body` serialised compactly; invalid UTF-8 is replaced, never thrown.
   static Response Json(unsigned status, const nlohmann::json& body);

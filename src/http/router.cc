@@ -15,6 +15,7 @@ struct Router::Node {
   std::unique_ptr<Node> param;                           // the `{name}` child, if any
   std::string param_name;                                // name of `param`'s segment
   std::map<std::string, Handler, std::less<>> handlers;  // by method
+  std::string pattern;                                   // as added (Request::route)
 };
 
 struct Router::MatchState {
@@ -82,6 +83,7 @@ void Router::Add(std::string method, std::string pattern, Handler h) {
       node = it->second.get();
     }
   }
+  node->pattern = pattern;
   if (!node->handlers.emplace(method, std::move(h)).second) {
     throw std::logic_error("route added twice: " + method + " " + pattern);
   }
@@ -130,6 +132,7 @@ const Router::Node* Router::Match(size_t i, const Node* node, MatchState* st) {
 
 Response Router::Dispatch(Request& req) const {
   try {
+    req.route = {};
     std::string_view raw = req.target.empty() ? std::string_view(req.path) : std::string_view(req.target);
     raw = raw.substr(0, raw.find('?'));
     MatchState st;
@@ -156,6 +159,7 @@ Response Router::Dispatch(Request& req) const {
       return r;
     }
 
+    req.route = node->pattern;
     req.path_params.clear();
     for (const auto& [parent, index] : st.picks) {
       auto decoded = PercentDecode(st.segments[index], false);

@@ -4,6 +4,7 @@
 #include "http/api_util.h"
 #include "http/audit_hook.h"
 #include "http/error_mapping.h"
+#include "http/http_metrics.h"
 #include "http/json_body.h"
 #include "http/webhook_intake.h"
 
@@ -75,6 +76,7 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
         repeat.alert_id = *first;
         repeat.company_id = caller.company_id;
         repeat.duplicate = true;
+        ObserveIntakeAlert(caller.company_id, repeat);
         std::vector<services::IngestResult> one{repeat};
         return answer(one);
       }

@@ -26,6 +26,7 @@
 #include "crypto/hash.h"
 #include "http/api.h"
 #include "http/error_mapping.h"
+#include "http/http_metrics.h"
 #include "http/json_body.h"
 #include "http/webhook_intake.h"
 
@@ -173,6 +174,7 @@ void RegisterCloudWatchRoutes(Router& router, const Services& s) {
     const std::string delivery_id = DeliveryId(alert, m);
     services::IngestResult r =
         IngestAndWait(alerts, company_id, ToAlertInput(alert, m, req.body.size()), delivery_id);
+    ObserveIntakeAlert(company_id, r);
     json out = {{"message", r.duplicate ? "Duplicate delivery; alert already received" : "Alert received"},
                 {"alert_id", r.alert_id},
                 {"company_id", r.company_id},

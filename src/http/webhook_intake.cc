@@ -1,9 +1,11 @@
 #include "http/webhook_intake.h"
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 
 #include "base/errors.h"
+#include "http/http_metrics.h"
 
 namespace aw::http {
 
@@ -29,6 +31,7 @@ WebhookCaller AuthenticateWebhook(const Request& req, const Services& s, const W
   WebhookCaller c;
   c.company_id = s.companies->CompanyIdForApiKey(key);
   if (c.company_id.empty()) Throw(ErrorKind::kUnauthenticated, "invalid_api_key", "the API key is not valid");
+  req.audit.company_id = c.company_id;  // whose rejection a later refusal is (http/http_metrics.h)
   // Signature first: nothing below answers an unauthenticated request.
   if (o.verify_hmac) {
     c.signed_delivery =
@@ -49,6 +52,8 @@ struct Batch {
   std::function<void(Response)> respond;
   BatchAnswer answer;
   BatchFailure failure;
+  std::string company_id;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 
   void Done(size_t i, services::IngestResult&& r, std::exception_ptr e) {
     {
@@ -61,6 +66,11 @@ struct Batch {
   }
 
   Response Finish() {
+    ObserveIntakeBatch(results.size(),
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (!errors[i]) ObserveIntakeAlert(company_id, results[i]);
+    }
     for (size_t i = 0; i < errors.size(); ++i) {
       if (errors[i]) return failure(i, errors[i]);
     }
@@ -81,6 +91,7 @@ Response IngestBatch(Request& req, services::AlertService* alerts, const std::st
   batch->errors.resize(items.size());
   batch->answer = std::move(answer);
   batch->failure = std::move(failure);
+  batch->company_id = company_id;
   if (!req.respond_later || items.empty()) {
     // A worker thread: each alert in turn (all of them, so a retry of the
     // payload finds the others as repeats).

@@ -15,8 +15,11 @@
 //   - The first frame is {"type":"connected","data":{user_id, role,
 //     last_event_id, replayed, replay_complete}}; then events as
 //     {"type","data","id"}. "ping" or {"type":"ping"} is answered {"type":"pong"}.
+//   - Events go out pre-framed, several per write (ws_wire.h); a queued
+//     incident_updated is replaced by a newer one of the same incident
+//     (services/event_hub.h).
 //   - A client that does not keep up (its hub queue overflows) is
-//     disconnected; writes never block other clients or the publisher.
+//     disconnected (1013); writes never block other clients or the publisher.
 //
 // Thread safety: Handler() may run on any worker thread; CloseAll() from any
 // thread. CloseAll() must run before the Server is stopped (the sockets

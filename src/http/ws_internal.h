@@ -21,6 +21,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "http/ws_endpoint.h"
+#include "http/ws_wire.h"
 #include "services/identity/principal.h"
 
 namespace aw::http {
@@ -93,12 +94,17 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void ScheduleRecheck();
   void Recheck();
   bool SameScope(const services::Principal& p) const;
-  void Send(std::string frame);
+  // Queues a text frame of the session's own (hello, pong).
+  void SendText(std::string_view text);
+  // Cuts off a client whose hub queue overflowed: a log line, then 1013.
+  void DropTooSlow();
   void CloseWith(boost::beast::websocket::close_code code, const char* reason);
   void Abort(const char* why);
 
+  WsWire& wire() { return ws_.next_layer(); }
+
   WsEndpoint::Impl* ep_;
-  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  boost::beast::websocket::stream<WsWire> ws_;
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer recheck_timer_;
   boost::beast::flat_buffer buffer_;
@@ -112,10 +118,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   uint64_t after_id_ = 0;
   bool authed_ = false;
   bool auth_pending_ = false;
-  bool writing_ = false;
+  bool accepted_ = false;
   bool closing_ = false;
   std::shared_ptr<services::Subscription> sub_;
-  std::deque<std::shared_ptr<const std::string>> out_;
+  std::string hello_;  // the "connected" frame's text, until it is queued
+  std::vector<services::Frame> drained_;  // reused by Pump
 };
 
 }  // namespace aw::http

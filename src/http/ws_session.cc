@@ -2,9 +2,11 @@
 //
 // Everything below runs on the connection's io thread (one thread per
 // io_context, so no strand is needed), except Run() and Shutdown(), which
-// post onto it. Outgoing frames wait in the hub's bounded subscription
-// queue; they are drained into out_ only when out_ is empty, so a client that
-// stops reading makes the hub queue overflow and is cut off.
+// post onto it. Outgoing events wait in the hub's bounded subscription
+// queue (where incident_updated events coalesce); they are drained into the
+// socket's write queue (ws_wire.h) only when no write is in flight, all of
+// them at once, and written with one gather write. A client that stops
+// reading makes the hub queue overflow and is cut off.
 
 #include <utility>
 
@@ -15,6 +17,8 @@
 #include <spdlog/spdlog.h>
 
 #include "base/errors.h"
+#include "core/ws_frame.h"
+#include "http/http_metrics.h"
 #include "http/ws_internal.h"
 #include "services/identity/tenant_scope.h"
 
@@ -77,6 +81,8 @@ void WsSession::Run(Request req, std::optional<services::Principal> principal, s
     self->ws_.set_option(websocket::stream_base::decorator([rid = self->request_id_](websocket::response_type& res) {
       res.set("X-Request-ID", rid);
     }));
+    std::weak_ptr<WsSession> weak = self;
+    self->wire().SetOwner(weak, [raw = self.get()] { raw->Pump(); });
     if (p) {
       // Subscribed before the handshake completes so nothing published in
       // between is missed; frames wait in the queue until the accept is done.
@@ -93,6 +99,7 @@ void WsSession::Run(Request req, std::optional<services::Principal> principal, s
 
 void WsSession::OnAccept(const error_code& ec) {
   request_ = {};
+  accepted_ = !ec;
   if (ec) {
     spdlog::debug("ws {}: handshake failed: {}", request_id_, ec.message());
     Abort("handshake failed");
@@ -128,13 +135,13 @@ void WsSession::OnRead(const error_code& ec, std::size_t) {
 
 void WsSession::HandleText(const std::string& text) {
   if (text == "ping") {
-    Send(R"({"type":"pong"})");
+    SendText(R"({"type":"pong"})");
     return;
   }
   json msg = json::parse(text, nullptr, false);
   std::string type = msg.is_object() ? msg.value("type", "") : "";
   if (type == "ping") {
-    Send(R"({"type":"pong"})");
+    SendText(R"({"type":"pong"})");
     return;
   }
   if (!authed_) {
@@ -200,9 +207,9 @@ void WsSession::Start(const services::Principal& p) {
                   {"last_event_id", r.last_id},
                   {"replayed", r.replayed},
                   {"replay_complete", r.replay_complete}}}};
-  // Behind any pong already queued (the front may be mid-write); events
-  // wait in the hub queue until out_ is empty, so this still precedes them.
-  out_.push_back(std::make_shared<const std::string>(hello.dump()));
+  // Queued by the next Pump, before any event (events are drained there
+  // after it); after the handshake response when Start runs before it.
+  hello_ = hello.dump();
   std::weak_ptr<WsSession> weak = weak_from_this();
   sub_->SetWake([weak, batcher = ep_->BatcherFor(ws_.get_executor())] { batcher->Schedule(weak); });
 }
@@ -258,54 +265,58 @@ bool WsSession::SameScope(const services::Principal& p) const {
   return p.user_id == user_id_ && p.role == role_ && p.company_ids == company_ids_;
 }
 
-void WsSession::Send(std::string frame) {
+void WsSession::SendText(std::string_view text) {
   if (closing_) return;
-  if (out_.size() >= kMaxPendingControl) {
+  if (wire().queued() >= kMaxPendingControl) {
     Abort("too many unanswered pings");
     return;
   }
-  out_.push_back(std::make_shared<const std::string>(std::move(frame)));
-  Pump();
+  auto frame = std::make_shared<const std::string>(core::WsFrame(text));
+  wire().Send(frame, asio::buffer(*frame));
+  wire().Flush();
 }
 
 void WsSession::Pump() {
-  if (closing_ || !ws_.is_open()) return;
+  if (closing_ || !accepted_ || !ws_.is_open()) return;
   if (sub_ && sub_->overflowed()) {
-    Abort("too slow: its queue of live events overflowed");
+    DropTooSlow();
     return;
   }
-  if (writing_) return;
-  if (out_.empty() && sub_) {
-    std::vector<services::Frame> frames;
-    if (!sub_->Drain(&frames)) {
-      Abort("too slow: its queue of live events overflowed");
-      return;
-    }
-    for (auto& f : frames) out_.push_back(std::move(f));
+  if (!hello_.empty()) {
+    // Queued without writing yet: it goes out in the same write as the
+    // replayed events drained below.
+    auto frame = std::make_shared<const std::string>(core::WsFrame(hello_));
+    wire().Send(frame, asio::buffer(*frame));
+    hello_.clear();
   }
-  if (out_.empty()) return;
-  writing_ = true;
-  ws_.text(true);
-  auto frame = out_.front();
-  ws_.async_write(asio::buffer(*frame), [self = shared_from_this(), frame](const error_code& ec, std::size_t) {
-    self->writing_ = false;
-    if (ec) {
-      self->Abort(nullptr);
+  // While a write is in flight, events stay in the hub queue, where a newer
+  // incident_updated replaces an older one of the same incident.
+  if (sub_ && !wire().writing()) {
+    drained_.clear();
+    if (!sub_->Drain(&drained_)) {
+      DropTooSlow();
       return;
     }
-    if (!self->out_.empty()) self->out_.pop_front();
-    self->Pump();
-  });
+    for (auto& f : drained_) {
+      const std::string_view bytes = f->bytes();
+      wire().Send(std::move(f), asio::buffer(bytes.data(), bytes.size()));
+      ObserveWsFrameSent();
+    }
+    drained_.clear();
+  }
+  wire().Flush();
+}
+
+void WsSession::DropTooSlow() {
+  spdlog::info("ws {}: disconnecting user {}: too slow: its queue of live events overflowed", request_id_, user_id_);
+  // 1013: the client may reconnect (with last_event_id) later. The close
+  // frame waits behind the frames already handed to the socket; a client
+  // that reads nothing is closed hard by CloseWith's timer.
+  CloseWith(websocket::close_code::try_again_later, "too slow: live events overflowed; reconnect");
 }
 
 void WsSession::CloseWith(websocket::close_code code, const char* reason) {
   if (closing_) return;
-  if (writing_) {
-    // A close frame cannot overtake a pending write; a client that is
-    // being closed gets no more frames anyway.
-    Abort(reason);
-    return;
-  }
   closing_ = true;
   if (sub_) ep_->hub->Unsubscribe(sub_);
   recheck_timer_.cancel();
@@ -316,6 +327,8 @@ void WsSession::CloseWith(websocket::close_code code, const char* reason) {
     error_code ignored;
     beast::get_lowest_layer(self->ws_).close(ignored);
   });
+  // Beast's close frame joins the socket's write queue behind what is
+  // already there (ws_wire.h), so it never cuts a frame in two.
   ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](const error_code&) {
     self->timer_.cancel();
     error_code ignored;

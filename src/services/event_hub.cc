@@ -5,7 +5,35 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/ws_frame.h"
+
 namespace aw::services {
+
+using nlohmann::json;
+
+std::string_view WireFrame::payload() const { return std::string_view(buf).substr(core::kWsMaxHeaderBytes); }
+
+Frame EncodeEvent(const std::string& type, const json& data, uint64_t id) {
+  auto f = std::make_shared<WireFrame>();
+  const std::string body = data.dump(-1, ' ', false, json::error_handler_t::replace);
+  const std::string type_json = json(type).dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string& b = f->buf;
+  b.reserve(core::kWsMaxHeaderBytes + body.size() + type_json.size() + 48);
+  b.assign(core::kWsMaxHeaderBytes, '\0');
+  b += R"({"type":)";
+  b += type_json;
+  b += R"(,"data":)";
+  b += body;
+  b += R"(,"id":)";
+  b += std::to_string(id);
+  b += '}';
+  f->offset = core::WsFrameInPlace(b, core::WsOpcode::kText);
+  if (type == "incident_updated" && data.is_object()) {
+    auto it = data.find("id");
+    if (it != data.end() && it->is_string()) f->coalesce_key = it->get<std::string>();
+  }
+  return f;
+}
 
 bool Audience::Entitled(const std::string& event_company_id, const std::string& event_user_id) const {
   if (!event_user_id.empty()) return event_user_id == user_id;
@@ -13,25 +41,48 @@ bool Audience::Entitled(const std::string& event_company_id, const std::string& 
   return std::find(company_ids.begin(), company_ids.end(), event_company_id) != company_ids.end();
 }
 
-bool Subscription::Push(const Frame& f) {
+Subscription::PushResult Subscription::Push(const Frame& f) {
   std::lock_guard lock(mu_);
-  if (overflowed_) return false;
-  if (queue_.size() >= capacity_) {
+  if (overflowed_) return PushResult::kDropped;
+  const size_t size = f->bytes().size();
+  // One frame larger than the whole budget still goes to a client that is
+  // not behind: the budget bounds a client's lag, not an event's size.
+  if (!queue_.empty() && queued_bytes_ + size > capacity_bytes_) {
     overflowed_ = true;
     queue_.clear();
+    by_key_.clear();
+    queued_bytes_ = 0;
     if (wake_) wake_();
-    return true;
+    return PushResult::kOverflowed;
+  }
+  PushResult result = PushResult::kQueued;
+  const bool was_empty = queue_.empty();
+  if (!f->coalesce_key.empty()) {
+    auto [it, inserted] = by_key_.try_emplace(f->coalesce_key, 0);
+    if (!inserted) {
+      Frame& older = queue_[static_cast<size_t>(it->second - head_seq_)];
+      queued_bytes_ -= older->bytes().size();
+      older.reset();
+      result = PushResult::kCoalesced;
+    }
+    it->second = head_seq_ + queue_.size();
   }
   queue_.push_back(f);
-  if (queue_.size() == 1 && wake_) wake_();
-  return false;
+  queued_bytes_ += size;
+  if (was_empty && wake_) wake_();
+  return result;
 }
 
 bool Subscription::Drain(std::vector<Frame>* out) {
   std::lock_guard lock(mu_);
   if (overflowed_) return false;
-  for (auto& f : queue_) out->push_back(std::move(f));
+  for (auto& f : queue_) {
+    if (f) out->push_back(std::move(f));
+  }
+  head_seq_ += queue_.size();
   queue_.clear();
+  by_key_.clear();
+  queued_bytes_ = 0;
   return true;
 }
 
@@ -56,22 +107,16 @@ EventHub::EventHub(EventHubOptions opts, int64_t start_micros)
 
 void EventHub::Publish(Event e) {
   try {
-    // Serialised outside the lock: the expensive part runs in parallel.
-    nlohmann::json frame = {{"type", e.type}, {"data", std::move(e.data)}, {"id", nullptr}};
+    // Encoding happens under the lock, at most once, and only for an event
+    // someone receives now (FrameOf): ids and queue order must agree.
     std::lock_guard lock(mu_);
-    const uint64_t id = next_id_++;
-    frame["id"] = id;
-    auto text = std::make_shared<const std::string>(frame.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    Retained ev{next_id_++, std::move(e.company_id), std::move(e.user_id), e.type, std::move(e.data), nullptr};
     for (const auto& s : subs_) {
-      if (s->audience().Entitled(e.company_id, e.user_id) && s->Push(text)) {
-        ++overflows_;
-        spdlog::warn("live updates: a client of user {} fell {} events behind and is disconnected",
-                     s->audience().user_id, opts_.queue_capacity);
-      }
+      if (s->audience().Entitled(ev.company_id, ev.user_id)) Deliver(*s, FrameOf(ev));
     }
     if (opts_.replay_capacity > 0) {
       if (window_.size() >= opts_.replay_capacity) window_.pop_front();
-      window_.push_back({id, std::move(e.company_id), std::move(e.user_id), std::move(text)});
+      window_.push_back(std::move(ev));
     }
     ++published_;
   } catch (const std::exception& ex) {
@@ -79,9 +124,34 @@ void EventHub::Publish(Event e) {
   }
 }
 
+void EventHub::Deliver(Subscription& s, const Frame& f) {
+  switch (s.Push(f)) {
+    case Subscription::PushResult::kOverflowed:
+      ++overflows_;
+      spdlog::warn("live updates: a client of user {} fell more than {} KiB of events behind and is disconnected",
+                   s.audience().user_id, opts_.queue_bytes / 1024);
+      break;
+    case Subscription::PushResult::kCoalesced:
+      ++coalesced_;
+      break;
+    case Subscription::PushResult::kQueued:
+    case Subscription::PushResult::kDropped:
+      break;
+  }
+}
+
+const Frame& EventHub::FrameOf(Retained& ev) {
+  if (!ev.frame) {
+    ev.frame = EncodeEvent(ev.type, ev.data, ev.id);
+    ev.data = nullptr;
+    ++encoded_;
+  }
+  return ev.frame;
+}
+
 SubscribeResult EventHub::Subscribe(Audience audience, uint64_t after_id) {
   SubscribeResult r;
-  r.subscription = std::make_shared<Subscription>(std::move(audience), opts_.queue_capacity);
+  r.subscription = std::make_shared<Subscription>(std::move(audience), opts_.queue_bytes);
   std::lock_guard lock(mu_);
   r.last_id = next_id_ - 1;
   if (after_id > 0) {
@@ -93,9 +163,10 @@ SubscribeResult EventHub::Subscribe(Audience audience, uint64_t after_id) {
       size_t start = 0;
       if (!window_.empty() && after_id >= window_.front().id) start = static_cast<size_t>(after_id - window_.front().id + 1);
       for (size_t i = start; i < window_.size(); ++i) {
-        const Retained& ev = window_[i];
+        Retained& ev = window_[i];
         if (!r.subscription->audience().Entitled(ev.company_id, ev.user_id)) continue;
-        if (r.subscription->Push(ev.frame)) break;  // more than a queue's worth: the client must reload
+        // More than a queue's worth: the client is cut off and must reload.
+        if (r.subscription->Push(FrameOf(ev)) == Subscription::PushResult::kOverflowed) break;
         ++r.replayed;
       }
     }
@@ -128,6 +199,16 @@ uint64_t EventHub::published() const {
 uint64_t EventHub::overflows() const {
   std::lock_guard lock(mu_);
   return overflows_;
+}
+
+uint64_t EventHub::encoded() const {
+  std::lock_guard lock(mu_);
+  return encoded_;
+}
+
+uint64_t EventHub::coalesced() const {
+  std::lock_guard lock(mu_);
+  return coalesced_;
 }
 
 }  // namespace aw::services

@@ -1,7 +1,8 @@
 """Durability under SIGKILL (issue 15, part 2): the server is killed with SIGKILL while many senders
 post alerts, then restarted on the same data directory, several times. Every alert that got a 2xx is
 stored, each correlation key has one incident (no duplicate from a half-written unit), and a repeat of
-an acknowledged alert after the restart is recognised as one (the repeat index is rebuilt).
+an acknowledged alert after the restart is recognised as one (its repeat claim survives the restart:
+on the embedded store it is written in the same batch as the alert).
 
 Runs on every store; it matters most on the embedded ones, where the 202 promises that the alert's
 batch was fsynced to the write-ahead log before the answer."""

@@ -394,3 +394,162 @@ def test_open_connection_follows_its_users_scope(server_factory):
         assert kept.closed.wait(10), "a forged token on an open connection must close it"
     finally:
         kept.close()
+
+
+# -- fan-out at load: pre-framed batched writes, coalescing, control frames ----------------------
+def _fresh_company_without_rate_limit(server):
+    company = server.create_company()
+    r = server.admin().put(f"/api/companies/{company['id']}/rate-limit", json={"enabled": False})
+    assert r.status_code == 200, r.text
+    return company["id"], server.api_key_for(company["id"])
+
+
+def _post_many(server, key, bodies, threads=6):
+    """Posts the bodies from several threads at once; returns the 202 answers in posting order."""
+    answers, errors, lock = [None] * len(bodies), [], threading.Lock()
+
+    def run(k):
+        s = requests.Session()
+        for i in range(k, len(bodies), threads):
+            r = s.post(server.url("/api/webhooks/alerts"), headers={"X-API-Key": key}, json=bodies[i], timeout=30)
+            with lock:
+                if r.status_code != 202:
+                    errors.append((r.status_code, r.text[:200]))
+                else:
+                    answers[i] = r.json()
+
+    ts = [threading.Thread(target=run, args=(k,)) for k in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert not errors, errors[:3]
+    return answers
+
+
+def _read_frames(ws, until, timeout=20):
+    """Reads data and control frames until until(frames) holds; returns [(opcode, payload bytes)]."""
+    got, deadline = [], time.monotonic() + timeout
+    while not until(got):
+        left = deadline - time.monotonic()
+        assert left > 0, f"timed out after {len(got)} frames"
+        ws.settimeout(left)
+        op, data = ws.recv_data(control_frame=True)
+        got.append((op, data))
+        if op == websocket.ABNF.OPCODE_CLOSE:
+            break
+    return got
+
+
+def test_a_client_behind_gets_the_latest_incident_state_and_every_alert(server):
+    """While a client's socket is busy, a newer incident_updated of an incident replaces the queued
+    one: intermediate states may be skipped, the latest always arrives, last; alerts are never
+    coalesced, and ids keep increasing."""
+    company_id, key = _fresh_company_without_rate_limit(server)
+    admin_token = server.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    # A client that does not read during the burst, with a small receive buffer: it falls behind.
+    ws, _ = connect(server, admin_token, sockopt=[(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)])
+    asset = f"coalesce-{uuid.uuid4().hex[:6]}"
+    big = "y" * 12000
+    bodies = [{"asset_name": asset, "signature": "disk_full", "severity": "low", "message": f"{i} {big}"}
+              for i in range(80)]
+    answers = _post_many(server, key, bodies, threads=4)
+    alert_ids = [a["alert_id"] for a in answers]
+    incident_ids = {a.get("incident_id") for a in answers}
+    assert len(incident_ids) == 1 and None not in incident_ids, incident_ids
+    incident_id = incident_ids.pop()
+    final = server.admin().get(f"/api/incidents/{incident_id}").json()
+
+    def done(frames):
+        # The latest state arrived and every alert (an alert's event follows its incident's).
+        texts = [json.loads(d) for op, d in frames if op == websocket.ABNF.OPCODE_TEXT]
+        latest = any(f.get("type") == "incident_updated" and f["data"]["id"] == incident_id
+                     and f["data"].get("version", 0) >= final.get("version", 0) for f in texts)
+        alerts = {f["data"]["id"] for f in texts if f.get("type") == "alert_received"}
+        return latest and set(alert_ids) <= alerts
+
+    frames = [json.loads(d) for op, d in _read_frames(ws, done) if op == websocket.ABNF.OPCODE_TEXT]
+    ws.close()
+    ours = [f for f in frames if f.get("data", {}).get("company_id") == company_id]
+    updates = [f["data"] for f in ours if f["type"] == "incident_updated" and f["data"]["id"] == incident_id]
+    assert updates[-1]["version"] >= final["version"] and updates[-1]["alert_count"] == 80, updates[-1]
+    versions = [u["version"] for u in updates]
+    assert versions == sorted(versions), f"an older state after a newer one: {versions}"
+    received = {f["data"]["id"] for f in ours if f["type"] == "alert_received"}
+    assert received == set(alert_ids), f"{len(set(alert_ids) - received)} alerts missing"
+    ids = [f["id"] for f in frames if "id" in f]
+    assert ids == sorted(set(ids)), "event ids must strictly increase"
+    print(f"{len(updates)} incident_updated frames for 79 updates (the rest coalesced)")
+
+
+def test_a_burst_arrives_complete_in_order_with_websocket_pings_answered_between_frames(server):
+    company_id, key = _fresh_company_without_rate_limit(server)
+    admin_token = server.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+    ws, _ = connect(server, admin_token)
+    other, _ = connect(server, token_of(server, TECHSTART, "tech"))  # another tenant: sees none of it
+    bodies = [{"asset_name": f"burst-{i % 40}", "signature": "cpu_high", "severity": "low",
+               "message": f"burst {i} {uuid.uuid4().hex}"} for i in range(400)]
+    pings = [f"p{i}".encode() for i in range(40)]
+    stop = threading.Event()
+
+    def pinger():
+        # WebSocket pings while frames stream: Beast's pongs share the socket with the batched
+        # event frames and must never land inside one (the client would fail to parse).
+        for p in pings:
+            if stop.is_set():
+                return
+            ws.ping(p)
+            time.sleep(0.01)
+
+    t = threading.Thread(target=pinger)
+    t.start()
+    alert_ids = [a["alert_id"] for a in _post_many(server, key, bodies, threads=8)]
+    want = set(alert_ids)
+
+    def done(frames):
+        got = {json.loads(d)["data"]["id"] for op, d in frames
+               if op == websocket.ABNF.OPCODE_TEXT and b'"alert_received"' in d}
+        pongs = sum(1 for op, _ in frames if op == websocket.ABNF.OPCODE_PONG)
+        return want <= got and pongs == len(pings)
+
+    try:
+        frames = _read_frames(ws, done, timeout=30)
+    finally:
+        stop.set()
+        t.join()
+    pongs = [d for op, d in frames if op == websocket.ABNF.OPCODE_PONG]
+    assert pongs == pings, "each ping answered once, in order, with its payload"
+    texts = [json.loads(d) for op, d in frames if op == websocket.ABNF.OPCODE_TEXT]
+    ids = [f["id"] for f in texts]
+    assert ids == sorted(set(ids)), "frames arrive in id order, none twice"
+    got = [f["data"]["id"] for f in texts if f["type"] == "alert_received" and f["data"]["company_id"] == company_id]
+    assert sorted(got) == sorted(alert_ids), "every alert of the burst arrives exactly once"
+    ws.close()
+
+    # The other tenant's socket got nothing of the burst (a marker alert of its own ends the read).
+    mark = server.send_alert(server.api_key_for(TECHSTART)).json()["alert_id"]
+    other.settimeout(10)
+    seen = []
+    while True:
+        f = json.loads(other.recv())
+        seen.append(f)
+        if f.get("type") == "alert_received" and f["data"]["id"] == mark:
+            break
+    leaked = [f for f in seen if f.get("data", {}).get("company_id") not in (None, TECHSTART)]
+    assert not leaked, leaked[:2]
+    other.close()
+
+
+def test_close_handshake_is_answered_with_the_clients_code(server):
+    ws, _ = connect(server, token_of(server, ACME, "tech"))
+    ws.send("ping")
+    assert json.loads(ws.recv()) == {"type": "pong"}
+    ws.send_close(status=1000, reason=b"bye")
+    ws.settimeout(5)
+    op, data = ws.recv_data(control_frame=True)
+    assert op == websocket.ABNF.OPCODE_CLOSE, (op, data)
+    assert int.from_bytes(data[:2], "big") == 1000
+    # Then the server ends the TCP connection.
+    with pytest.raises((websocket.WebSocketConnectionClosedException, ConnectionError, OSError)):
+        ws.recv_data(control_frame=True)
+    ws.shutdown()

@@ -24,7 +24,7 @@ std::vector<json> DrainJson(Subscription& s) {
   std::vector<Frame> frames;
   EXPECT_TRUE(s.Drain(&frames));
   std::vector<json> out;
-  for (const auto& f : frames) out.push_back(json::parse(*f));
+  for (const auto& f : frames) out.push_back(json::parse(f->payload()));
   return out;
 }
 
@@ -70,9 +70,12 @@ TEST(EventHubTest, DeliversOnlyToEntitledSubscribers) {
   EXPECT_EQ(o[0]["data"]["n"], 1);
 }
 
+// The size of one small test frame, to set byte budgets in frames.
+size_t FrameSize() { return EncodeEvent("alert_received", {{"n", 0}}, kStart)->bytes().size(); }
+
 TEST(EventHubTest, FullQueueOverflowsThatSubscriberOnly) {
   EventHubOptions opts;
-  opts.queue_capacity = 3;
+  opts.queue_bytes = 3 * FrameSize() + 2;  // room for three frames
   EventHub hub(opts, kStart);
   auto stuck = hub.Subscribe(Tech("stuck", {"acme"})).subscription;
   auto live = hub.Subscribe(Tech("live", {"acme"})).subscription;
@@ -96,7 +99,7 @@ TEST(EventHubTest, FullQueueOverflowsThatSubscriberOnly) {
 
 TEST(EventHubTest, PublishNeverWaitsForAStuckSubscriber) {
   EventHubOptions opts;
-  opts.queue_capacity = 16;
+  opts.queue_bytes = 16 * FrameSize();
   EventHub hub(opts, kStart);
   for (int i = 0; i < 50; ++i) hub.Subscribe(Tech("stuck" + std::to_string(i), {"acme"}));
   auto t0 = std::chrono::steady_clock::now();
@@ -164,6 +167,84 @@ TEST(EventHubTest, ARestartedHubIssuesLargerIds) {
   EventHub second({}, kStart + 1'000'000);  // one second later
   second.Publish({"x", "acme", {}, ""});
   EXPECT_GT(second.last_id(), first.last_id());
+}
+
+TEST(EventHubTest, EachEventIsOneCompleteTextFrameSharedByAllRecipients) {
+  EventHub hub({}, kStart);
+  auto a = hub.Subscribe(Audience{"a", true, {}}).subscription;
+  auto b = hub.Subscribe(Tech("b", {"acme"})).subscription;
+  hub.Publish({"chat_message", "acme", {{"message", std::string(300, 'm')}}, ""});
+  std::vector<Frame> fa, fb;
+  ASSERT_TRUE(a->Drain(&fa));
+  ASSERT_TRUE(b->Drain(&fb));
+  ASSERT_EQ(fa.size(), 1u);
+  ASSERT_EQ(fb.size(), 1u);
+  EXPECT_EQ(fa[0].get(), fb[0].get());  // encoded once
+  std::string_view bytes = fa[0]->bytes();
+  EXPECT_EQ(static_cast<uint8_t>(bytes[0]), 0x81);  // FIN + text
+  EXPECT_EQ(static_cast<uint8_t>(bytes[1]), 126);   // unmasked, 16-bit length
+  const size_t len = (static_cast<uint8_t>(bytes[2]) << 8) | static_cast<uint8_t>(bytes[3]);
+  EXPECT_EQ(len, fa[0]->payload().size());
+  EXPECT_EQ(bytes.substr(4), fa[0]->payload());
+  EXPECT_EQ(json::parse(fa[0]->payload())["data"]["message"], std::string(300, 'm'));
+}
+
+TEST(EventHubTest, NothingIsEncodedUntilAnEntitledSubscriberNeedsIt) {
+  EventHub hub({}, kStart);
+  auto ts = hub.Subscribe(Tech("t-ts", {"techstart"})).subscription;
+  hub.Publish({"alert_received", "acme", {{"n", 0}}, ""});
+  hub.Publish({"alert_received", "acme", {{"n", 1}}, ""});
+  EXPECT_EQ(hub.encoded(), 0u);  // nobody may see Acme's events
+  EXPECT_TRUE(DrainJson(*ts).empty());
+  // A reconnecting Acme client still gets them from the window, encoded now.
+  auto r = hub.Subscribe(Tech("t-acme", {"acme"}), kStart);  // saw the first (id kStart)
+  EXPECT_EQ(r.replayed, 1u);
+  EXPECT_EQ(hub.encoded(), 1u);
+  auto got = DrainJson(*r.subscription);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]["data"]["n"], 1);
+  hub.Publish({"alert_received", "acme", {{"n", 2}}, ""});
+  EXPECT_EQ(hub.encoded(), 2u);
+}
+
+TEST(EventHubTest, QueuedIncidentUpdateIsReplacedByTheNewerOne) {
+  EventHub hub({}, kStart);
+  auto sub = hub.Subscribe(Tech("t", {"acme"})).subscription;
+  hub.Publish({"incident_updated", "acme", {{"id", "i1"}, {"version", 1}}, ""});
+  hub.Publish({"alert_received", "acme", {{"id", "a1"}}, ""});
+  hub.Publish({"incident_updated", "acme", {{"id", "i2"}, {"version", 1}}, ""});
+  hub.Publish({"incident_updated", "acme", {{"id", "i1"}, {"version", 2}}, ""});
+  hub.Publish({"incident_escalated", "acme", {{"id", "i1"}, {"version", 3}}, ""});  // never coalesced
+  hub.Publish({"incident_updated", "acme", {{"id", "i1"}, {"version", 4}}, ""});
+  EXPECT_EQ(hub.coalesced(), 2u);
+  auto got = DrainJson(*sub);
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_EQ(got[0]["type"], "alert_received");
+  EXPECT_EQ(got[1]["data"]["id"], "i2");
+  EXPECT_EQ(got[2]["type"], "incident_escalated");
+  EXPECT_EQ(got[3]["type"], "incident_updated");
+  EXPECT_EQ(got[3]["data"]["version"], 4);  // the latest state, last
+  for (size_t i = 1; i < got.size(); ++i) EXPECT_GT(got[i]["id"], got[i - 1]["id"]);  // ids still increase
+
+  // Once drained (written), the next update is queued as usual.
+  hub.Publish({"incident_updated", "acme", {{"id", "i1"}, {"version", 5}}, ""});
+  got = DrainJson(*sub);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]["data"]["version"], 5);
+  EXPECT_EQ(hub.coalesced(), 2u);
+}
+
+TEST(EventHubTest, CoalescingFreesTheReplacedFramesBytes) {
+  EventHubOptions opts;
+  const size_t one = EncodeEvent("incident_updated", {{"id", "i1"}, {"v", 10}}, kStart)->bytes().size();
+  opts.queue_bytes = 2 * one + 1;
+  EventHub hub(opts, kStart);
+  auto sub = hub.Subscribe(Tech("t", {"acme"})).subscription;
+  for (int v = 10; v < 60; ++v) hub.Publish({"incident_updated", "acme", {{"id", "i1"}, {"v", v}}, ""});
+  EXPECT_FALSE(sub->overflowed());  // one live frame at a time
+  auto got = DrainJson(*sub);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]["data"]["v"], 59);
 }
 
 TEST(EventHubTest, UnsubscribedGetsNothingAndIsNotWoken) {

@@ -74,7 +74,7 @@ class NotificationServiceTest : public ::testing::Test {
     EXPECT_TRUE(sub->Drain(&frames));
     std::vector<std::string> out;
     for (auto& f : frames) {
-      json j = json::parse(*f);
+      json j = json::parse(f->payload());
       if (j["type"] == "notification") out.push_back(j["data"]["user_id"]);
     }
     return out;
@@ -233,7 +233,7 @@ TEST_F(NotificationServiceTest, IncidentEventsArePublishedToTheCompany) {
   ASSERT_TRUE(acme->Drain(&a));
   ASSERT_TRUE(ts->Drain(&t));
   ASSERT_EQ(a.size(), 1u);
-  EXPECT_EQ(json::parse(*a[0])["type"], "incident_updated");
+  EXPECT_EQ(json::parse(a[0]->payload())["type"], "incident_updated");
   EXPECT_TRUE(t.empty());
 }
 

@@ -4,6 +4,7 @@
 
 #include "base/errors.h"
 #include "base/ids.h"
+#include "base/metrics.h"
 #include "crypto/hash.h"
 #include "crypto/jwt.h"
 #include "crypto/password.h"
@@ -109,6 +110,10 @@ TokenPair AuthService::Login(const std::string& email, const std::string& passwo
   const bool had_failures = lock.ok();
   const int64_t locked_until = lock.ok() ? lock->value("locked_until", int64_t{0}) : 0;
   if (locked_until > now) {
+    static auto& locked = metrics::Registry::Default()
+                              .Counters("aw_sign_in_locked_total", "Sign-ins refused by the lockout (429).")
+                              .With({});
+    locked.Inc();
     Throw(ErrorKind::kTooManyRequests, "too_many_attempts",
           "too many failed sign-in attempts; this account is locked for a while",
           static_cast<int>(locked_until - now));

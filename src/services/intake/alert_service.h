@@ -96,6 +96,10 @@ class AlertService {
   // The repeat claim's sort key: "dlv#" + SHA-256 of the delivery id when
   // there is one, else of asset, signature and message.
   static std::string ClaimId(const AlertInput& in, const std::string& delivery_id);
+  // The claim item (core::RepeatClaim) that points `claim_id` at `alert_id`
+  // for 24 hours from `now_us` (its TTL).
+  static nlohmann::json ClaimItem(const std::string& company_id, const std::string& claim_id,
+                                  const std::string& alert_id, int64_t now_us);
 
  private:
   nlohmann::json NewAlert(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,
@@ -106,8 +110,6 @@ class AlertService {
   std::optional<IngestResult> OnClaim(const std::string& company_id, const core::RepeatClaim& held,
                                       const std::string& delivery_id, nlohmann::json& alert,
                                       const AlertInput& in, int64_t now_us, int attempt);
-  static nlohmann::json ClaimItem(const std::string& company_id, const std::string& claim_id,
-                                  const std::string& alert_id, int64_t now_us);
   IngestResult Store(const std::string& company_id, nlohmann::json alert, const AlertInput& in);
 
   Context* ctx_;

@@ -4,11 +4,9 @@
 
 #include "base/error_ptr.h"
 #include "base/errors.h"
-#include "base/ids.h"
 #include "base/thread_name.h"
 #include "base/time_format.h"
 #include "core/correlate.h"
-#include "services/identity/company_service.h"
 #include "services/incidents/correlate_local.h"
 #include "services/list_index.h"
 #include "services/txn_items.h"
@@ -31,10 +29,7 @@ struct IntakePipeline::Unit {
   std::vector<std::pair<std::string, AssetInfo>> new_assets;
   std::vector<store::Key> new_alerts;                   // for alert_received
   std::vector<json> alert_views;
-  // Claims made or re-pointed by this unit (company + '\n' + claim id);
-  // into repeats_ once its items are written.
-  std::unordered_map<std::string, RepeatIndex::Claim> new_claims;
-  std::vector<std::pair<std::string, std::string>> new_claim_keys;  // (company, claim id), in order
+  size_t claims_written = 0;
 };
 
 IntakePipeline::IntakePipeline(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis,
@@ -44,47 +39,6 @@ IntakePipeline::IntakePipeline(Context* ctx, AssetService* assets, IncidentServi
 }
 
 IntakePipeline::~IntakePipeline() { Stop(); }
-
-Status IntakePipeline::LoadRepeats() {
-  const int64_t now_us = ctx_->clock->NowMicros();
-  auto companies = AllCompanyIds(ctx_->store);
-  if (!companies.ok()) return companies.status();
-  size_t alerts = 0;
-  for (const auto& company_id : *companies) {
-    // Alert ids are time-ordered (UUIDv7, "0…"); claim items ("dlv#…")
-    // sort after every id, so this range holds alerts only.
-    store::QueryRequest q;
-    q.table = t::kAlerts;
-    q.pk = company_id;
-    q.sk = {store::SortCondition::Op::kBetween, IdPrefixAt((now_us - RepeatIndex::kLifetimeMicros) / 1000), "1"};
-    q.limit = 1000;
-    do {
-      auto r = ctx_->store->Query(q);
-      if (!r.ok()) return r.status();
-      for (const auto& a : r->items) {
-        const std::string id = a.value("id", "");
-        const int64_t ms = IdMillis(id);
-        if (ms < 0) continue;
-        ++alerts;
-        // What Process would have claimed for it: its delivery id; else,
-        // while it is active, its content (a content claim of an alert
-        // that is no longer active leads to a new alert anyway).
-        const std::string delivery_id = a.value("delivery_id", "");
-        if (delivery_id.empty() && a.value("status", "") != "active") continue;
-        AlertInput in;
-        in.asset_name = a.value("asset_name", "");
-        in.signature = a.value("signature", "");
-        in.message = a.value("message", "");
-        repeats_.Set(company_id, AlertService::ClaimId(in, delivery_id), id, ms * 1000);
-      }
-      q.page_token = r->next_page_token;
-    } while (!q.page_token.empty());
-  }
-  repeat_claims_.store(repeats_.size(), std::memory_order_relaxed);
-  spdlog::info("intake: {} repeat claims rebuilt from {} alerts of the last 24 hours in {} companies in {} ms",
-               repeats_.size(), alerts, companies->size(), (ctx_->clock->NowMicros() - now_us) / 1000);
-  return Status::OK();
-}
 
 void IntakePipeline::Submit(IntakeJob job) {
   bool schedule = false;
@@ -120,7 +74,6 @@ Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
   }
   u.ran = true;
   u.failed.assign(u.jobs.size(), nullptr);
-  if (!u.jobs.empty()) repeats_.Expire(u.jobs.front().now_us);
   // TxnItems writes nothing before Flush, so an alert that cannot be
   // processed (an unreadable stored item, say) is dropped from the unit by
   // starting it again without that alert: it alone gets the error.
@@ -129,8 +82,7 @@ Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
     u.fx = {};
     u.new_assets.clear();
     u.new_alerts.clear();
-    u.new_claims.clear();
-    u.new_claim_keys.clear();
+    u.claims_written = 0;
     TxnItems items(txn);
     try {
       bool restart = false;
@@ -148,15 +100,6 @@ Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
       }
       if (restart) continue;
       if (Status s = items.Flush(); !s.ok()) return s;
-      // The claims go live now, for the next unit (which may run before
-      // this one is durable). Should the commit still fail, a claim points
-      // to an alert that was never written, and the next alert with that
-      // claim is written under its id (see Process): nothing is lost.
-      for (const auto& [company_id, claim_id] : u.new_claim_keys) {
-        const RepeatIndex::Claim& c = u.new_claims.at(company_id + '\n' + claim_id);
-        repeats_.Set(company_id, claim_id, c.alert_id, c.created_us);
-      }
-      repeat_claims_.store(repeats_.size(), std::memory_order_relaxed);
       // Written: the items are moved out for the announcements, not copied.
       for (const auto& [id, change] : u.fx.changed) {
         if (auto inc = items.Take(t::kIncidents, {change.first, id})) u.announce.emplace_back(change.second, std::move(*inc));
@@ -177,8 +120,8 @@ Status IntakePipeline::Run(store::AtomicTxn& txn, Unit& u) {
   }
 }
 
-// One alert, inside the unit (so no claim item, condition or retry is
-// needed): the repeat and correlation rules of core/correlate.h.
+// One alert, inside the unit (so no condition or retry is needed): the
+// repeat and correlation rules of core/correlate.h.
 void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult& r, Unit& u) {
   const std::string& company_id = job.company_id;
   json alert = job.alert;  // the job stays intact for a restart of the unit
@@ -186,9 +129,10 @@ void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult
   r.company_id = company_id;
 
   if (ApplyRepeat(items, job, &alert, &alert_id, r, u)) return;
-  auto [it, inserted] = u.new_claims.try_emplace(company_id + '\n' + job.claim_id);
-  it->second = {alert_id, job.now_us};
-  if (inserted) u.new_claim_keys.emplace_back(company_id, job.claim_id);
+  // The claim, made or re-pointed to this alert: written with it.
+  items.Put(t::kAlerts, {company_id, job.claim_id},
+            AlertService::ClaimItem(company_id, job.claim_id, alert_id, job.now_us));
+  ++u.claims_written;
 
   bool remember = false;
   AssetInfo asset = assets_->TouchLocal(items, company_id, job.in.asset_name, &remember);
@@ -237,13 +181,11 @@ void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult
 bool IntakePipeline::ApplyRepeat(TxnItems& items, const IntakeJob& job, json* alert, std::string* alert_id,
                                  IngestResult& r, Unit& u) {
   const std::string& company_id = job.company_id;
-  // The claim: in memory (this pipeline's, RepeatIndex), else an item in
-  // the table (written by the conditional path, which resolved alerts
-  // take, or by an earlier version). Claims made here stay in memory.
+  // The claim item: made by an earlier alert of this unit (TxnItems keeps
+  // it), of an earlier unit, or by the conditional path (resolved alerts).
+  // An expired claim reads as absent.
   std::optional<std::string> claimed;
-  if (const RepeatIndex::Claim* c = FindClaim(u, company_id, job.claim_id, job.now_us)) {
-    claimed = c->alert_id;
-  } else if (const json* claim = items.Get(t::kAlerts, {company_id, job.claim_id})) {
+  if (const json* claim = items.Get(t::kAlerts, {company_id, job.claim_id})) {
     claimed = claim->value("alert_id", "");
   }
   json* first = claimed && !claimed->empty() ? items.Get(t::kAlerts, {company_id, *claimed}) : nullptr;
@@ -262,8 +204,8 @@ bool IntakePipeline::ApplyRepeat(TxnItems& items, const IntakeJob& job, json* al
       return true;
     }
     case core::RepeatAction::kWriteUnderClaim:
-      // A crash of the conditional path between its writes, or a unit whose
-      // commit failed.
+      // A crash of the conditional path between its writes (this pipeline
+      // writes a claim and its alert together).
       *alert_id = *claimed;
       (*alert)["id"] = *alert_id;
       list_index::StampAlert(*alert);
@@ -273,15 +215,6 @@ bool IntakePipeline::ApplyRepeat(TxnItems& items, const IntakeJob& job, json* al
       break;
   }
   return false;
-}
-
-const RepeatIndex::Claim* IntakePipeline::FindClaim(const Unit& u, const std::string& company_id,
-                                                    const std::string& claim_id, int64_t now_us) const {
-  if (!u.new_claims.empty()) {
-    auto it = u.new_claims.find(company_id + '\n' + claim_id);
-    if (it != u.new_claims.end()) return &it->second;
-  }
-  return repeats_.Find(company_id, claim_id, now_us);
 }
 
 void IntakePipeline::Finish(const std::shared_ptr<Unit>& u, const Status& s) {
@@ -348,6 +281,7 @@ void IntakePipeline::EffectsLoop() {
       std::lock_guard<std::mutex> g(mu_);
       open_jobs_ -= u->jobs.size();
       jobs_done_ += u->jobs.size();
+      claims_written_ += u->claims_written;
       ++units_;
     }
     idle_cv_.notify_all();
@@ -372,7 +306,7 @@ void IntakePipeline::Stop() {
 
 IntakePipeline::Stats IntakePipeline::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return {jobs_done_, units_, repeat_claims_.load(std::memory_order_relaxed)};
+  return {jobs_done_, units_, claims_written_};
 }
 
 }  // namespace aw::services

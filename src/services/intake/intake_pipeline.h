@@ -14,6 +14,14 @@
 // the error, and nothing of the unit was written). Incident events, KPI
 // deltas and alert_received events follow on the pipeline's own thread.
 //
+// Repeat claims (docs/correlation.md, "Repeats") are items of the Alerts
+// table, `dlv#<sha256>` with a 24-hour TTL, as on the conditional path: a
+// new alert's claim is written in the same unit - the same WriteBatch - as
+// the alert, so a crash keeps both or neither and a restart rebuilds
+// nothing. A lookup is one point read through the unit (RocksDB's bloom
+// filters make the usual miss cheap); no claim is held in memory beyond its
+// unit, so memory does not grow with the intake.
+//
 // The rules are core/correlate.h's, as on the conditional path
 // (AlertService::Ingest, IncidentService::Correlate), with the same items
 // and keys, so a store written by either is read by the other. Thread-safe.
@@ -38,7 +46,6 @@
 #include "services/context.h"
 #include "services/incidents/incident_service.h"
 #include "services/kpi_service.h"
-#include "services/intake/repeat_index.h"
 #include "services/txn_items.h"
 
 namespace aw::services {
@@ -66,10 +73,6 @@ class IntakePipeline {
                  NoiseService* noise = nullptr);
   ~IntakePipeline();  // Stop()
 
-  // Rebuilds the repeat claims (services/repeat_index.h) from the alerts of
-  // the last 24 hours of every company. Call once, before the first Submit.
-  Status LoadRepeats();
-
   void Submit(IntakeJob job);
   // Waits until every job submitted so far is answered and its events are
   // out; later Submits are answered with 503. Idempotent.
@@ -78,7 +81,7 @@ class IntakePipeline {
   struct Stats {
     uint64_t jobs = 0;   // answered
     uint64_t units = 0;  // atomic units run (alerts per unit = jobs / units)
-    uint64_t repeat_claims = 0;  // live repeat claims held in memory
+    uint64_t claims_written = 0;  // repeat claims written (made or re-pointed)
   };
   Stats stats() const;
 
@@ -89,9 +92,6 @@ class IntakePipeline {
   void Process(TxnItems& items, const IntakeJob& job, IngestResult& r, Unit& u);
   bool ApplyRepeat(TxnItems& items, const IntakeJob& job, nlohmann::json* alert, std::string* alert_id,
                    IngestResult& r, Unit& u);
-  // The claim in this unit's new claims, else in repeats_; nullptr if none.
-  const RepeatIndex::Claim* FindClaim(const Unit& u, const std::string& company_id, const std::string& claim_id,
-                                      int64_t now_us) const;
   void Finish(const std::shared_ptr<Unit>& u, const Status& s);
   void EffectsLoop();
 
@@ -107,9 +107,7 @@ class IntakePipeline {
   bool scheduled_ = false;  // a unit is queued that will take queue_
   size_t open_jobs_ = 0;    // submitted, not yet answered with effects out
   bool stopping_ = false;
-  uint64_t jobs_done_ = 0, units_ = 0;
-  RepeatIndex repeats_;  // the writer thread's (see RepeatIndex)
-  std::atomic<uint64_t> repeat_claims_{0};
+  uint64_t jobs_done_ = 0, units_ = 0, claims_written_ = 0;
 
   // After-commit work (events, KPI deltas), off the store's threads.
   std::mutex fx_mu_;

@@ -4,6 +4,7 @@
 
 #include "base/errors.h"
 #include "base/json_fields.h"
+#include "base/metrics.h"
 #include "core/webhook_signature.h"
 #include "crypto/hash.h"
 
@@ -160,6 +161,10 @@ std::vector<std::pair<std::string, std::string>> RateLimiter::Take(const std::st
       {"X-RateLimit-Reset", std::to_string(reset_epoch)},
   };
   if (!r.allowed) {
+    static auto& limited = metrics::Registry::Default().Counters(
+        "aw_rate_limited_total", "Intake requests refused by a company's rate limit (429), by company.",
+        {"company"}, 4096);
+    limited.With({company_id}).Inc();
     ApiError e(ErrorKind::kTooManyRequests, "rate_limited",
                "rate limit exceeded for company " + company_id + ": " + std::to_string(c.requests_per_minute) +
                    " requests per minute with a burst of " + std::to_string(c.burst_size) + "; retry after " +
