@@ -61,7 +61,10 @@ Result<const WriterContext::Known*> WriterContext::Lookup(const RTable& t, const
   rocksdb::Status s = batch_.GetFromBatchAndDB(db_, rocksdb::ReadOptions(), item_key, &value);
   if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "cannot read an item of " + t.spec.name);
   Known k;
-  k.read = read;
+  // Only items found existing count as read: a key read while absent and
+  // then written (a repeat claim, a new correlation key) is written once and
+  // rarely read again, and would crowd the hot incidents out of the cache.
+  k.read = read && s.ok();
   k.has_text = read;
   if (s.ok()) {
     Item item = Item::parse(value, nullptr, false);
