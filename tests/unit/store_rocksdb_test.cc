@@ -287,6 +287,63 @@ TEST_F(RocksStoreTest, RunAtomicUnitsFromManyThreadsAllLand) {
   EXPECT_EQ(QueryAll(*store, {.table = kThings, .pk = "t3"}).size(), static_cast<size_t>(kEach));
 }
 
+// The writer remembers items it read (and their index entry keys) across
+// groups: units that fail after writing, interleaved with units that
+// succeed, must leave reads, the counter and the GSI as if nothing were
+// remembered.
+TEST_F(RocksStoreTest, RememberedItemsFollowCommitsAndRollbacks) {
+  auto store = Open();
+  ASSERT_TRUE(store->PutItem({kThings, Thing("c", "0", {{"n", 0}, {"owner", "o"}, {"rank", "0"}})}).ok());
+  constexpr int kUnits = 200;
+  std::vector<std::promise<Status>> done(kUnits);
+  for (int i = 0; i < kUnits; ++i) {
+    const bool fail = i % 3 == 2;
+    // Queued without waiting, so many units share a group (and a batch).
+    ASSERT_TRUE(store->RunAtomic(
+        [fail](AtomicTxn& txn) -> Status {
+          auto c = txn.Get(kThings, K("c", "0"));
+          if (!c.ok()) return c.status();
+          if (!c->has_value()) return Status::Internal("c/0 missing");
+          const int n = (*c)->at("n").get<int>() + 1;
+          // The indexed attribute changes with every write: a stale entry key shows in the GSI.
+          Item next = Thing("c", "0", {{"n", n}, {"owner", "o"}, {"rank", std::to_string(n)}});
+          if (Status s = txn.Put(kThings, next); !s.ok()) return s;
+          if (fail) return Status::Unavailable("rolled back after its write");
+          return Status::OK();
+        },
+        [&done, i](Status s) { done[i].set_value(s); }));
+  }
+  int kept = 0;
+  for (int i = 0; i < kUnits; ++i) {
+    Status s = done[i].get_future().get();
+    EXPECT_EQ(s.ok(), i % 3 != 2) << i << ": " << s.ToString();
+    kept += s.ok() ? 1 : 0;
+  }
+  auto item = store->GetItem({kThings, K("c", "0")});
+  ASSERT_TRUE(item.ok());
+  EXPECT_EQ((*item)["n"], kept);
+  auto by_owner = QueryAll(*store, {.table = kThings, .index = "by-owner", .pk = "o"});
+  ASSERT_EQ(by_owner.size(), 1u);
+  EXPECT_EQ(by_owner[0]["rank"], std::to_string(kept));
+  // A unit read after the failures sees the committed item, not a rolled-back one.
+  Status check = RunUnit(*store, [kept](AtomicTxn& txn) -> Status {
+    auto c = txn.Get(kThings, K("c", "0"));
+    if (!c.ok()) return c.status();
+    if (!c->has_value() || (*c)->at("n") != kept) return Status::Internal("stale read in the writer");
+    return Status::OK();
+  });
+  EXPECT_TRUE(check.ok()) << check.ToString();
+  // Deleted through the writer: the remembered item goes too.
+  ASSERT_TRUE(store->DeleteItem({kThings, K("c", "0")}).ok());
+  Status gone = RunUnit(*store, [](AtomicTxn& txn) -> Status {
+    auto c = txn.Get(kThings, K("c", "0"));
+    if (!c.ok()) return c.status();
+    return c->has_value() ? Status::Internal("deleted item still seen") : Status::OK();
+  });
+  EXPECT_TRUE(gone.ok()) << gone.ToString();
+  EXPECT_TRUE(QueryAll(*store, {.table = kThings, .index = "by-owner", .pk = "o"}).empty());
+}
+
 TEST_F(RocksStoreTest, BackupIsAnOpenableCopyTakenWhileWriting) {
   auto store = Open();
   for (int i = 0; i < 20; ++i) {
