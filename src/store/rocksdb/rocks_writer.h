@@ -71,6 +71,10 @@ class WriterContext {
   // Puts (or, with `remove`, deletes) the GSI and TTL entries of `item`.
   void IndexEntries(const RTable& t, const Key& key, const Item& item, bool remove);
 
+  // Set by a sweep that hit its item limit: expired items may be left, so the
+  // writer schedules the next sweep after Writer::kSweepAgain. Writer thread only.
+  bool more_expired = false;
+
  private:
   rocksdb::DB* db_;
   const aw::Clock* clock_;
@@ -104,6 +108,9 @@ struct WriterStats {
 class Writer {
  public:
   using MakeOp = std::function<std::unique_ptr<WriteOp>()>;
+  // Delay before the next sweep when one hit its limit: short, yet the sweep
+  // goes behind the writes queued meanwhile, so it never stalls them for long.
+  static constexpr std::chrono::milliseconds kSweepAgain{100};
   // `sync`: false only for benchmarks (AW_ROCKSDB_UNSAFE_NO_FSYNC).
   Writer(rocksdb::DB* db, const std::vector<RTablePtr>& tables, const aw::Clock* clock, int max_batch,
          std::chrono::seconds sweep_every, MakeOp make_sweep, bool sync);
