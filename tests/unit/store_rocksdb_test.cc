@@ -162,6 +162,33 @@ TEST_F(RocksStoreTest, SweepDeletesExpiredItemsWithTheirIndexEntries) {
   EXPECT_TRUE(store->GetItem({kThings, K("s", "15")}).ok());
 }
 
+// A periodic sweep that hits its limit is followed by another soon, so expired
+// items do not pile up when more than one pass's worth expire per interval.
+TEST_F(RocksStoreTest, PeriodicSweepGoesOnSoonWhenItHitsItsLimit) {
+  RocksOptions opts;
+  opts.path = dir_.path() + "/sweep";
+  opts.sweep_interval_seconds = 1;
+  opts.sweep_items = 10;
+  auto opened = RocksStore::Open(opts, &clock_);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  auto store = std::move(*opened);
+  ASSERT_TRUE(store->CreateTable(ThingsSpec()).ok());
+  const int64_t now = clock_.NowSeconds();
+  constexpr int kExpiring = 80;  // 8 passes: 8 s at one pass per interval
+  for (int i = 0; i < kExpiring + 5; ++i) {
+    Item item = Thing("p", std::to_string(i), {{"owner", "o"}, {"rank", std::to_string(i)}});
+    if (i < kExpiring) item["ttl"] = now + 1;
+    ASSERT_TRUE(store->PutItem({kThings, item, {}}).ok());
+  }
+  clock_.Advance(std::chrono::seconds(5));
+  // Passes at 1 s, then every ~0.1 s: done well within 4 s. At one pass per
+  // interval, 4 s would sweep at most 40 of the 80.
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  // Seen through a rewound clock, so expired but unswept items would count.
+  clock_.Advance(std::chrono::seconds(-100));
+  EXPECT_EQ(ScanAll(*store, {.table = kThings}).size(), 5u);  // the items without TTL
+}
+
 TEST_F(RocksStoreTest, WritesAfterFlushAreUnavailableReadsStillWork) {
   auto store = Open();
   ASSERT_TRUE(store->PutItem({kThings, Thing("a", "1"), {}}).ok());

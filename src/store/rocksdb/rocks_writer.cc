@@ -290,6 +290,10 @@ void Writer::Loop() {
     lock.unlock();
     RunGroup(group);
     lock.lock();
+    if (ctx_.more_expired) {  // a sweep hit its limit: go on soon, bounded per pass
+      ctx_.more_expired = false;
+      next_sweep = std::min(next_sweep, SteadyClock::now() + kSweepAgain);
+    }
   }
 }
 

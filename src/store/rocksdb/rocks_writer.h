@@ -87,6 +87,10 @@ class WriterContext {
   // Forgets every remembered item (table definitions change: entry keys may).
   void ForgetAll();
 
+  // Set by a sweep that hit its item limit: expired items may be left, so the
+  // writer schedules the next sweep after Writer::kSweepAgain. Writer thread only.
+  bool more_expired = false;
+
  private:
   // An item as the store holds it: its text and its GSI/TTL entry keys
   // (exists = false: no item). `read`: an op asked for it (a write alone
@@ -149,6 +153,9 @@ struct WriterStats {
 class Writer {
  public:
   using MakeOp = std::function<std::unique_ptr<WriteOp>()>;
+  // Delay before the next sweep when one hit its limit: short, yet the sweep
+  // goes behind the writes queued meanwhile, so it never stalls them for long.
+  static constexpr std::chrono::milliseconds kSweepAgain{100};
   // `sync`: false only for benchmarks (AW_ROCKSDB_UNSAFE_NO_FSYNC).
   Writer(rocksdb::DB* db, const std::vector<RTablePtr>& tables, const aw::Clock* clock, int max_batch,
          std::chrono::seconds sweep_every, MakeOp make_sweep, bool sync);
