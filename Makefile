@@ -4,10 +4,13 @@ DATA_DIR ?= ./data
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 PYTHON ?= /usr/bin/python3
+# Seconds per fuzz target: `make fuzz` (make test runs each for 30 s).
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 2
 # Each step of build and test starts with a "== [time] step" line, so a slow CI run shows where its time went.
 STEP = echo "== [$$(date -u +%T)]"
 
-.PHONY: run test build build-asan deps test-deps unit api bench soak clean web package
+.PHONY: run test build build-asan build-fuzz fuzz deps test-deps unit api bench soak clean web package
 
 deps:
 	@scripts/install-deps.sh
@@ -38,22 +41,36 @@ build-asan: test-deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DAW_WERROR=ON -DAW_SANITIZE=ON $(CMAKE_FLAGS) > /dev/null
 	cmake --build build-asan -j $(JOBS)
 
+# The libFuzzer targets (tests/fuzz, docs/RELIABILITY.md): clang with ASan
+# and UBSan, only the sources the targets reach.
+build-fuzz: test-deps
+	@$(STEP) "libFuzzer targets (build-fuzz/, clang)"
+	cmake -S . -B build-fuzz -G Ninja -DAW_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DAW_WERROR=ON $(CMAKE_FLAGS) > /dev/null
+	cmake --build build-fuzz -j $(JOBS)
+
+# Each fuzz target for FUZZ_SECONDS (default 10 min), FUZZ_JOBS at a time.
+fuzz: build-fuzz
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_JOBS)
+
 run: build
 	./build/alertwhisperer serve --port $(PORT) --data-dir $(DATA_DIR)
 
-# Unit and conformance tests (ASan+UBSan build) under ctest, then the black-box
+# Unit and conformance tests (ASan+UBSan build) under ctest, each fuzz target
+# for 30 s (two at a time), then the black-box
 # API tests (pytest) against the real binary, once on RocksDB (the default
 # embedded store) and once on DynamoDB (dynalite, started here on a free port
 # for ctest and pytest) -- the two passes side by side: they mostly wait on
 # servers and timers, and together take the DynamoDB pass's time -- then
 # the web UI's unit tests and its browser tests (chromium from Debian). All
 # always run; the exit code is non-zero when any failed.
-test: test-deps build build-asan
+test: test-deps build build-asan build-fuzz
 	@status=0; \
 	  eval "$$(tests/dynalite/start.sh)" || exit 1; \
 	  trap 'kill $$DYNALITE_PID 2>/dev/null' EXIT; \
 	  $(STEP) "unit and conformance tests (ctest, ASan+UBSan)"; \
 	  ( cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 600 ) || status=1; \
+	  $(STEP) "fuzz targets, 30 s each (libFuzzer, ASan+UBSan)"; \
+	  FUZZ_FRESH=1 scripts/fuzz.sh 30 2 || status=1; \
 	  $(STEP) "API tests on RocksDB and on DynamoDB side by side (pytest; logs shown when both end)"; \
 	  AW_TEST_STORE=rocksdb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider \
 	    --basetemp=$(CURDIR)/build/pytest-rocksdb tests/api > build/pytest-rocksdb.log 2>&1 & rocks=$$!; \
@@ -90,4 +107,4 @@ package: build
 	scripts/make-package.sh
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

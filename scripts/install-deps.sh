@@ -25,7 +25,10 @@ if [ "${1:-}" = "--test" ]; then
          prometheus prometheus-alertmanager
          chromium  # the web UI's browser tests (web/e2e) drive Debian's chromium, never a downloaded one
          # tests/api/test_package.py builds the .deb and checks its unit with systemd-analyze
-         dpkg-dev fakeroot file systemd)
+         dpkg-dev fakeroot file systemd
+         # the fuzz targets (tests/fuzz, build-fuzz): Debian's clang; its libFuzzer and
+         # sanitizer runtimes are in libclang-rt-14-dev, only recommended by clang-14
+         clang libclang-rt-14-dev)
 fi
 if [ "${1:-}" = "--package" ]; then
   PKGS+=(dpkg-dev fakeroot)  # make package: dpkg-shlibdeps computes Depends; dpkg-deb builds as root:root

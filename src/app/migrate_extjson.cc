@@ -21,6 +21,13 @@ std::optional<std::string> FromMillis(int64_t ms) {
   return FormatIso8601Micros(ms * 1000);
 }
 
+// A JSON integer as int64; nullopt for an unsigned one above INT64_MAX
+// (get<int64_t> would wrap it to a negative number).
+std::optional<int64_t> Int64Of(const json& v) {
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  return v.get<int64_t>();
+}
+
 std::optional<int64_t> ParseInt64(const std::string& s) {
   int64_t x = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
@@ -91,7 +98,10 @@ Result<json> Convert(const json& v, const std::string& path) {
     }
     if (k == "$timestamp") {
       if (!x.is_object() || !x.contains("t") || !x["t"].is_number_integer()) return Bad(p, "must hold t");
-      auto d = FromMillis(x["t"].get<int64_t>() * 1000);
+      // Seconds: checked before they become milliseconds (the product could overflow).
+      auto t = Int64Of(x["t"]);
+      if (!t || *t < kMinMicros / 1'000'000 || *t > kMaxMicros / 1'000'000) return Bad(p, "out of range");
+      auto d = FromMillis(*t * 1000);
       if (!d) return Bad(p, "out of range");
       return json(*d);
     }
@@ -111,10 +121,14 @@ Result<json> Convert(const json& v, const std::string& path) {
 Result<json> FromExtendedJson(const json& v) { return Convert(v, ""); }
 
 std::optional<std::string> NormalizeDate(const json& v) {
-  if (v.is_number_integer()) return FromMillis(v.get<int64_t>());
+  if (v.is_number_integer()) {
+    auto ms = Int64Of(v);
+    return ms ? FromMillis(*ms) : std::nullopt;
+  }
   if (v.is_number_float()) {
+    // Range first: casting a double beyond int64 to int64 is undefined.
     double d = v.get<double>();
-    if (!std::isfinite(d)) return std::nullopt;
+    if (!std::isfinite(d) || d < kMinMicros / 1000 || d > kMaxMicros / 1000) return std::nullopt;
     return FromMillis(static_cast<int64_t>(d));
   }
   if (!v.is_string()) return std::nullopt;

@@ -68,7 +68,8 @@ AwsError ParseAwsError(const HttpResponse& resp) {
   AwsError err;
   auto j = nlohmann::json::parse(resp.body, nullptr, /*allow_exceptions=*/false);
   if (j.is_object()) {
-    err.type = j.value("__type", std::string());
+    // value() would throw for a __type that is not a string.
+    if (auto t = j.find("__type"); t != j.end() && t->is_string()) err.type = t->get<std::string>();
     if (j.contains("message") && j["message"].is_string()) err.message = j["message"].get<std::string>();
     if (j.contains("Message") && j["Message"].is_string()) err.message = j["Message"].get<std::string>();
   } else if (resp.body.find("<Code>") != std::string::npos) {

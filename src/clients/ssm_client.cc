@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/utf8.h"
+
 namespace aw::clients {
 
 using nlohmann::json;
@@ -16,7 +18,7 @@ std::string BuildSendCommandBody(const SsmSendCommand& in) {
   } else {
     body["Targets"] = json::array({{{"Key", "tag:" + in.tag_key}, {"Values", json::array({in.tag_value})}}});
   }
-  if (!in.comment.empty()) body["Comment"] = in.comment.substr(0, 100);
+  if (!in.comment.empty()) body["Comment"] = std::string(Utf8Prefix(in.comment, 100));
   return body.dump();
 }
 
@@ -69,7 +71,7 @@ Status StatusFromAwsError(const std::string& op, const HttpResponse& resp) {
   std::string msg = op + " failed: HTTP " + std::to_string(resp.status) +
                     (err.type.empty() ? "" : " " + err.type) +
                     (err.message.empty() ? "" : ": " + err.message);
-  if (msg.size() > 600) msg.resize(600);
+  if (msg.size() > 600) msg = std::string(Utf8Prefix(msg, 600));
   if (IsRetryableAwsError(resp.status, err.type)) return Status::Throttled(msg);
   if (err.type == "InvocationDoesNotExist") return Status::NotFound(msg);
   if (resp.status == 403 || err.type == "UnrecognizedClientException" ||

@@ -21,8 +21,23 @@ void Take(json& item, const char* name, std::string* out) {
   if (auto v = TakeAttr(item, name)) *out = std::move(v->get_ref<std::string&>());
 }
 
+// A number as int64. A float is truncated, as get<int64_t> does, but one
+// outside int64 (a cast of it is undefined behaviour) and an unsigned above
+// INT64_MAX (get<int64_t> would wrap it) are the wrong type.
+int64_t Int64(const json& v) {
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (!(d >= -0x1p63 && d < 0x1p63)) {
+      throw json::type_error::create(302, "number " + v.dump() + " is outside int64", &v);
+    }
+  } else if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    throw json::type_error::create(302, "number " + v.dump() + " is outside int64", &v);
+  }
+  return v.get<int64_t>();
+}
+
 void Take(json& item, const char* name, int64_t* out) {
-  if (auto v = TakeAttr(item, name)) *out = v->get<int64_t>();
+  if (auto v = TakeAttr(item, name)) *out = Int64(*v);
 }
 
 void Take(json& item, const char* name, bool* out) {
@@ -34,7 +49,7 @@ void Take(json& item, const char* name, std::optional<std::string>* out) {
 }
 
 void Take(json& item, const char* name, std::optional<int64_t>* out) {
-  if (auto v = TakeAttr(item, name)) *out = v->get<int64_t>();
+  if (auto v = TakeAttr(item, name)) *out = Int64(*v);
 }
 
 void Take(json& item, const char* name, std::vector<std::string>* out) {

@@ -269,24 +269,7 @@ bool Connection::PrepareRequest() {
   } else {
     r.request_id = NewRequestId();
   }
-  // absolute-form ("http://host/p?q") is reduced to origin-form ("/p?q").
-  std::string_view t = r.target;
-  if (t.starts_with("http://") || t.starts_with("https://")) {
-    size_t start = t.find("//") + 2;
-    size_t slash = t.find_first_of("/?", start);
-    std::string origin = slash == std::string_view::npos ? "/" : std::string(t.substr(slash));
-    if (!origin.empty() && origin.front() == '?') origin.insert(0, "/");
-    r.target = std::move(origin);
-    t = r.target;
-  }
-  size_t q = t.find('?');
-  std::string_view raw_path = t.substr(0, q);
-  if (raw_path.empty() || raw_path.front() != '/') return false;
-  auto decoded = PercentDecode(raw_path, false);
-  if (!decoded) return false;
-  r.path = std::move(*decoded);
-  if (q != std::string_view::npos && !ParseQueryString(t.substr(q + 1), &r.query)) return false;
-  return true;
+  return ParseTarget(r);
 }
 
 void Connection::RunHandler(std::shared_ptr<Connection> self) {

@@ -101,4 +101,24 @@ bool ParseQueryString(std::string_view qs, std::vector<std::pair<std::string, st
   return true;
 }
 
+bool ParseTarget(Request& r) {
+  std::string_view t = r.target;
+  if (t.starts_with("http://") || t.starts_with("https://")) {
+    size_t start = t.find("//") + 2;
+    size_t slash = t.find_first_of("/?", start);
+    std::string origin = slash == std::string_view::npos ? "/" : std::string(t.substr(slash));
+    if (!origin.empty() && origin.front() == '?') origin.insert(origin.begin(), '/');
+    r.target = std::move(origin);
+    t = r.target;
+  }
+  size_t q = t.find('?');
+  std::string_view raw_path = t.substr(0, q);
+  if (raw_path.empty() || raw_path.front() != '/') return false;
+  auto decoded = PercentDecode(raw_path, false);
+  if (!decoded) return false;
+  r.path = std::move(*decoded);
+  if (q != std::string_view::npos && !ParseQueryString(t.substr(q + 1), &r.query)) return false;
+  return true;
+}
+
 }  // namespace aw::http

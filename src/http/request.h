@@ -106,4 +106,10 @@ std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space
 // Returns false on malformed percent-encoding.
 bool ParseQueryString(std::string_view qs, std::vector<std::pair<std::string, std::string>>* out);
 
+// Fills r.path (percent-decoded) and r.query from r.target, after reducing
+// an absolute-form target ("http://host/p?q") to origin-form ("/p?q") in
+// r.target. Returns false when the path does not start with '/' or its
+// percent-encoding (or the query's) is malformed.
+bool ParseTarget(Request& r);
+
 }  // namespace aw::http

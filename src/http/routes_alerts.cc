@@ -6,34 +6,12 @@
 #include "http/error_mapping.h"
 #include "http/http_metrics.h"
 #include "http/json_body.h"
+#include "http/native_alert.h"
 #include "http/webhook_intake.h"
 
 namespace aw::http {
 
 using nlohmann::json;
-
-namespace {
-
-services::AlertInput ParseAlert(const json& body) {
-  services::AlertInput in;
-  in.asset_name = RequiredString(body, "asset_name", 256);
-  in.signature = RequiredString(body, "signature", 256);
-  in.severity = RequiredEnum(body, "severity", {"critical", "high", "medium", "low"});
-  in.message = RequiredString(body, "message", 16 * 1024);
-  if (auto tool = OptionalString(body, "tool_source", 128); tool && !tool->empty()) in.tool_source = *tool;
-  if (auto ts = OptionalString(body, "timestamp", 64)) {
-    auto micros = ParseIso8601(*ts);
-    if (!micros) ThrowInvalidField("timestamp", "must be an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z");
-    in.timestamp_micros = *micros;
-  }
-  if (auto md = OptionalObject(body, "metadata")) in.metadata = std::move(*md);
-  if (auto st = OptionalEnum(body, "status", {"active", "resolved", "firing"})) {
-    in.status = *st == "resolved" ? "resolved" : "active";
-  }
-  return in;
-}
-
-}  // namespace
 
 void RegisterAlertRoutes(Router& router, const Services& s) {
   auto* auth = s.auth;
@@ -42,7 +20,7 @@ void RegisterAlertRoutes(Router& router, const Services& s) {
   auto webhook = [s, alerts](Request& req) {
     WebhookCaller caller = AuthenticateWebhook(req, s);
     json body = ParseJsonObject(req);
-    services::AlertInput in = ParseAlert(body);
+    services::AlertInput in = ParseNativeAlert(body);
     in.source_bytes = req.body.size();
     std::string delivery_id(req.Header("X-Delivery-ID"));
     if (delivery_id.size() > 256) ThrowInvalidField("X-Delivery-ID", "must be at most 256 characters long");

@@ -161,5 +161,20 @@ TEST(CoreRecordsTest, AWronglyTypedModelledAttributeThrows) {
   EXPECT_THROW(Incident::FromItem(item), json::type_error);
 }
 
+// Found by tests/fuzz/records_fuzz.cc: a number beyond int64 in an int64
+// attribute was cast (undefined behaviour; UBSan aborts) or wrapped into a
+// negative count. It is the wrong type, like a string there.
+TEST(CoreRecordsTest, ANumberBeyondInt64IsAWronglyTypedAttribute) {
+  for (json n : {json(1e300), json(-1e19), json(9223372036854775808.0), json(uint64_t{18446744073709551615u})}) {
+    json item = LegacyIncident();
+    item["alert_count"] = n;
+    EXPECT_THROW(Incident::FromItem(item), json::type_error) << n.dump();
+    EXPECT_THROW(Alert::FromItem(json{{"ttl", n}}), json::type_error) << n.dump();
+  }
+  json item = LegacyIncident();
+  item["alert_count"] = 2.0;  // what a float-writing client stored: still read
+  EXPECT_EQ(Incident::FromItem(item).alert_count, 2);
+}
+
 }  // namespace
 }  // namespace aw::core

@@ -72,6 +72,23 @@ TEST(ExtJsonConvert, NormalizeDate) {
   EXPECT_FALSE(NormalizeDate(json(nullptr)).has_value());
 }
 
+// Found by tests/fuzz/extjson_fuzz.cc (corpus regress_*): out-of-range numbers
+// were cast or multiplied past int64 (undefined; UBSan aborts) or wrapped
+// into a date in 1969.
+TEST(ExtJsonConvert, DatesBeyondInt64AreRefusedNotWrapped) {
+  EXPECT_FALSE(NormalizeDate(json(6.66667e+20)).has_value());
+  EXPECT_FALSE(NormalizeDate(json(-1e300)).has_value());
+  EXPECT_FALSE(NormalizeDate(json(uint64_t{18446744073709550616u})).has_value());  // -1000 if wrapped
+  EXPECT_EQ(NormalizeDate(json(1705314600123.9)).value_or(""), "2024-01-15T10:30:00.123000Z");
+  for (const char* in : {R"({"t":{"$timestamp":{"t":9223372036854775807,"i":1}}})",
+                         R"({"t":{"$timestamp":{"t":18446744073709551615,"i":1}}})",
+                         R"({"t":{"$timestamp":{"t":-9223372036854775807,"i":1}}})",
+                         R"({"t":{"$date":18446744073709550616}})"}) {
+    auto r = FromExtendedJson(json::parse(in));
+    EXPECT_FALSE(r.ok()) << in << " -> " << (r.ok() ? r->dump() : "");
+  }
+}
+
 class MigrateMap : public ::testing::Test {
  protected:
   void SetUp() override {

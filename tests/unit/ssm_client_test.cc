@@ -95,6 +95,32 @@ TEST(SsmResponseTest, MapsAwsErrors) {
   EXPECT_NE(err(400, "ValidationException").message().find("ValidationException"), std::string::npos);
 }
 
+// Found with tests/fuzz/ssm_fuzz.cc (corpus regress_*): a __type that is not a
+// string threw out of StatusFromAwsError; a long message was cut inside a
+// UTF-8 character, and so was a long comment, which then failed to dump.
+TEST(SsmResponseTest, OddErrorAnswersStayStatuses) {
+  HttpResponse r;
+  r.status = 400;
+  r.body = R"({"__type":5,"message":"m"})";
+  Status s = StatusFromAwsError("SSM X", r);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  std::string accents;
+  for (int i = 0; i < 400; ++i) accents += "\xc3\xa9";  // é
+  r.body = R"({"__type":"X","message":")" + accents + "\"}";
+  s = StatusFromAwsError("SSM X", r);
+  EXPECT_LE(s.message().size(), 600u);
+  EXPECT_NO_THROW((void)json(s.message()).dump()) << "cut inside a character";
+  SsmSendCommand in;
+  in.document_name = "AWS-RunShellScript";
+  in.instance_ids = {"i-1"};
+  in.comment = "x";
+  for (int i = 0; i < 60; ++i) in.comment += "\xc3\xa9";  // é: byte 100 is inside one
+  EXPECT_NO_THROW({
+    auto body = json::parse(BuildSendCommandBody(in));
+    EXPECT_EQ(body["Comment"].get<std::string>().size(), 99u);
+  });
+}
+
 TEST(StsRequestTest, AssumeRoleForm) {
   AssumeRoleInput in;
   in.role_arn = "arn:aws:iam::123456789012:role/Alert Whisperer";

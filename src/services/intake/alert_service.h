@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/records.h"
+#include "services/intake/alert_input.h"
 #include "services/intake/asset_service.h"
 #include "services/combiner.h"
 #include "services/context.h"
@@ -36,21 +37,6 @@
 #include "services/identity/principal.h"
 
 namespace aw::services {
-
-struct AlertInput {
-  std::string asset_name;
-  std::string signature;
-  std::string severity;  // critical | high | medium | low
-  std::string message;
-  std::string tool_source = "External";
-  std::optional<int64_t> timestamp_micros;  // event time from the sender
-  nlohmann::json metadata = nlohmann::json::object();
-  std::string status = "active";  // active | resolved (issue: correlation)
-  // Size of the request body the input was read from (0: unknown). Every
-  // stored string came from it, so the stored alert is at most ~6 times it
-  // (JSON escapes) plus the attributes the server adds.
-  size_t source_bytes = 0;
-};
 
 struct IngestResult {
   std::string alert_id;

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/clock.h"
+#include "base/utf8.h"
 
 namespace aw::store::dynamodb {
 
@@ -56,6 +57,20 @@ Status MapError(int http_status, const std::string& type, const std::string& mes
     return Status::Unavailable("DynamoDB answered HTTP " + std::to_string(http_status) + " (" + text + ")");
   }
   return Status::Internal("DynamoDB answered HTTP " + std::to_string(http_status) + " (" + text + ")");
+}
+
+Status StatusFromErrorAnswer(int http_status, const Json& answer, const std::string& body, bool* retryable,
+                            bool* throttle) {
+  std::string type, message;
+  if (answer.is_object()) {
+    if (auto t = answer.find("__type"); t != answer.end() && t->is_string()) type = *t;
+    for (const char* m : {"message", "Message"}) {
+      if (auto it = answer.find(m); it != answer.end() && it->is_string()) message = *it;
+    }
+  }
+  if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
+  if (message.empty() && !answer.is_object()) message = std::string(Utf8Prefix(body, 200));
+  return MapError(http_status, type, message, retryable, throttle);
 }
 
 DynamoClient::DynamoClient(ClientOptions options, const clients::HttpClient* http)
@@ -151,17 +166,8 @@ Result<Json> DynamoClient::Call(const std::string& op, const Json& body) const {
       }
       return answer;
     }
-    std::string type, message;
-    if (answer.is_object()) {
-      if (auto t = answer.find("__type"); t != answer.end() && t->is_string()) type = *t;
-      for (const char* m : {"message", "Message"}) {
-        if (auto it = answer.find(m); it != answer.end() && it->is_string()) message = *it;
-      }
-    }
-    if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
-    if (message.empty() && !answer.is_object()) message = resp->body.substr(0, 200);
     bool retryable = false, throttle = false;
-    Status s = MapError(resp->status, type, message, &retryable, &throttle);
+    Status s = StatusFromErrorAnswer(resp->status, answer, resp->body, &retryable, &throttle);
     if (throttle) throttled_.fetch_add(1);
     if (!retryable) return s;
     last = s;

@@ -51,6 +51,14 @@ struct CallStats {
   uint64_t throttled = 0;  // answers that asked us to slow down
 };
 
+// A non-200 answer as a Status (the mapping above): DynamoDB's "__type"
+// (after its last '#') and "message"/"Message" of `answer` (the parsed
+// `body`, discarded when it was not JSON; then the body's first 200 bytes
+// are the message). Sets *retryable and *throttle. Pure; fuzzed by
+// tests/fuzz/dynamodb_fuzz.cc.
+Status StatusFromErrorAnswer(int http_status, const Json& answer, const std::string& body, bool* retryable,
+                            bool* throttle);
+
 class DynamoClient {
  public:
   // `http`: nullptr for HttpClient::Default(). REQUIRES: outlives the client.
