@@ -58,8 +58,9 @@ run: build
 # Unit and conformance tests (ASan+UBSan build) under ctest, each fuzz target
 # for 30 s (two at a time), then the black-box
 # API tests (pytest) against the real binary, once on RocksDB (the default
-# embedded store) and once on
-# DynamoDB (dynalite, started here on a free port for ctest and pytest), then
+# embedded store) and once on DynamoDB (dynalite, started here on a free port
+# for ctest and pytest) -- the two passes side by side: they mostly wait on
+# servers and timers, and together take the DynamoDB pass's time -- then
 # the web UI's unit tests and its browser tests (chromium from Debian). All
 # always run; the exit code is non-zero when any failed.
 test: test-deps build build-asan build-fuzz
@@ -70,10 +71,14 @@ test: test-deps build build-asan build-fuzz
 	  ( cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 600 ) || status=1; \
 	  $(STEP) "fuzz targets, 30 s each (libFuzzer, ASan+UBSan)"; \
 	  FUZZ_FRESH=1 scripts/fuzz.sh 30 2 || status=1; \
-	  $(STEP) "API tests on RocksDB (pytest)"; \
-	  AW_TEST_STORE=rocksdb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
-	  $(STEP) "API tests on DynamoDB (pytest, dynalite)"; \
-	  AW_TEST_STORE=dynamodb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider tests/api || status=1; \
+	  $(STEP) "API tests on RocksDB and on DynamoDB side by side (pytest; logs shown when both end)"; \
+	  AW_TEST_STORE=rocksdb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider \
+	    --basetemp=$(CURDIR)/build/pytest-rocksdb tests/api > build/pytest-rocksdb.log 2>&1 & rocks=$$!; \
+	  AW_TEST_STORE=dynamodb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider \
+	    --basetemp=$(CURDIR)/build/pytest-dynamodb tests/api > build/pytest-dynamodb.log 2>&1 || status=1; \
+	  wait $$rocks || status=1; \
+	  $(STEP) "API tests on RocksDB (pytest)"; cat build/pytest-rocksdb.log; \
+	  $(STEP) "API tests on DynamoDB (pytest, dynalite)"; cat build/pytest-dynamodb.log; \
 	  $(STEP) "web UI unit tests (vitest)"; \
 	  ( cd web && npm test ) || status=1; \
 	  $(STEP) "browser tests (playwright-core, chromium)"; \

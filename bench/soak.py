@@ -81,10 +81,19 @@ class Load:
 
     def next_alert(self, rnd):
         with self.recent_lock:
-            if self.recent and rnd.random() < self.args.repeat_share:
+            roll = rnd.random()
+            if self.recent and roll < self.args.repeat_share:
                 return rnd.choice(self.recent), True
             self.counter += 1
             k = self.counter
+            if self.recent and roll < self.args.repeat_share + self.args.recover_share:
+                # A recovery of a recent alert's asset and signature: its incident
+                # auto-resolves, so open incidents stay bounded as in real use.
+                sent = json.loads(rnd.choice(self.recent)[1])
+                body = {"asset_name": sent["asset_name"], "signature": sent["signature"],
+                        "severity": sent["severity"], "status": "resolved",
+                        "message": f"soak {self.run_id} recovery {k}", "tool_source": "soak"}
+                return (f"soak-{self.run_id}-{k}", json.dumps(body)), False
         body = {"asset_name": f"soak-host-{k % 500}", "signature": f"soak_sig_{k % 4}",
                 "severity": ("critical", "high", "medium", "low")[k % 4],
                 "message": f"soak {self.run_id} alert {k}", "tool_source": "soak"}
@@ -281,6 +290,7 @@ def main():
     r.add_argument("--senders", type=int, default=8)
     r.add_argument("--read-rate", type=float, default=5)
     r.add_argument("--repeat-share", type=float, default=0.05)
+    r.add_argument("--recover-share", type=float, default=0.02)
     pl = sub.add_parser("plot")
     pl.add_argument("csv")
     pl.add_argument("png")

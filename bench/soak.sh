@@ -13,7 +13,9 @@
 #
 # Settings (environment): AW_BINARY (build/alertwhisperer), SOAK_MINUTES, SOAK_INTERVAL,
 # SOAK_RATE, SOAK_WS_CLIENTS, SOAK_READ_RATE (5 list reads/s), SOAK_SENDERS (8 connections),
-# SOAK_REPEATS (0.05: share of alerts that resend a recent delivery), SOAK_OUT (build/soak: the
+# SOAK_REPEATS (0.05: share of alerts that resend a recent delivery), SOAK_RECOVERIES (0.02: share
+# that are recoveries of a recent alert's asset and signature, which auto-resolve its incident, so
+# open incidents stay bounded as in real use; 0 lets them pile up), SOAK_OUT (build/soak: the
 # CSV, PNG, server log and driver outputs). The machine's other load shows in every figure: run it
 # with `nice` on a shared machine and read the load average printed at start and end.
 set -euo pipefail
@@ -27,6 +29,7 @@ WS_CLIENTS=${SOAK_WS_CLIENTS:-50}
 READ_RATE=${SOAK_READ_RATE:-5}
 SENDERS=${SOAK_SENDERS:-8}
 REPEATS=${SOAK_REPEATS:-0.05}
+RECOVERIES=${SOAK_RECOVERIES:-0.02}
 OUT=${SOAK_OUT:-$ROOT/build/soak}
 PYTHON=/usr/bin/python3
 
@@ -84,7 +87,8 @@ SECS=$(awk -v m="$MINUTES" 'BEGIN { printf "%d", m * 60 }')
 WS_PID=$!
 "$PYTHON" "$ROOT/bench/soak.py" run --url "$URL" --token "$TOKEN" --api-key "$API_KEY" --pid "$AW_PID" \
   --data-dir "$DATA" --csv "$OUT/soak.csv" --rate "$RATE" --minutes "$MINUTES" --interval "$INTERVAL" \
-  --senders "$SENDERS" --read-rate "$READ_RATE" --repeat-share "$REPEATS"
+  --senders "$SENDERS" --read-rate "$READ_RATE" --repeat-share "$REPEATS" \
+  --recover-share "$RECOVERIES"
 wait "$WS_PID" || echo "WARNING: the WebSocket driver failed (see $OUT/ws.txt)" >&2
 WS_PID=""
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -186,7 +186,8 @@ Result<std::unique_ptr<App>> App::Open(const Config& config) {
   ctx.settings.alert_ttl_days = app->config_.alert_ttl_days;
   ctx.settings.audit_ttl_days = app->config_.audit_ttl_days;
   app->users_ = std::make_unique<services::UserService>(&ctx);
-  // One process owns an embedded store: the API-key cache is exact there.
+  // One process owns an embedded store: the API-key cache is exact there;
+  // on DynamoDB each replica trusts an entry for at most 5 s.
   app->companies_ = std::make_unique<services::CompanyService>(&ctx, app->config_.store != "dynamodb");
   app->auth_ = std::make_unique<services::AuthService>(&ctx, app->users_.get());
   app->configs_ = std::make_unique<services::ConfigService>(&ctx);

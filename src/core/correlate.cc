@@ -173,7 +173,9 @@ CorrelationDecision Correlate(const std::optional<CorrelationPointer>& pointer,
     return d;
   }
   d.action = missing ? Action::kRepair : Action::kOpen;
-  d.incident_id = missing ? named : target.new_incident_id();
+  // A new incident takes the id its first alert reserved, if it did.
+  const std::string& reserved = group.front().new_incident_id;
+  d.incident_id = missing ? named : (reserved.empty() ? target.new_incident_id() : reserved);
   if (!missing) {
     d.pointer = BasePointer(target, pointer, now_us);
     d.pointer->incident_id = d.incident_id;

@@ -30,6 +30,10 @@ struct CorrelationFacts {
   std::string tool_source;
   std::string timestamp;
   bool critical_asset = false;
+  // The id the incident takes if this alert opens one (empty: the target
+  // names it). The DynamoDB executor reserves it before the alert item is
+  // written, so that item names its incident without a second write.
+  std::string new_incident_id;
 };
 
 using KpiDeltas = std::vector<std::pair<std::string, int64_t>>;

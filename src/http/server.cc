@@ -11,6 +11,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
+#include "base/thread_name.h"
 #include "http/connection.h"
 #include "http/server_core.h"
 
@@ -235,6 +236,7 @@ Status Server::Start() {
   m.Accept();
   for (auto& io : m.ios) {
     m.threads.emplace_back([ctx = io.get()] {
+      SetThreadName("aw-http-io");
       for (;;) {
         try {
           ctx->run();

@@ -150,21 +150,17 @@ def test_intake_through_faults_loses_no_acknowledged_alert_and_recovers(proxied)
     assert time.monotonic() - started < 90
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "defect (issue 16 part 8): on DynamoDB an alert joins its incident (UpdateItem) before the "
-    "alert item is written (AlertService::Ingest, src/services/intake/alert_service.cc); when that "
-    "PutItem outlasts the retries the sender gets 503 but the incident keeps the alert id and "
-    "counts it: alert_count 2 with one stored alert. Not a small fix (ordering or undo of the join); "
-    "left to the lead"))
 def test_an_alert_answered_503_is_not_counted_by_its_incident(proxied):
+    """The alert item is written before its incident counts it (src/services/intake/
+    alert_claim_path.cc): when that write outlasts the retries the sender gets 503 and the
+    incident never counted the alert."""
     srv, proxy = proxied
     cid, key = new_company(srv)
     asset = f"phantom-{uuid.uuid4().hex[:6]}"
     first = srv.send_alert(key, asset_name=asset, signature="disk_full")
     assert first.status_code == 202, first.text
     incident_id = first.json()["incident_id"]
-    # Only the alert item's write fails (not the delivery claim, also a PutItem on the alerts
-    # table, which has no message): the join before it goes through.
+    # Only the alert item's write fails (a PutItem on the alerts table carrying the message).
     proxy.set_faults(throttle=1.0, targets={"PutItem"}, tables={"Alerts"}, body_contains=b'"message"')
     r = srv.send_alert(key, asset_name=asset, signature="disk_full")
     proxy.set_faults()

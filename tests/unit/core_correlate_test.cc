@@ -269,6 +269,30 @@ TEST(CoreCorrelateTest, NewIncidentIdIsAskedForOnlyWhenOneOpens) {
   EXPECT_EQ(asked, 1);
 }
 
+TEST(CoreCorrelateTest, AnOpeningGroupTakesTheIdItsFirstAlertReserved) {
+  int asked = 0;
+  CorrelationTarget target{"c1", "ptr#k", [&] {
+                             ++asked;
+                             return std::string("x");
+                           }};
+  CorrelationFacts first = Facts("a1"), second = Facts("a2");
+  first.new_incident_id = "reserved-1";
+  second.new_incident_id = "reserved-2";
+  // Opens: the first alert's reservation, the target is not asked.
+  CorrelationDecision open = Correlate(std::nullopt, std::nullopt, {first, second}, Config(), target, kNow);
+  EXPECT_EQ(open.action, CorrelationDecision::Action::kOpen);
+  EXPECT_EQ(open.incident_id, "reserved-1");
+  EXPECT_EQ(open.pointer->incident_id, "reserved-1");
+  EXPECT_EQ(asked, 0);
+  // Joins and repairs keep the incident they found; the reservation is unused.
+  EXPECT_EQ(Correlate(Pointer("inc1"), OpenIncident(kNow), {first}, Config(), target, kNow).incident_id,
+            "inc1");
+  EXPECT_EQ(Correlate(Pointer("lost"), std::nullopt, {first}, Config(), target, kNow).incident_id, "lost");
+  // Without a reservation the target names it.
+  EXPECT_EQ(Correlate(std::nullopt, std::nullopt, {Facts("a3")}, Config(), target, kNow).incident_id, "x");
+  EXPECT_EQ(asked, 1);
+}
+
 struct RepeatCase {
   const char* name;
   RepeatFacts facts;

@@ -162,6 +162,33 @@ TEST_F(RocksStoreTest, SweepDeletesExpiredItemsWithTheirIndexEntries) {
   EXPECT_TRUE(store->GetItem({kThings, K("s", "15")}).ok());
 }
 
+// A periodic sweep that hits its limit is followed by another soon, so expired
+// items do not pile up when more than one pass's worth expire per interval.
+TEST_F(RocksStoreTest, PeriodicSweepGoesOnSoonWhenItHitsItsLimit) {
+  RocksOptions opts;
+  opts.path = dir_.path() + "/sweep";
+  opts.sweep_interval_seconds = 1;
+  opts.sweep_items = 10;
+  auto opened = RocksStore::Open(opts, &clock_);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  auto store = std::move(*opened);
+  ASSERT_TRUE(store->CreateTable(ThingsSpec()).ok());
+  const int64_t now = clock_.NowSeconds();
+  constexpr int kExpiring = 80;  // 8 passes: 8 s at one pass per interval
+  for (int i = 0; i < kExpiring + 5; ++i) {
+    Item item = Thing("p", std::to_string(i), {{"owner", "o"}, {"rank", std::to_string(i)}});
+    if (i < kExpiring) item["ttl"] = now + 1;
+    ASSERT_TRUE(store->PutItem({kThings, item, {}}).ok());
+  }
+  clock_.Advance(std::chrono::seconds(5));
+  // Passes at 1 s, then every ~0.1 s: done well within 4 s. At one pass per
+  // interval, 4 s would sweep at most 40 of the 80.
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  // Seen through a rewound clock, so expired but unswept items would count.
+  clock_.Advance(std::chrono::seconds(-100));
+  EXPECT_EQ(ScanAll(*store, {.table = kThings}).size(), 5u);  // the items without TTL
+}
+
 TEST_F(RocksStoreTest, WritesAfterFlushAreUnavailableReadsStillWork) {
   auto store = Open();
   ASSERT_TRUE(store->PutItem({kThings, Thing("a", "1"), {}}).ok());
@@ -285,6 +312,63 @@ TEST_F(RocksStoreTest, RunAtomicUnitsFromManyThreadsAllLand) {
   EXPECT_EQ(failed.load(), 0);
   EXPECT_EQ((*store->GetItem({kThings, K("counter", "c")}))["n"], kThreads * kEach);
   EXPECT_EQ(QueryAll(*store, {.table = kThings, .pk = "t3"}).size(), static_cast<size_t>(kEach));
+}
+
+// The writer remembers items it read (and their index entry keys) across
+// groups: units that fail after writing, interleaved with units that
+// succeed, must leave reads, the counter and the GSI as if nothing were
+// remembered.
+TEST_F(RocksStoreTest, RememberedItemsFollowCommitsAndRollbacks) {
+  auto store = Open();
+  ASSERT_TRUE(store->PutItem({kThings, Thing("c", "0", {{"n", 0}, {"owner", "o"}, {"rank", "0"}})}).ok());
+  constexpr int kUnits = 200;
+  std::vector<std::promise<Status>> done(kUnits);
+  for (int i = 0; i < kUnits; ++i) {
+    const bool fail = i % 3 == 2;
+    // Queued without waiting, so many units share a group (and a batch).
+    ASSERT_TRUE(store->RunAtomic(
+        [fail](AtomicTxn& txn) -> Status {
+          auto c = txn.Get(kThings, K("c", "0"));
+          if (!c.ok()) return c.status();
+          if (!c->has_value()) return Status::Internal("c/0 missing");
+          const int n = (*c)->at("n").get<int>() + 1;
+          // The indexed attribute changes with every write: a stale entry key shows in the GSI.
+          Item next = Thing("c", "0", {{"n", n}, {"owner", "o"}, {"rank", std::to_string(n)}});
+          if (Status s = txn.Put(kThings, next); !s.ok()) return s;
+          if (fail) return Status::Unavailable("rolled back after its write");
+          return Status::OK();
+        },
+        [&done, i](Status s) { done[i].set_value(s); }));
+  }
+  int kept = 0;
+  for (int i = 0; i < kUnits; ++i) {
+    Status s = done[i].get_future().get();
+    EXPECT_EQ(s.ok(), i % 3 != 2) << i << ": " << s.ToString();
+    kept += s.ok() ? 1 : 0;
+  }
+  auto item = store->GetItem({kThings, K("c", "0")});
+  ASSERT_TRUE(item.ok());
+  EXPECT_EQ((*item)["n"], kept);
+  auto by_owner = QueryAll(*store, {.table = kThings, .index = "by-owner", .pk = "o"});
+  ASSERT_EQ(by_owner.size(), 1u);
+  EXPECT_EQ(by_owner[0]["rank"], std::to_string(kept));
+  // A unit read after the failures sees the committed item, not a rolled-back one.
+  Status check = RunUnit(*store, [kept](AtomicTxn& txn) -> Status {
+    auto c = txn.Get(kThings, K("c", "0"));
+    if (!c.ok()) return c.status();
+    if (!c->has_value() || (*c)->at("n") != kept) return Status::Internal("stale read in the writer");
+    return Status::OK();
+  });
+  EXPECT_TRUE(check.ok()) << check.ToString();
+  // Deleted through the writer: the remembered item goes too.
+  ASSERT_TRUE(store->DeleteItem({kThings, K("c", "0")}).ok());
+  Status gone = RunUnit(*store, [](AtomicTxn& txn) -> Status {
+    auto c = txn.Get(kThings, K("c", "0"));
+    if (!c.ok()) return c.status();
+    return c->has_value() ? Status::Internal("deleted item still seen") : Status::OK();
+  });
+  EXPECT_TRUE(gone.ok()) << gone.ToString();
+  EXPECT_TRUE(QueryAll(*store, {.table = kThings, .index = "by-owner", .pk = "o"}).empty());
 }
 
 TEST_F(RocksStoreTest, BackupIsAnOpenableCopyTakenWhileWriting) {

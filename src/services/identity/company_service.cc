@@ -174,16 +174,16 @@ std::optional<json> CompanyService::FindByApiKey(const std::string& api_key) {
 }
 
 std::string CompanyService::CompanyIdForApiKey(const std::string& api_key) {
-  if (!cache_api_keys_) {
-    auto company = FindByApiKey(api_key);
-    return company ? company->value("id", "") : "";
-  }
   if (api_key.size() < 8 || api_key.size() > 128) return "";
   const std::string digest = crypto::Sha256Hex(api_key);
+  const int64_t now_us = ctx_->clock->NowMicros();
   uint64_t generation;
   {
     std::lock_guard<std::mutex> lock(key_mu_);
-    if (auto it = key_cache_.find(digest); it != key_cache_.end()) return it->second;
+    if (auto it = key_cache_.find(digest); it != key_cache_.end()) {
+      if (it->second.expires_us == 0 || now_us < it->second.expires_us) return it->second.company_id;
+      key_cache_.erase(it);  // stale: read it again
+    }
     generation = key_generation_;
   }
   auto company = FindByApiKey(api_key);
@@ -192,7 +192,10 @@ std::string CompanyService::CompanyIdForApiKey(const std::string& api_key) {
   std::lock_guard<std::mutex> lock(key_mu_);
   // A rotation or deletion since the read began may have made `company`
   // stale: answer from the read, but do not keep it.
-  if (generation == key_generation_ && key_cache_.size() < 100'000) key_cache_.emplace(digest, id);
+  if (generation == key_generation_) {
+    if (key_cache_.size() >= 100'000) key_cache_.clear();
+    key_cache_[digest] = {id, key_ttl_us_ == 0 ? 0 : now_us + key_ttl_us_};
+  }
   return id;
 }
 

@@ -25,11 +25,24 @@ Result<std::vector<std::string>> AllCompanyIds(store::Store* store);
 
 class CompanyService {
  public:
-  // `cache_api_keys`: remember which company an API key belongs to. Exact
-  // only when this process makes every change to the Companies table (the
-  // embedded store, whose data directory one process locks): a key
-  // rotated by another replica would otherwise keep working here.
-  explicit CompanyService(Context* ctx, bool cache_api_keys = false) : ctx_(ctx), cache_api_keys_(cache_api_keys) {}
+  // How long a replica may keep trusting an API key without reading the
+  // store again, when another process can change the Companies table.
+  static constexpr int64_t kSharedKeyCacheMicros = 5'000'000;
+
+  // Which company an API key belongs to is remembered per process (the
+  // lookup is a Query and a GetItem, on every webhook otherwise).
+  // `exclusive_store`: this process makes every change to the Companies
+  // table (the embedded store, whose data directory one process locks), so
+  // the cache is exact: a rotation or deletion here forgets it at once.
+  // Otherwise (DynamoDB, several replicas) an entry is trusted for at most
+  // kSharedKeyCacheMicros after it was read. Why that staleness is safe: a
+  // key rotated or a company deleted through THIS replica stops working at
+  // once (ForgetApiKeys); through another replica, the old key keeps
+  // working here for at most 5 s - the bound docs/dynamodb.md states, the
+  // same as every other intake setting (signing, rate limit, correlation).
+  // An unknown key is never remembered, so a new key works at once.
+  explicit CompanyService(Context* ctx, bool exclusive_store = false)
+      : ctx_(ctx), key_ttl_us_(exclusive_store ? 0 : kSharedKeyCacheMicros) {}
 
   // Creates a company with a fresh API key. `id` may be fixed (seed); when
   // the id exists already the existing company is returned unchanged.
@@ -45,7 +58,7 @@ class CompanyService {
   // The company owning this API key, or nullopt.
   std::optional<nlohmann::json> FindByApiKey(const std::string& api_key);
   // The id of the company owning this API key, or "". Read on every
-  // webhook: cached when the constructor allows it (no store read then).
+  // webhook: cached as the constructor says (no store read on a hit).
   std::string CompanyIdForApiKey(const std::string& api_key);
 
   // The company as shown to `p`: the API key only for company and MSP admins.
@@ -57,10 +70,15 @@ class CompanyService {
   // RegenerateApiKey).
   void ForgetApiKeys();
 
+  struct CachedKey {
+    std::string company_id;
+    int64_t expires_us;  // 0: until forgotten (exclusive store)
+  };
+
   Context* ctx_;
-  const bool cache_api_keys_;
+  const int64_t key_ttl_us_;  // 0: exact cache (exclusive store)
   std::mutex key_mu_;
-  std::unordered_map<std::string, std::string> key_cache_;  // SHA-256 of the key -> company id
+  std::unordered_map<std::string, CachedKey> key_cache_;  // SHA-256 of the key -> company
   uint64_t key_generation_ = 0;  // bumped by ForgetApiKeys: a lookup begun before it is not kept
 };
 

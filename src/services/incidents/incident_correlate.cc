@@ -148,10 +148,29 @@ CorrelationResult IncidentService::Correlate(const std::string& company_id, cons
   core::CorrelationConfig cfg = CorrelationConfigFor(company_id);
   if (!cfg.auto_correlate) return {};
   std::string key = core::CorrelationKey(cfg.aggregation_key, in.asset_name, in.signature, in.tool_source);
-  return joins_.Submit(company_id + '\n' + key, CorrelationInput(in),
-                       [this, company_id, key](const std::string&, std::vector<CorrelationInput>& group) {
-                         return ApplyGroup(company_id, key, group);
-                       });
+  const std::string slot = company_id + '\n' + key;
+  CorrelationResult r =
+      joins_.Submit(slot, CorrelationInput(in),
+                    [this, company_id, key](const std::string&, std::vector<CorrelationInput>& group) {
+                      return ApplyGroup(company_id, key, group);
+                    });
+  if (!r.incident_id.empty()) {
+    std::lock_guard<std::mutex> lock(expect_mu_);
+    if (expected_.size() >= 100'000) expected_.clear();
+    expected_[slot] = r.incident_id;
+  }
+  return r;
+}
+
+std::string IncidentService::ExpectIncident(const std::string& company_id, CorrelationInput* in) {
+  const core::CorrelationConfig cfg = CorrelationConfigFor(company_id);
+  if (!cfg.auto_correlate || cfg.min_alerts_for_incident > 1) return "";
+  in->new_incident_id = NewId(ctx_->clock->NowMicros());
+  const std::string key =
+      core::CorrelationKey(cfg.aggregation_key, in->asset_name, in->signature, in->tool_source);
+  std::lock_guard<std::mutex> lock(expect_mu_);
+  auto it = expected_.find(company_id + '\n' + key);
+  return it != expected_.end() ? it->second : in->new_incident_id;
 }
 
 std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& company_id,

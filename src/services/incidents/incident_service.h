@@ -14,8 +14,10 @@
 // Thread-safe; methods may throw ApiError.
 
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -79,6 +81,16 @@ class IncidentService {
 
   // Joins the alert to its incident or opens one. Durable on return.
   CorrelationResult Correlate(const std::string& company_id, const CorrelationInput& in);
+  // DynamoDB intake, before the alert item is written: the incident the
+  // alert will most likely belong to, so that item names it without a second
+  // write. That is the key's incident as this replica last saw it, or a new
+  // id that `in->new_incident_id` reserves for the incident the alert would
+  // open. "" when the alert will not join at once (auto_correlate off,
+  // min_alerts_for_incident > 1). Only a guess: Correlate decides, and the
+  // caller corrects the alert when the guess was wrong (another replica
+  // opened the incident, the incident was resolved meanwhile), so a stale
+  // guess costs one more write, never a wrong link.
+  std::string ExpectIncident(const std::string& company_id, CorrelationInput* in);
   // A resolved alert for this key: resolves the matching active alerts of the
   // open incident, and the incident itself when none is left and the
   // company's config says so. Returns the incident id touched, if any.
@@ -132,6 +144,8 @@ class IncidentService {
   std::vector<IncidentListener> listeners_;
   std::vector<IncidentDecorator> decorators_;
   Combiner<CorrelationInput, CorrelationResult> joins_;
+  std::mutex expect_mu_;
+  std::unordered_map<std::string, std::string> expected_;  // company \n key -> incident id last seen
 };
 
 }  // namespace aw::services

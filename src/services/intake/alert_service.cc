@@ -99,6 +99,9 @@ IngestResult AlertService::Ingest(const std::string& company_id, const AlertInpu
   // hears back: one fsync per alert, shared with concurrent alerts.
   const int64_t now_us = ctx_->clock->NowMicros();
   json alert = NewAlert(company_id, in, delivery_id, now_us);
+  if (pipeline_ == nullptr && in.status == "active") {
+    return IngestClaimed(company_id, in, delivery_id, std::move(alert), now_us);
+  }
 
   // A recovery notification is deduplicated by its delivery id only: its
   // fingerprint is that of the alert it resolves.
@@ -166,7 +169,8 @@ json AlertService::ClaimItem(const std::string& company_id, const std::string& c
 std::optional<IngestResult> AlertService::OnClaim(const std::string& company_id,
                                                   const core::RepeatClaim& held,
                                                   const std::string& delivery_id, json& alert,
-                                                  const AlertInput& in, int64_t now_us, int attempt) {
+                                                  const AlertInput& in, int64_t now_us, int attempt,
+                                                  bool alert_first) {
   const std::string& first_id = held.alert_id;
   std::optional<json> first;
   if (!first_id.empty()) {
@@ -188,6 +192,7 @@ std::optional<IngestResult> AlertService::OnClaim(const std::string& company_id,
     Status s = ctx_->store->PutItem({t::kAlerts, std::move(fresh), c, /*defer_sync=*/true});
     if (s.IsConditionFailed()) return std::nullopt;
     ThrowIfError(s, "delivery record");
+    if (alert_first) return StoreFirst(company_id, std::move(alert), in);
     return Store(company_id, std::move(alert), in);
   }
   // The claim's alert is not written yet: its first delivery is in
@@ -210,6 +215,7 @@ std::optional<IngestResult> AlertService::OnClaim(const std::string& company_id,
     return std::nullopt;
   }
   alert["id"] = first_id;
+  if (alert_first) return StoreFirst(company_id, std::move(alert), in);
   return Store(company_id, std::move(alert), in);
 }
 

@@ -10,7 +10,9 @@
 // alert's delivery_attempts (coalesced: one ADD per group of concurrent
 // repeats). A fingerprint repeat counts only while the first alert is
 // active. The steps are ordered so that a crash between them is repaired by
-// the next delivery of the same alert.
+// the next delivery of the same alert. Without an intake pipeline (DynamoDB)
+// an active alert's own item is the claim instead (alert_claim_path.cc);
+// recovery alerts keep the claim item.
 // Thread-safe; methods may throw ApiError.
 
 #include <exception>
@@ -93,10 +95,39 @@ class AlertService {
   IngestResult Repeat(const std::string& company_id, const std::string& alert_id);
   // The claim exists: the repeat rule (core::DecideRepeat) on the
   // conditional path. nullopt: something moved meanwhile, read again.
+  // `alert_first`: the alert is stored by StoreFirst (DynamoDB), else Store.
   std::optional<IngestResult> OnClaim(const std::string& company_id, const core::RepeatClaim& held,
                                       const std::string& delivery_id, nlohmann::json& alert,
-                                      const AlertInput& in, int64_t now_us, int attempt);
+                                      const AlertInput& in, int64_t now_us, int attempt,
+                                      bool alert_first = false);
   IngestResult Store(const std::string& company_id, nlohmann::json alert, const AlertInput& in);
+
+  // ---- DynamoDB: the alert item is its own repeat claim (alert_claim_path.cc)
+  // An active alert's item is put under an id derived from its claim key
+  // (DerivedAlertId), with attribute_not_exists: that put is the claim, so
+  // a new alert costs one item write for its claim and itself. A claim item
+  // (dlv#…) is written only when the claim moves to a later alert (the
+  // derived alert was resolved, or is older than 24 h).
+  struct ClaimHint {
+    std::string alert_id;
+    int64_t claim_us = 0;
+  };
+  IngestResult IngestClaimed(const std::string& company_id, const AlertInput& in,
+                             const std::string& delivery_id, nlohmann::json alert, int64_t now_us);
+  // The claim key's derived alert exists (put failed): repeat, or a new
+  // occurrence through a claim item. nullopt: read again.
+  std::optional<IngestResult> OnDerived(const std::string& company_id, const std::string& claim_id,
+                                        const nlohmann::json& held, const std::string& delivery_id,
+                                        nlohmann::json& alert, const AlertInput& in, int64_t now_us,
+                                        int attempt);
+  std::optional<IngestResult> RepeatFromHint(const std::string& company_id, const std::string& hint_key,
+                                             bool by_delivery, int64_t now_us);
+  void RememberClaim(const std::string& hint_key, const std::string& alert_id, int64_t claim_us);
+  // Writes the alert first (only if absent), then correlates it. nullopt:
+  // an item of another delivery holds that id.
+  std::optional<IngestResult> StoreFirst(const std::string& company_id, nlohmann::json alert,
+                                         const AlertInput& in);
+  static std::string DerivedAlertId(const std::string& company_id, const std::string& claim_id);
 
   Context* ctx_;
   AssetService* assets_;
@@ -110,6 +141,15 @@ class AlertService {
   // that arrives meanwhile waits for the first one instead of racing it.
   std::mutex flights_mu_;
   std::unordered_map<std::string, std::shared_future<void>> flights_;
+  // Claims this replica made or saw (company \n claim id -> alert): a repeat
+  // goes straight to its alert instead of failing a conditional put first.
+  // Why a stale hint is safe: a claim moves to another alert only when its
+  // alert is resolved (by-content claims) or the claim is 24 h old, and a
+  // hint is used only while its alert is found active (by content) or found
+  // at all (by delivery id), and until claim_us + 24 h; otherwise the store
+  // decides.
+  std::mutex hints_mu_;
+  std::unordered_map<std::string, ClaimHint> hints_;
 };
 
 }  // namespace aw::services

@@ -38,16 +38,21 @@ json AssetService::AutoRegistered(const std::string& company_id, const std::stri
 AssetInfo AssetService::Touch(const std::string& company_id, const std::string& name) {
   if (auto known = Cached(company_id, name)) return *known;
   AssetInfo info{name, false};
-  auto r = ctx_->store->GetItem({t::kCompanyConfigs, {company_id, Sk(name)}});
-  if (r.ok()) {
-    info.is_critical = r->value("is_critical", false);
-  } else if (r.status().IsNotFound()) {
-    // Deferred: the intake that registers it syncs before it answers.
-    Status s = ctx_->store->PutItem({t::kCompanyConfigs, AutoRegistered(company_id, name),
-                                     store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
-    if (!s.ok() && !s.IsConditionFailed()) ThrowIfError(s, "asset");
+  // Registered first, read only if it exists: a new host (the usual reason
+  // for a cache miss in a storm) costs one write and no read; a known asset
+  // missing from this process's cache costs one failed conditional write
+  // once. Deferred: the intake that registers it syncs before it answers.
+  Status s = ctx_->store->PutItem({t::kCompanyConfigs, AutoRegistered(company_id, name),
+                                   store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
+  if (s.IsConditionFailed()) {
+    auto r = ctx_->store->GetItem({t::kCompanyConfigs, {company_id, Sk(name)}});
+    if (r.ok()) {
+      info.is_critical = r->value("is_critical", false);
+    } else if (!r.status().IsNotFound()) {
+      ThrowIfError(r.status(), "asset");
+    }
   } else {
-    ThrowIfError(r.status(), "asset");
+    ThrowIfError(s, "asset");
   }
   Remember(company_id, info);
   return info;

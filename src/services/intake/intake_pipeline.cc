@@ -4,6 +4,7 @@
 
 #include "base/error_ptr.h"
 #include "base/errors.h"
+#include "base/thread_name.h"
 #include "base/time_format.h"
 #include "core/correlate.h"
 #include "services/incidents/correlate_local.h"
@@ -243,6 +244,7 @@ void IntakePipeline::Finish(const std::shared_ptr<Unit>& u, const Status& s) {
 }
 
 void IntakePipeline::EffectsLoop() {
+  SetThreadName("aw-intake-fx");
   std::unique_lock<std::mutex> lock(fx_mu_);
   while (true) {
     fx_cv_.wait(lock, [&] { return !fx_queue_.empty() || fx_stop_; });

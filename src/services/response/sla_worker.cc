@@ -25,6 +25,7 @@ void IncidentResponseWorker::CheckCompany(const std::string& cid, WorkerTickStat
     q.sk = {store::SortCondition::Op::kEq, status, ""};
     q.limit = 200;
     Status s = ForEachItem(ctx_->store, q, [&](store::Item& inc) {
+      if (stopping_.load()) return false;  // shutdown: the next tick resumes
       st->incidents++;
       try {
         st->sla_notices += sla_->Check(inc);
@@ -51,6 +52,7 @@ WorkerTickStats IncidentResponseWorker::Tick() {
     return st;
   }
   for (const auto& cid : *companies) {
+    if (stopping_.load()) break;
     st.companies++;
     if (heartbeats_ != nullptr) {
       try {
@@ -71,12 +73,14 @@ WorkerTickStats IncidentResponseWorker::Tick() {
 }
 
 void IncidentResponseWorker::Start(std::chrono::milliseconds interval) {
+  stopping_ = false;
   task_ = std::make_unique<PeriodicTask>("incident-response worker", PeriodicTask::Options{.period = interval},
                                          [this] { Tick(); });
   task_->Start();
 }
 
 void IncidentResponseWorker::Stop() {
+  stopping_ = true;
   if (task_ != nullptr) task_->Stop();
 }
 

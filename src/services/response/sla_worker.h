@@ -16,6 +16,7 @@
 // it); Start() runs it on a PeriodicTask every `interval` until Stop().
 // Thread-safe: Tick may run concurrently with itself.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -50,7 +51,9 @@ class IncidentResponseWorker {
 
   // REQUIRES: not running. The first tick runs at once.
   void Start(std::chrono::milliseconds interval);
-  // Waits for a running tick to finish. Idempotent.
+  // Waits for a running tick to finish; the tick checks for the stop between
+  // incidents, so with thousands overdue it still ends within one incident's
+  // work (shutdown's 10 s budget). Idempotent.
   void Stop();
 
  private:
@@ -61,6 +64,7 @@ class IncidentResponseWorker {
   EscalationService* escalation_;
   HeartbeatService* heartbeats_ = nullptr;
   std::unique_ptr<PeriodicTask> task_;  // set by Start
+  std::atomic<bool> stopping_{false};   // set by Stop: a running tick ends early
 };
 
 }  // namespace aw::services

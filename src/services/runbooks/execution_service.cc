@@ -9,6 +9,7 @@
 
 #include "base/errors.h"
 #include "base/ids.h"
+#include "base/thread_name.h"
 #include "base/time_format.h"
 #include "core/runbook_policy.h"
 #include "services/merged_query.h"
@@ -278,6 +279,7 @@ void ExecutionService::Enqueue(std::function<void()> fn) {
 }
 
 void ExecutionService::WorkerLoop() {
+  SetThreadName("aw-runbooks");
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });

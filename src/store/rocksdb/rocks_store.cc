@@ -25,8 +25,6 @@ using rocks::WriterContext;
 
 namespace {
 
-constexpr int kPeriodicSweepItems = 10000;
-
 bool Supported(rocksdb::CompressionType c) {
   auto all = rocksdb::GetSupportedCompressions();
   return std::find(all.begin(), all.end(), c) != all.end();
@@ -88,7 +86,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksOptions& opts, c
   store->writer_ = std::make_unique<rocks::Writer>(
       store->db_.get(), *tables, clock, opts.max_batch,
       std::chrono::seconds(std::max(0, opts.sweep_interval_seconds)),
-      [self] { return self->MakeSweepOp(kPeriodicSweepItems); }, opts.sync);
+      [self, items = std::max(1, opts.sweep_items)] { return self->MakeSweepOp(items); }, opts.sync);
   return store;
 }
 
@@ -175,6 +173,7 @@ std::unique_ptr<WriteOp> RocksStore::MakeSweepOp(int max_items) {
       if (Status s = rocks::FromRocks(it->status(), "cannot find expired items in " + name); !s.ok())
         return s;
     }
+    if (swept >= max_items) ctx.more_expired = true;  // the writer sweeps again soon
     return Item(swept);
   };
   return op;

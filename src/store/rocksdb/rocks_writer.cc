@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "base/metrics.h"
+#include "base/thread_name.h"
 #include "store/item_ops.h"
 #include "store/rocksdb/rocks_keys.h"
 
@@ -46,13 +47,45 @@ const RTable* WriterContext::Table(const std::string& name) const {
   return it == tables_.end() ? nullptr : it->second.get();
 }
 
-Result<std::optional<Item>> WriterContext::ReadStored(const RTable& t, const Key& key) {
+Result<const WriterContext::Known*> WriterContext::Lookup(const RTable& t, const Key& key,
+                                                          const std::string& item_key, bool read,
+                                                          std::optional<Item>* parsed) {
+  for (auto* m : {&op_, &group_, &cache_}) {
+    auto it = m->find(item_key);
+    if (it == m->end()) continue;
+    const Known& k = it->second;
+    if (!read || !k.exists || k.has_text) return &k;
+    break;  // known, but not its text (written blind): read it through the batch
+  }
   std::string value;
-  rocksdb::Status s = batch_.GetFromBatchAndDB(db_, rocksdb::ReadOptions(),
-                                               ItemKey(t.id, key.pk, key.sk.value_or("")), &value);
-  if (s.IsNotFound()) return std::optional<Item>();
-  if (!s.ok()) return FromRocks(s, "cannot read an item of " + t.spec.name);
-  Item item = Item::parse(value, nullptr, false);
+  rocksdb::Status s = batch_.GetFromBatchAndDB(db_, rocksdb::ReadOptions(), item_key, &value);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "cannot read an item of " + t.spec.name);
+  Known k;
+  // Only items found existing count as read: a key read while absent and
+  // then written (a repeat claim, a new correlation key) is written once and
+  // rarely read again, and would crowd the hot incidents out of the cache.
+  k.read = read && s.ok();
+  k.has_text = read;
+  if (s.ok()) {
+    Item item = Item::parse(value, nullptr, false);
+    if (item.is_discarded()) return Status::Internal("stored item of " + t.spec.name + " is not valid JSON");
+    k.exists = true;
+    k.keys = EntryKeys(t, key, item);
+    if (read) k.text = std::move(value);
+    if (parsed != nullptr) *parsed = std::move(item);
+  }
+  Known& slot = op_[item_key];
+  slot = std::move(k);
+  return &slot;
+}
+
+Result<std::optional<Item>> WriterContext::ReadStored(const RTable& t, const Key& key) {
+  std::optional<Item> parsed;
+  auto known = Lookup(t, key, ItemKey(t.id, key.pk, key.sk.value_or("")), /*read=*/true, &parsed);
+  if (!known.ok()) return known.status();
+  if (!(*known)->exists) return std::optional<Item>();
+  if (parsed) return parsed;
+  Item item = Item::parse((*known)->text, nullptr, false);
   if (item.is_discarded()) return Status::Internal("stored item of " + t.spec.name + " is not valid JSON");
   return std::optional<Item>(std::move(item));
 }
@@ -64,38 +97,111 @@ Result<std::optional<Item>> WriterContext::ReadLive(const RTable& t, const Key& 
   return stored;
 }
 
-void WriterContext::IndexEntries(const RTable& t, const Key& key, const Item& item, bool remove) {
+std::vector<std::string> WriterContext::EntryKeys(const RTable& t, const Key& key, const Item& item) const {
+  std::vector<std::string> keys;
   const std::string sk = key.sk.value_or("");
-  auto apply = [&](const std::string& k) {
+  for (size_t i = 0; i < t.spec.indexes.size(); ++i) {
+    if (auto ik = IndexKeyOf(t.spec.indexes[i], item))
+      keys.push_back(IndexEntryKey(t.index_ids[i], ik->pk, ik->sk, key.pk, sk));
+  }
+  if (const Item* ttl = TtlOf(t.spec, item)) keys.push_back(TtlKey(t.id, TtlPosition(*ttl), key.pk, sk));
+  return keys;
+}
+
+void WriterContext::IndexEntries(const RTable& t, const Key& key, const Item& item, bool remove) {
+  for (const auto& k : EntryKeys(t, key, item)) {
     if (remove) {
       batch_.Delete(k);
     } else {
       batch_.Put(k, rocksdb::Slice());
     }
-  };
-  for (size_t i = 0; i < t.spec.indexes.size(); ++i) {
-    if (auto ik = IndexKeyOf(t.spec.indexes[i], item))
-      apply(IndexEntryKey(t.index_ids[i], ik->pk, ik->sk, key.pk, sk));
   }
-  if (const Item* ttl = TtlOf(t.spec, item)) apply(TtlKey(t.id, TtlPosition(*ttl), key.pk, sk));
 }
 
 Status WriterContext::WriteItem(const RTable& t, const Key& key, const Item& item, const std::string& text) {
-  auto old = ReadStored(t, key);
-  if (!old.ok()) return old.status();
-  if (old->has_value()) IndexEntries(t, key, **old, /*remove=*/true);
-  batch_.Put(ItemKey(t.id, key.pk, key.sk.value_or("")), text);
-  IndexEntries(t, key, item, /*remove=*/false);
+  std::string item_key = ItemKey(t.id, key.pk, key.sk.value_or(""));
+  auto known = Lookup(t, key, item_key, /*read=*/false, nullptr);
+  if (!known.ok()) return known.status();
+  const Known& old = **known;
+  // Only the entries that change: an update that keeps an index key (most
+  // do: an incident joined by an alert keeps its status and shard) would
+  // otherwise cost a delete and a put of the same key in the memtable and
+  // the WAL. The old entries are in the store (written with the old item).
+  std::vector<std::string> keys = EntryKeys(t, key, item);
+  auto in = [](const std::vector<std::string>& v, const std::string& k) {
+    return std::find(v.begin(), v.end(), k) != v.end();  // a handful of keys: no set needed
+  };
+  for (const auto& k : old.keys) {
+    if (!in(keys, k)) batch_.Delete(k);
+  }
+  batch_.Put(item_key, text);
+  for (const auto& k : keys) {
+    if (!in(old.keys, k)) batch_.Put(k, rocksdb::Slice());
+  }
+  Known next;
+  next.exists = true;
+  next.read = old.read;  // an item read before stays in the cache with its new text
+  next.has_text = old.read;
+  if (next.has_text) next.text = text;
+  next.keys = std::move(keys);
+  op_.insert_or_assign(std::move(item_key), std::move(next));
   return Status::OK();
 }
 
 Status WriterContext::DeleteItem(const RTable& t, const Key& key) {
-  auto old = ReadStored(t, key);
-  if (!old.ok()) return old.status();
-  if (!old->has_value()) return Status::OK();
-  IndexEntries(t, key, **old, /*remove=*/true);
-  batch_.Delete(ItemKey(t.id, key.pk, key.sk.value_or("")));
+  std::string item_key = ItemKey(t.id, key.pk, key.sk.value_or(""));
+  auto known = Lookup(t, key, item_key, /*read=*/false, nullptr);
+  if (!known.ok()) return known.status();
+  if (!(*known)->exists) return Status::OK();
+  for (const auto& k : (*known)->keys) batch_.Delete(k);
+  batch_.Delete(item_key);
+  Known gone;
+  gone.read = (*known)->read;
+  gone.has_text = true;
+  op_.insert_or_assign(std::move(item_key), std::move(gone));
   return Status::OK();
+}
+
+namespace {
+size_t Footprint(const std::string& key, const std::string& text, const std::vector<std::string>& keys) {
+  size_t n = key.size() + text.size() + 64;
+  for (const auto& k : keys) n += k.size() + 32;
+  return n;
+}
+}  // namespace
+
+void WriterContext::EndOp(bool kept) {
+  if (kept) {
+    for (auto& [k, v] : op_) group_.insert_or_assign(k, std::move(v));
+  }
+  op_.clear();
+}
+
+void WriterContext::EndGroup(bool written) {
+  for (auto& [k, v] : group_) {
+    auto it = cache_.find(k);
+    if (it != cache_.end()) {
+      cache_bytes_ -= Footprint(it->first, it->second.text, it->second.keys);
+      cache_.erase(it);
+    }
+    if (!written || !v.read || (v.exists && !v.has_text)) continue;
+    cache_bytes_ += Footprint(k, v.text, v.keys);
+    cache_.emplace(k, std::move(v));
+  }
+  group_.clear();
+  op_.clear();
+  while (cache_bytes_ > kCacheBytes && !cache_.empty()) {
+    auto victim = cache_.begin();  // the first in bucket order: as good as random here
+    cache_bytes_ -= Footprint(victim->first, victim->second.text, victim->second.keys);
+    cache_.erase(victim);
+  }
+}
+
+void WriterContext::ForgetAll() {
+  op_.clear();
+  group_.clear();
+  cache_.clear();
+  cache_bytes_ = 0;
 }
 
 Writer::Writer(rocksdb::DB* db, const std::vector<RTablePtr>& tables, const aw::Clock* clock, int max_batch,
@@ -151,6 +257,7 @@ void Writer::Stop() {
 }
 
 void Writer::Loop() {
+  SetThreadName("aw-store-writer");
   using SteadyClock = std::chrono::steady_clock;
   const bool sweeping = sweep_every_.count() > 0 && make_sweep_;
   auto next_sweep = SteadyClock::now() + sweep_every_;
@@ -183,6 +290,10 @@ void Writer::Loop() {
     lock.unlock();
     RunGroup(group);
     lock.lock();
+    if (ctx_.more_expired) {  // a sweep hit its limit: go on soon, bounded per pass
+      ctx_.more_expired = false;
+      next_sweep = std::min(next_sweep, SteadyClock::now() + kSweepAgain);
+    }
   }
 }
 
@@ -233,6 +344,7 @@ void Writer::RunGroup(std::vector<std::unique_ptr<WriteOp>>& group) {
   for (auto& op : group) {
     ctx_.batch().SetSavePoint();
     results.push_back(RunOne(*op));
+    ctx_.EndOp(results.back().ok());
     if (results.back().ok()) {
       (void)ctx_.batch().PopSavePoint();
       want_sync = want_sync || op->durable;
@@ -251,6 +363,7 @@ void Writer::RunGroup(std::vector<std::unique_ptr<WriteOp>>& group) {
     written = db_->SyncWAL();  // Sync() alone, or durable ops that wrote nothing
   }
   ctx_.batch().Clear();
+  ctx_.EndGroup(written.ok());
   if (written.ok()) {
     groups_.fetch_add(1, std::memory_order_relaxed);
     ops_.fetch_add(group.size(), std::memory_order_relaxed);

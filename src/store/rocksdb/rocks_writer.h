@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "base/clock.h"
@@ -58,7 +59,12 @@ class WriterContext {
   int64_t NowSeconds() const { return clock_->NowSeconds(); }
   const RTable* Table(const std::string& name) const;
   const std::map<std::string, RTablePtr>& tables() const { return tables_; }
-  void Install(RTablePtr t) { tables_[t->spec.name] = std::move(t); }
+  // A table (re)defined: what was remembered of items may hold stale
+  // entry keys, so it is all forgotten.
+  void Install(RTablePtr t) {
+    tables_[t->spec.name] = std::move(t);
+    ForgetAll();
+  }
 
   // The stored item (expired or not), reading through the pending batch.
   Result<std::optional<Item>> ReadStored(const RTable& t, const Key& key);
@@ -71,11 +77,54 @@ class WriterContext {
   // Puts (or, with `remove`, deletes) the GSI and TTL entries of `item`.
   void IndexEntries(const RTable& t, const Key& key, const Item& item, bool remove);
 
+  // Called by the Writer at the boundaries of ops and groups, so what
+  // ReadStored and WriteItem remember follows the batch: an op that failed
+  // (rolled back to its save point) leaves nothing; a group whose batch was
+  // written moves what its ops read and wrote into the cache of committed
+  // items; a group that failed leaves the cache without its keys.
+  void EndOp(bool kept);
+  void EndGroup(bool written);
+  // Forgets every remembered item (table definitions change: entry keys may).
+  void ForgetAll();
+
+  // Set by a sweep that hit its item limit: expired items may be left, so the
+  // writer schedules the next sweep after Writer::kSweepAgain. Writer thread only.
+  bool more_expired = false;
+
  private:
+  // An item as the store holds it: its text and its GSI/TTL entry keys
+  // (exists = false: no item). `read`: an op asked for it (a write alone
+  // does not put an item into the cache: new alerts would evict the hot
+  // incidents and pointers that are read again and again).
+  struct Known {
+    bool exists = false;
+    bool read = false;
+    bool has_text = false;  // `text` is the item's (false: written blind, not kept)
+    std::string text;
+    std::vector<std::string> keys;
+  };
+  // What the store holds for `item_key`: the op's, the group's or the
+  // cache's record, else read through the batch (then remembered by the op).
+  // `parsed`: set to the item when it had to be parsed here.
+  Result<const Known*> Lookup(const RTable& t, const Key& key, const std::string& item_key, bool read,
+                              std::optional<Item>* parsed);
+  std::vector<std::string> EntryKeys(const RTable& t, const Key& key, const Item& item) const;
+
   rocksdb::DB* db_;
   const aw::Clock* clock_;
   rocksdb::WriteBatchWithIndex batch_;
   std::map<std::string, RTablePtr> tables_;
+  // By item key. op_: the running op's reads and writes; group_: those of
+  // the ops of the pending batch that succeeded; cache_: committed items
+  // that were read (bounded by kCacheBytes, evicted at random). All writes
+  // of items go through WriteItem/DeleteItem on this thread, so the cache
+  // is never stale: the writer is the store's only writer.
+  std::unordered_map<std::string, Known> op_, group_, cache_;
+  size_t cache_bytes_ = 0;
+  // Sized for ~100k hot items (bench/intake_bench.sh's 50k correlation
+  // keys: a pointer and an incident each, ~1 KB of text); only items read
+  // again and again stay, so a smaller working set uses less.
+  static constexpr size_t kCacheBytes = size_t{128} << 20;
 };
 
 struct WriteOp {
@@ -104,6 +153,9 @@ struct WriterStats {
 class Writer {
  public:
   using MakeOp = std::function<std::unique_ptr<WriteOp>()>;
+  // Delay before the next sweep when one hit its limit: short, yet the sweep
+  // goes behind the writes queued meanwhile, so it never stalls them for long.
+  static constexpr std::chrono::milliseconds kSweepAgain{100};
   // `sync`: false only for benchmarks (AW_ROCKSDB_UNSAFE_NO_FSYNC).
   Writer(rocksdb::DB* db, const std::vector<RTablePtr>& tables, const aw::Clock* clock, int max_batch,
          std::chrono::seconds sweep_every, MakeOp make_sweep, bool sync);

@@ -1,0 +1,247 @@
+// Intake of an active alert on DynamoDB (no intake pipeline): the alert item
+// is its own repeat claim, and it is written before it correlates.
+//
+// Per new alert that is one item write for the claim and the alert together
+// (before: a claim item and the alert item) and no read for the claim (the
+// put is conditional; only a repeat reads). Writing the alert first also
+// means an alert whose write fails was never counted by an incident; the
+// alert names the incident it will most likely join
+// (IncidentService::ExpectIncident) and is corrected by one more write only
+// when correlation decides otherwise.
+
+#include <chrono>
+#include <thread>
+
+#include "base/errors.h"
+#include "base/ids.h"
+#include "base/time_format.h"
+#include "core/correlate.h"
+#include "core/records.h"
+#include "crypto/hash.h"
+#include "services/intake/alert_service.h"
+#include "services/list_index.h"
+#include "store/tables.h"
+
+namespace aw::services {
+
+namespace t = store::tables;
+using nlohmann::json;
+
+namespace {
+
+constexpr int64_t kClaimLifeUs = int64_t{24} * 3600 * 1'000'000;  // docs/correlation.md, "Repeats"
+
+// When the derived alert's own claim was made: its first delivery.
+int64_t ClaimedAt(const json& alert) { return ParseIso8601(alert.value("received_at", "")).value_or(0); }
+
+}  // namespace
+
+std::string AlertService::DerivedAlertId(const std::string& company_id, const std::string& claim_id) {
+  // A UUID of version 8 (custom) from SHA-256: valid wherever an id is
+  // (IsValidId), the same on every replica, never equal to a UUIDv7.
+  std::string h = crypto::Sha256Hex("alert\n" + company_id + '\n' + claim_id).substr(0, 32);
+  h[12] = '8';
+  h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
+  return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) + '-' +
+         h.substr(20, 12);
+}
+
+void AlertService::RememberClaim(const std::string& hint_key, const std::string& alert_id, int64_t claim_us) {
+  std::lock_guard<std::mutex> lock(hints_mu_);
+  if (hints_.size() >= 100'000) hints_.clear();
+  hints_[hint_key] = {alert_id, claim_us};
+}
+
+std::optional<IngestResult> AlertService::RepeatFromHint(const std::string& company_id,
+                                                         const std::string& hint_key, bool by_delivery,
+                                                         int64_t now_us) {
+  ClaimHint hint;
+  {
+    std::lock_guard<std::mutex> lock(hints_mu_);
+    auto it = hints_.find(hint_key);
+    if (it == hints_.end()) return std::nullopt;
+    hint = it->second;
+  }
+  if (now_us - hint.claim_us < kClaimLifeUs) {
+    auto first = ctx_->store->GetItem({t::kAlerts, {company_id, hint.alert_id}});
+    if (!first.ok() && !first.status().IsNotFound()) ThrowIfError(first.status(), "alert");
+    if (first.ok() && (by_delivery || first->value("status", "") == "active")) {
+      return Repeat(company_id, hint.alert_id);
+    }
+  }
+  std::lock_guard<std::mutex> lock(hints_mu_);
+  hints_.erase(hint_key);  // the store decides
+  return std::nullopt;
+}
+
+IngestResult AlertService::IngestClaimed(const std::string& company_id, const AlertInput& in,
+                                         const std::string& delivery_id, json alert, int64_t now_us) {
+  const std::string claim_id = ClaimId(in, delivery_id);
+  const std::string flight_key = company_id + '\n' + claim_id;
+  const std::string derived = DerivedAlertId(company_id, claim_id);
+  const bool by_delivery = !delivery_id.empty();
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    if (auto r = RepeatFromHint(company_id, flight_key, by_delivery, now_us)) return std::move(*r);
+    // Announce the flight, so local repeats wait for it instead of racing.
+    std::promise<void> done;
+    std::shared_future<void> other;
+    {
+      std::lock_guard<std::mutex> lock(flights_mu_);
+      auto it = flights_.find(flight_key);
+      if (it != flights_.end()) {
+        other = it->second;
+      } else {
+        flights_[flight_key] = done.get_future().share();
+      }
+    }
+    if (other.valid()) {
+      other.wait();
+      continue;
+    }
+    struct Land {
+      AlertService* self;
+      const std::string& key;
+      std::promise<void>& done;
+      ~Land() {
+        std::lock_guard<std::mutex> lock(self->flights_mu_);
+        self->flights_.erase(key);
+        done.set_value();
+      }
+    } land{this, flight_key, done};
+    alert["id"] = derived;
+    if (auto r = StoreFirst(company_id, alert, in)) {
+      RememberClaim(flight_key, derived, now_us);
+      return std::move(*r);
+    }
+    // The derived alert exists: an earlier delivery of this claim key.
+    auto held = ctx_->store->GetItem({t::kAlerts, {company_id, derived}});
+    if (held.status().IsNotFound()) continue;  // gone meanwhile (expired)
+    ThrowIfError(held.status(), "alert");
+    json next = alert;
+    if (auto r = OnDerived(company_id, claim_id, *held, delivery_id, next, in, now_us, attempt)) {
+      // (A repeat of a later alert is not remembered: its claim item's age
+      // would be needed; such repeats are rare.)
+      if (r->duplicate && r->alert_id == derived) RememberClaim(flight_key, derived, ClaimedAt(*held));
+      return std::move(*r);
+    }
+  }
+  Throw(ErrorKind::kUnavailable, "intake_contention", "this alert is being delivered concurrently; retry", 1);
+}
+
+std::optional<IngestResult> AlertService::OnDerived(const std::string& company_id,
+                                                    const std::string& claim_id, const json& held,
+                                                    const std::string& delivery_id, json& alert,
+                                                    const AlertInput& in, int64_t now_us, int attempt) {
+  // The derived alert is the claim while it is at most 24 h old and - for a
+  // claim by content - active (core::DecideRepeat's rule).
+  const std::string derived = held.value("id", "");
+  if (now_us - ClaimedAt(held) < kClaimLifeUs) {
+    const core::RepeatFacts facts{derived, true, held.value("status", ""), !delivery_id.empty()};
+    if (core::DecideRepeat(facts) == core::RepeatAction::kRepeat) return Repeat(company_id, derived);
+  }
+  // The claim moved on to a later alert, or moves now: the claim item says.
+  alert["id"] = NewId(now_us);
+  auto claim = ctx_->store->GetItem({t::kAlerts, {company_id, claim_id}});
+  if (claim.ok()) {
+    return OnClaim(company_id, core::RepeatClaim::FromItem(std::move(claim).value()), delivery_id, alert, in,
+                   now_us, attempt, /*alert_first=*/true);
+  }
+  if (!claim.status().IsNotFound()) ThrowIfError(claim.status(), "delivery record");
+  json fresh = ClaimItem(company_id, claim_id, alert["id"].get<std::string>(), now_us);
+  Status s = ctx_->store->PutItem(
+      {t::kAlerts, std::move(fresh), store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});
+  if (s.IsConditionFailed()) return std::nullopt;  // a concurrent delivery moved it: read again
+  ThrowIfError(s, "delivery record");
+  return StoreFirst(company_id, std::move(alert), in);
+}
+
+std::optional<IngestResult> AlertService::StoreFirst(const std::string& company_id, json alert,
+                                                     const AlertInput& in) {
+  AssetInfo asset = assets_->Touch(company_id, in.asset_name);
+  alert["asset_id"] = asset.id;
+  CorrelationInput ci;
+  ci.alert_id = alert["id"].get<std::string>();
+  ci.asset_name = in.asset_name;
+  ci.asset_id = asset.id;
+  ci.signature = in.signature;
+  ci.message = in.message;
+  ci.severity = in.severity;
+  ci.tool_source = in.tool_source;
+  ci.timestamp = alert["timestamp"].get<std::string>();
+  ci.critical_asset = asset.is_critical;
+  IngestResult r;
+  core::SuppressionDecision noise;
+  core::MatchFacts facts;
+  if (noise_ != nullptr) {
+    noise = noise_->Decide(company_id, in.asset_name, in.signature, in.severity, in.tool_source, in.metadata,
+                           ctx_->clock->NowMicros(), &facts);
+  }
+  std::string expected;
+  if (noise.by != core::SuppressedBy::kNone) {
+    NoiseService::Mark(alert, noise);  // stored and visible; no incident, nobody notified
+    r.suppressed = core::SuppressedByName(noise.by);
+  } else {
+    expected = incidents_->ExpectIncident(company_id, &ci);
+    if (!expected.empty()) alert["correlated_incident_id"] = expected;
+  }
+  list_index::StampAlert(alert);  // again: the id may differ from NewAlert's
+  // The claim. Durable before anything else of this alert is written: an
+  // alert that fails here was counted nowhere.
+  Status s = ctx_->store->PutItem({t::kAlerts, alert, store::Condition::ItemNotExists("company_id")});
+  if (s.IsConditionFailed()) {
+    // Ours when the write's answer was lost and the store retried it (the
+    // same instant of receipt and content); else another delivery's.
+    auto held = ctx_->store->GetItem({t::kAlerts, {company_id, ci.alert_id}});
+    ThrowIfError(held.status().IsNotFound() ? Status::OK() : held.status(), "alert");
+    const bool ours = held.ok() && held->value("received_at", "") == alert.value("received_at", "") &&
+                      held->value("message", "") == in.message;
+    if (!ours) return std::nullopt;
+  } else {
+    ThrowIfError(s, "alert");
+  }
+  if (noise.inhibition_source) {
+    json src = noise_->NoteSource(company_id, ci.alert_id, facts);
+    ThrowIfError(ctx_->store->PutItem({t::kCompanyConfigs, std::move(src), {}}), "inhibition source");
+  }
+  if (noise.by == core::SuppressedBy::kNone) {
+    CorrelationResult c = incidents_->Correlate(company_id, ci);
+    r.incident_id = c.incident_id;
+    r.incident_created = c.created;
+    if (r.incident_id != expected) {
+      // The guess was wrong (another replica opened it, it was resolved
+      // meanwhile, a gathered group opened it): the alert names what was decided.
+      store::UpdateRequest u;
+      u.table = t::kAlerts;
+      u.key = {company_id, ci.alert_id};
+      if (r.incident_id.empty()) {
+        u.Remove("correlated_incident_id");
+      } else {
+        u.Set("correlated_incident_id", r.incident_id);
+      }
+      ThrowIfError(ctx_->store->UpdateItem(u).status(), "alert");
+    }
+    // Gathered below min_alerts_for_incident: an incident may have opened with
+    // it meanwhile (and linked it).
+    if (r.incident_id.empty()) r.incident_id = incidents_->LinkIfOpened(company_id, ci);
+    if (r.incident_id.empty()) {
+      alert.erase("correlated_incident_id");
+    } else {
+      alert["correlated_incident_id"] = r.incident_id;
+    }
+  }
+  if (noise.by != core::SuppressedBy::kNone) {
+    kpis_->Add(company_id, {{"alerts_total", 1}, {NoiseService::KpiCounter(noise.by), 1}});
+  } else {
+    kpis_->Add(company_id, {{"alerts_total", 1}});
+  }
+  json view = alert;
+  view.erase("ttl");
+  list_index::HideAttrs(view);
+  ctx_->events->Publish({"alert_received", company_id, std::move(view), ""});
+  r.alert_id = ci.alert_id;
+  r.company_id = company_id;
+  r.alert = std::move(alert);
+  return r;
+}
+
+}  // namespace aw::services
