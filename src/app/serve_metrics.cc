@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/version.h"
+#include "base/errors.h"
 #include "http/http_metrics.h"
 #include "services/periodic_task.h"
 #include "store/dynamodb/dynamodb_store.h"
@@ -122,6 +123,14 @@ std::vector<metrics::CollectorHandle> InstallCollectors(App* app, const Config& 
 
 Status MetricsEndpoint::Install(const Config& config, http::Router* api_router) {
   auto handler = [](http::Request&) { return http::MetricsResponse(); };
+  if (config.metrics != "on") {
+    // Not served on this port: a JSON 404 that says why, not the web UI's
+    // page (the UI answers every other non-API path with its index.html).
+    api_router->Add("GET", "/metrics", [](http::Request&) -> http::Response {
+      Throw(ErrorKind::kNotFound, "not_found",
+            "metrics are not served on this port (AW_METRICS=off or a listener of their own; docs/operations.md)");
+    });
+  }
   if (config.metrics == "off") return Status::OK();
   if (config.metrics == "on") {
     api_router->Add("GET", "/metrics", handler);

@@ -166,7 +166,7 @@ def test_labels_are_bounded_and_the_rest_is_there(msrv):
     incident = msrv.send_alert(key, asset_name=unique("h")).json()
     # A path with an id and an unknown path: labelled by pattern and "other".
     assert msrv.admin().get(f"/api/incidents/{incident['incident_id']}").status_code == 200
-    assert requests.get(msrv.url(f"/no/such/{unique('p')}"), timeout=30).status_code == 404
+    assert requests.get(msrv.url(f"/api/no/such/{unique('p')}"), timeout=30).status_code == 404
     requests.request("BREW", msrv.url("/api/health"), timeout=30)
     s = scrape(msrv)
     routes = {dict(labels)["route"] for (name, labels) in s if name == "aw_http_responses_total"}
@@ -189,7 +189,9 @@ def test_labels_are_bounded_and_the_rest_is_there(msrv):
 
 
 def test_off_by_default_and_on_a_listener_of_its_own(server, server_factory):
-    assert requests.get(server.url("/metrics"), timeout=30).status_code == 404
+    # A JSON 404 that says why, never the web UI's page (served for other non-API paths).
+    off = requests.get(server.url("/metrics"), timeout=30)
+    assert off.status_code == 404 and "AW_METRICS" in off.json()["detail"], off.text
     port = free_port()
     srv = server_factory.start(env={"AW_METRICS": f"127.0.0.1:{port}"})
     assert requests.get(srv.url("/metrics"), timeout=30).status_code == 404
