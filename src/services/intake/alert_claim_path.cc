@@ -83,31 +83,8 @@ IngestResult AlertService::IngestClaimed(const std::string& company_id, const Al
   for (int attempt = 0; attempt < 8; ++attempt) {
     if (auto r = RepeatFromHint(company_id, flight_key, by_delivery, now_us)) return std::move(*r);
     // Announce the flight, so local repeats wait for it instead of racing.
-    std::promise<void> done;
-    std::shared_future<void> other;
-    {
-      std::lock_guard<std::mutex> lock(flights_mu_);
-      auto it = flights_.find(flight_key);
-      if (it != flights_.end()) {
-        other = it->second;
-      } else {
-        flights_[flight_key] = done.get_future().share();
-      }
-    }
-    if (other.valid()) {
-      other.wait();
-      continue;
-    }
-    struct Land {
-      AlertService* self;
-      const std::string& key;
-      std::promise<void>& done;
-      ~Land() {
-        std::lock_guard<std::mutex> lock(self->flights_mu_);
-        self->flights_.erase(key);
-        done.set_value();
-      }
-    } land{this, flight_key, done};
+    Flight flight(this, flight_key);
+    if (!flight.taken()) continue;  // another delivery landed meanwhile: look again
     alert["id"] = derived;
     if (auto r = StoreFirst(company_id, alert, in)) {
       RememberClaim(flight_key, derived, now_us);

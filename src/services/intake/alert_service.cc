@@ -32,6 +32,28 @@ constexpr size_t kServerAddedBytes = 8 * 1024;
 
 }  // namespace
 
+AlertService::Flight::Flight(AlertService* self, std::string key) : self_(self), key_(std::move(key)) {
+  std::shared_future<void> other;
+  {
+    std::lock_guard<std::mutex> lock(self_->flights_mu_);
+    auto it = self_->flights_.find(key_);
+    if (it != self_->flights_.end()) {
+      other = it->second;
+    } else {
+      self_->flights_[key_] = done_.get_future().share();
+      taken_ = true;
+    }
+  }
+  if (other.valid()) other.wait();
+}
+
+AlertService::Flight::~Flight() {
+  if (!taken_) return;
+  std::lock_guard<std::mutex> lock(self_->flights_mu_);
+  self_->flights_.erase(key_);
+  done_.set_value();
+}
+
 json AlertService::NewAlert(const std::string& company_id, const AlertInput& in, const std::string& delivery_id,
                             int64_t now_us) const {
   const std::string now = FormatIso8601Micros(now_us);
@@ -118,31 +140,8 @@ IngestResult AlertService::Ingest(const std::string& company_id, const AlertInpu
       if (!claim.status().IsNotFound()) ThrowIfError(claim.status(), "delivery record");
       // Announce the flight before claiming, so local repeats wait for it.
       const std::string flight_key = company_id + '\n' + claim_id;
-      std::promise<void> done;
-      std::shared_future<void> other;
-      {
-        std::lock_guard<std::mutex> lock(flights_mu_);
-        auto it = flights_.find(flight_key);
-        if (it != flights_.end()) {
-          other = it->second;
-        } else {
-          flights_[flight_key] = done.get_future().share();
-        }
-      }
-      if (other.valid()) {
-        other.wait();
-        continue;
-      }
-      struct Land {
-        AlertService* self;
-        const std::string& key;
-        std::promise<void>& done;
-        ~Land() {
-          std::lock_guard<std::mutex> lock(self->flights_mu_);
-          self->flights_.erase(key);
-          done.set_value();
-        }
-      } land{this, flight_key, done};
+      Flight flight(this, flight_key);
+      if (!flight.taken()) continue;  // another delivery landed meanwhile: look again
       json fresh = ClaimItem(company_id, claim_id, alert["id"].get<std::string>(), now_us);
       Status s = ctx_->store->PutItem(
           {t::kAlerts, std::move(fresh), store::Condition::ItemNotExists("company_id"), /*defer_sync=*/true});

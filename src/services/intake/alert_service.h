@@ -141,6 +141,23 @@ class AlertService {
   // that arrives meanwhile waits for the first one instead of racing it.
   std::mutex flights_mu_;
   std::unordered_map<std::string, std::shared_future<void>> flights_;
+  // This process's first delivery of `key` while it lives: announced on
+  // construction unless another one is in flight (then `taken()` is false,
+  // after waiting for that one to land); landed on destruction.
+  class Flight {
+   public:
+    Flight(AlertService* self, std::string key);
+    ~Flight();
+    Flight(const Flight&) = delete;
+    Flight& operator=(const Flight&) = delete;
+    bool taken() const { return taken_; }
+
+   private:
+    AlertService* self_;
+    std::string key_;
+    std::promise<void> done_;
+    bool taken_ = false;
+  };
   // Claims this replica made or saw (company \n claim id -> alert): a repeat
   // goes straight to its alert instead of failing a conditional put first.
   // Why a stale hint is safe: a claim moves to another alert only when its
