@@ -10,7 +10,7 @@
 #
 # Settings (environment): SCALE_SIZES ("0 100000 1000000" stored alerts), SCALE_OPEN_INCIDENTS
 # (10000, for non-zero sizes, at most the size), SCALE_HMAC (0; 1 signs every request),
-# SCALE_FILL_TIMEOUT (1800 s per fill), AW_BINARY (build/alertwhisperer), AW_FILL (build/aw_fill),
+# SCALE_FILL_TIMEOUT (5400 s per fill), AW_BINARY (build/alertwhisperer), AW_FILL (build/aw_fill),
 # BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (1), BENCH_RUNS (3), BENCH_WARMUP
 # (2s, 0 = none), BENCH_KEEP=1 keeps the temp dir. Traffic stays on 127.0.0.1.
 set -euo pipefail
@@ -21,7 +21,7 @@ AW_FILL=${AW_FILL:-$ROOT/build/aw_fill}
 SIZES=${SCALE_SIZES:-0 100000 1000000}
 OPEN_INCIDENTS=${SCALE_OPEN_INCIDENTS:-10000}
 HMAC=${SCALE_HMAC:-0}
-FILL_TIMEOUT=${SCALE_FILL_TIMEOUT:-1800}
+FILL_TIMEOUT=${SCALE_FILL_TIMEOUT:-5400}
 DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-1}
@@ -160,7 +160,13 @@ for size in $SIZES; do
     start_ns=$(date +%s%N)
     run_bg "$dir.fill.log" timeout -k 10 "$FILL_TIMEOUT" "$AW_FILL" --data-dir "$dir" --alerts "$size" \
       --open-incidents "$incidents" \
-      || { echo "aw_fill failed:" >&2; tail -20 "$dir.fill.log" >&2; exit 1; }
+      || { code=$?
+           if [ "$code" = 124 ] || [ "$code" = 137 ]; then
+             echo "aw_fill timed out after $FILL_TIMEOUT s (SCALE_FILL_TIMEOUT); on a busy machine 1M alerts can take an hour:" >&2
+           else
+             echo "aw_fill failed (exit code $code):" >&2
+           fi
+           tail -20 "$dir.fill.log" >&2; exit 1; }
     fill_s=$(awk -v ns="$(( $(date +%s%N) - start_ns ))" 'BEGIN { printf "%.1f", ns / 1e9 }')
     echo "filled in $fill_s s"
   fi
