@@ -3,6 +3,7 @@
 #include "base/errors.h"
 #include "http/audit_hook.h"
 #include "http/json_body.h"
+#include "services/identity/tenant_scope.h"
 
 namespace aw::http {
 
@@ -19,6 +20,27 @@ services::Principal RequireUser(const Request& req, services::AuthService& auth)
   services::Principal p = auth.Authenticate(h.substr(kBearer.size()));
   NoteAuditPrincipal(req, p);
   return p;
+}
+
+services::Principal RequireCompanyUser(const Request& req, services::AuthService& auth,
+                                       services::CompanyService* companies) {
+  services::Principal p = RequireUser(req, auth);
+  services::RequireVisibleCompany(companies, p, req.PathParam("id"));
+  return p;
+}
+
+services::Principal RequireCompanyAdminUser(const Request& req, services::AuthService& auth,
+                                            services::CompanyService* companies) {
+  services::Principal p = RequireCompanyUser(req, auth, companies);
+  services::RequireCompanyAdmin(p, req.PathParam("id"));
+  return p;
+}
+
+std::string RequireVisibleOwnerOf(const Request& req, const services::Principal& p, std::string owner,
+                                  const char* what) {
+  NoteAuditTarget(req, owner, req.PathParam("id"));
+  services::RequireVisibleOwner(p, owner, what);
+  return owner;
 }
 
 PageParams ReadPageParams(const Request& req) {

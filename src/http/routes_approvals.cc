@@ -30,8 +30,9 @@ void RegisterApprovalRoutes(Router& router, const Services& s) {
     return Response::Json(200, approvals->Get(p, req.PathParam("id")));
   });
   AddRoute(router, s, "POST", "/api/approval-requests/{id}/approve",
-           Audit{"approval_request.approve", "approval_request"}, [auth, executions](Request& req) {
+           Audit{"approval_request.approve", "approval_request"}, [auth, approvals, executions](Request& req) {
              auto p = RequireUser(req, *auth);
+             RequireVisibleOwnerOf(req, p, approvals->CompanyOf(req.PathParam("id")), "approval request");
              std::string notes;
              if (!req.body.empty()) notes = OptionalString(ParseJsonObject(req), "notes", 2000).value_or("");
              json out = executions->ApproveAndRun(p, req.PathParam("id"), notes);
@@ -41,6 +42,7 @@ void RegisterApprovalRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "POST", "/api/approval-requests/{id}/reject",
            Audit{"approval_request.reject", "approval_request"}, [auth, approvals](Request& req) {
              auto p = RequireUser(req, *auth);
+             RequireVisibleOwnerOf(req, p, approvals->CompanyOf(req.PathParam("id")), "approval request");
              std::string reason;
              if (!req.body.empty())
                reason = OptionalString(ParseJsonObject(req), "reason", 2000).value_or("");

@@ -21,6 +21,9 @@ void RegisterChatRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "POST", "/api/chat/{company_id}", Audit{"chat_created", "chat"},
            [auth, chat](Request& req) {
              auto p = RequireUser(req, *auth);
+             // Tenant first (no read: the service checks existence), so a
+             // caller of another company never gets a 422 about its body.
+             services::RequireVisible(p, req.PathParam("company_id"));
              json body = ParseJsonObject(req);
              // Length is checked in characters by the service; this bounds the bytes.
              std::string text = RequiredString(body, "message", services::kMaxChatMessageChars * 4);

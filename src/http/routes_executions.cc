@@ -50,10 +50,10 @@ void RegisterExecutionRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "POST", "/api/incidents/{id}/execute-runbook",
            Audit{"incident.execute_runbook", "incident"}, [auth, incidents, executions](Request& req) {
              auto p = RequireUser(req, *auth);
+             RequireVisibleOwnerOf(req, p, incidents->CompanyOf(req.PathParam("id")), "incident");
              json body = ParseJsonObject(req);
              std::string runbook_id = RequiredString(body, "runbook_id", 128);
              auto target = ParseTargetOverride(body);
-             NoteAuditTarget(req, incidents->CompanyOf(req.PathParam("id")), req.PathParam("id"));
              auto r = executions->Execute(p, req.PathParam("id"), runbook_id, target);
              return Response::Json(static_cast<unsigned>(r.http_status), r.body);
            });

@@ -53,6 +53,7 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "PUT", "/api/incidents/{id}", Audit{"incident_updated", "incident"},
            [auth, incidents, users](Request& req) {
              auto p = RequireUser(req, *auth);
+             RequireVisibleOwnerOf(req, p, incidents->CompanyOf(req.PathParam("id")), "incident");
              json body = ParseJsonObject(req);
              services::IncidentPatch patch;
              patch.status = OptionalEnum(
@@ -71,7 +72,6 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
              if (!patch.status && !patch.assigned_to && !patch.resolution_notes) {
                ThrowInvalidField("body", "nothing to change: give status, assigned_to or resolution_notes");
              }
-             NoteAuditTarget(req, incidents->CompanyOf(req.PathParam("id")), req.PathParam("id"));
              return Response::Json(200, incidents->Update(p, req.PathParam("id"), patch));
            });
   AddRoute(router, s, "POST", "/api/incidents/{id}/acknowledge", Audit{"incident.acknowledge", "incident"},
@@ -83,7 +83,7 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "POST", "/api/incidents/{id}/escalate", Audit{"incident.escalate", "incident"},
            [auth, incidents](Request& req) {
              auto p = RequireUser(req, *auth);
-             NoteAuditTarget(req, incidents->CompanyOf(req.PathParam("id")), req.PathParam("id"));
+             RequireVisibleOwnerOf(req, p, incidents->CompanyOf(req.PathParam("id")), "incident");
              std::string reason;
              if (!req.body.empty()) {
                json body = ParseJsonObject(req);
@@ -94,18 +94,14 @@ void RegisterIncidentRoutes(Router& router, const Services& s) {
 
   AddRoute(router, s, "GET", "/api/companies/{id}/correlation-config",
            [auth, incidents, companies](Request& req) {
-             auto p = RequireUser(req, *auth);
-             const std::string& cid = req.PathParam("id");
-             services::RequireVisibleCompany(companies, p, cid);
-             return Response::Json(200, incidents->CorrelationConfigView(cid));
+             RequireCompanyUser(req, *auth, companies);
+             return Response::Json(200, incidents->CorrelationConfigView(req.PathParam("id")));
            });
   AddRoute(router, s, "PUT", "/api/companies/{id}/correlation-config",
            Audit{"correlation_config_updated", "correlation_config"},
            [auth, incidents, companies](Request& req) {
-             auto p = RequireUser(req, *auth);
+             RequireCompanyAdminUser(req, *auth, companies);
              const std::string& cid = req.PathParam("id");
-             services::RequireVisibleCompany(companies, p, cid);
-             services::RequireCompanyAdmin(p, cid);
              return Response::Json(200, incidents->PutCorrelationConfig(cid, ParseJsonObject(req)));
            });
   AddRoute(router, s, "GET", "/api/correlation/dedup-keys", [auth](Request& req) {

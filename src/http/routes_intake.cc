@@ -246,13 +246,7 @@ void RegisterIntakeRoutes(Router& router, const Services& s) {
   auto* auth = s.auth;
   auto* companies = s.companies;
   auto* intake = s.tool_intake;
-  auto admin_of = [auth, companies](Request& req) {
-    auto p = RequireUser(req, *auth);
-    const std::string& cid = req.PathParam("id");
-    services::RequireVisibleCompany(companies, p, cid);
-    services::RequireCompanyAdmin(p, cid);
-    return p;
-  };
+  auto admin_of = [auth, companies](Request& req) { return RequireCompanyAdminUser(req, *auth, companies); };
   AddRoute(router, s, "GET", "/api/companies/{id}/intake-mapping", [admin_of, intake](Request& req) {
     admin_of(req);
     return Response::Json(200, intake->MappingView(req.PathParam("id")));

@@ -19,12 +19,7 @@ void RegisterNoiseRoutes(Router& router, const Services& s) {
   auto* heartbeats = s.heartbeats;
   auto* limiter = s.rate_limiter;
   // A user of the company (404 for another company's, as in the other company routes).
-  auto user_of = [auth, companies](Request& req) {
-    auto p = RequireUser(req, *auth);
-    const std::string& cid = req.PathParam("id");
-    services::RequireVisibleCompany(companies, p, cid);
-    return p;
-  };
+  auto user_of = [auth, companies](Request& req) { return RequireCompanyUser(req, *auth, companies); };
   // Technicians and admins change these; clients read them.
   auto writer_of = [user_of](Request& req) {
     auto p = user_of(req);

@@ -25,11 +25,6 @@ std::string TargetCompany(const Request& req, const json& body, const services::
   return cid;
 }
 
-void RequireCompany(const services::Principal& p, const std::string& cid,
-                    services::CompanyService* companies) {
-  services::RequireVisibleCompany(companies, p, cid);
-}
-
 }  // namespace
 
 void RegisterRunbookRoutes(Router& router, const Services& s) {
@@ -81,9 +76,8 @@ void RegisterRunbookRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "PUT", "/api/runbooks/{id}", Audit{"runbook_updated", "runbook"},
            [auth, runbooks](Request& req) {
              auto p = RequireUser(req, *auth);
-             json body = ParseJsonObject(req);
-             NoteAuditTarget(req, runbooks->CompanyOf(req.PathParam("id")), req.PathParam("id"));
-             auto in = services::ParseRunbookInput(body, false);
+             RequireVisibleOwnerOf(req, p, runbooks->CompanyOf(req.PathParam("id")), "runbook");
+             auto in = services::ParseRunbookInput(ParseJsonObject(req), false);
              return Response::Json(200, runbooks->Update(p, req.PathParam("id"), in));
            });
   AddRoute(router, s, "DELETE", "/api/runbooks/{id}", Audit{"runbook_deleted", "runbook"},
@@ -96,42 +90,33 @@ void RegisterRunbookRoutes(Router& router, const Services& s) {
 
   AddRoute(router, s, "GET", "/api/companies/{id}/runbook-settings",
            [auth, companies, executions](Request& req) {
-             auto p = RequireUser(req, *auth);
+             auto p = RequireCompanyUser(req, *auth, companies);
              const std::string& cid = req.PathParam("id");
-             RequireCompany(p, cid, companies);
              services::RequireRunbookReader(p, cid);
              return Response::Json(200, executions->SettingsView(cid));
            });
   AddRoute(router, s, "PUT", "/api/companies/{id}/runbook-settings",
            Audit{"runbook_setting_updated", "runbook_setting"}, [auth, companies, executions](Request& req) {
-             auto p = RequireUser(req, *auth);
+             RequireCompanyAdminUser(req, *auth, companies);
              const std::string& cid = req.PathParam("id");
-             RequireCompany(p, cid, companies);
-             services::RequireCompanyAdmin(p, cid);
              return Response::Json(200, executions->PutSettings(cid, ParseJsonObject(req)));
            });
 
   AddRoute(router, s, "GET", "/api/companies/{id}/aws-credentials", [auth, companies, aws](Request& req) {
-    auto p = RequireUser(req, *auth);
+    RequireCompanyAdminUser(req, *auth, companies);
     const std::string& cid = req.PathParam("id");
-    RequireCompany(p, cid, companies);
-    services::RequireCompanyAdmin(p, cid);
     return Response::Json(200, aws->View(cid));
   });
   AddRoute(router, s, "POST", "/api/companies/{id}/aws-credentials",
            Audit{"company.aws_credentials", "company"}, [auth, companies, aws](Request& req) {
-             auto p = RequireUser(req, *auth);
+             RequireCompanyAdminUser(req, *auth, companies);
              const std::string& cid = req.PathParam("id");
-             RequireCompany(p, cid, companies);
-             services::RequireCompanyAdmin(p, cid);
              return Response::Json(200, aws->Put(cid, ParseJsonObject(req)));
            });
   AddRoute(router, s, "DELETE", "/api/companies/{id}/aws-credentials",
            Audit{"aws_credential_deleted", "aws_credential"}, [auth, companies, aws](Request& req) {
-             auto p = RequireUser(req, *auth);
+             RequireCompanyAdminUser(req, *auth, companies);
              const std::string& cid = req.PathParam("id");
-             RequireCompany(p, cid, companies);
-             services::RequireCompanyAdmin(p, cid);
              aws->Remove(cid);
              return Response::NoContent();
            });

@@ -18,12 +18,7 @@ void RegisterSlaRoutes(Router& router, const Services& s) {
   auto* incidents = s.incidents;
   auto* escalation = s.escalation;
   // A user of the company (404 for another company's), as in the other company routes.
-  auto user_of = [auth, companies](Request& req) {
-    auto p = RequireUser(req, *auth);
-    const std::string& cid = req.PathParam("id");
-    services::RequireVisibleCompany(companies, p, cid);
-    return p;
-  };
+  auto user_of = [auth, companies](Request& req) { return RequireCompanyUser(req, *auth, companies); };
 
   AddRoute(router, s, "GET", "/api/companies/{id}/sla-config", [user_of, sla](Request& req) {
     user_of(req);

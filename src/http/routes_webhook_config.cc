@@ -13,13 +13,7 @@ void RegisterWebhookConfigRoutes(Router& router, const Services& s) {
   auto* security = s.webhook_security;
   auto* limiter = s.rate_limiter;
   // Company admins manage their company's signing; MSP admins everything.
-  auto admin_of = [auth, companies](Request& req) {
-    auto p = RequireUser(req, *auth);
-    const std::string& cid = req.PathParam("id");
-    services::RequireVisibleCompany(companies, p, cid);
-    services::RequireCompanyAdmin(p, cid);
-    return p;
-  };
+  auto admin_of = [auth, companies](Request& req) { return RequireCompanyAdminUser(req, *auth, companies); };
   // The signing actions take no settings: a body, when sent, must be `{}` so
   // that e.g. {"enabeld": true} is refused instead of ignored.
   auto no_fields = [](Request& req) {
@@ -59,9 +53,8 @@ void RegisterWebhookConfigRoutes(Router& router, const Services& s) {
   });
   AddRoute(router, s, "PUT", "/api/companies/{id}/rate-limit", Audit{"rate_limit_updated", "rate_limit"},
            [auth, companies, limiter](Request& req) {
-             auto p = RequireUser(req, *auth);
+             auto p = RequireCompanyUser(req, *auth, companies);
              const std::string& cid = req.PathParam("id");
-             services::RequireVisibleCompany(companies, p, cid);
              services::RequireMspAdmin(p);
              return Response::Json(200, limiter->Put(cid, ParseJsonObject(req)));
            });

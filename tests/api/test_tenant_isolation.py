@@ -6,6 +6,7 @@ import pytest
 import requests
 
 from aw_harness import assert_error, demo_user
+from fakes.runbook_helpers import create_runbook, new_incident
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +183,60 @@ def test_public_routes_need_no_token(server):
     r = requests.post(server.url("/api/auth/refresh"),
                       json={"refresh_token": r.json()["refresh_token"]}, timeout=30)
     assert r.status_code == 200
+
+
+# Routes that read a body check the tenant first: a caller of another company
+# with a bad body gets the tenant answer (404, as for a missing item), never a
+# 422 about the body, which would tell it the item exists and cost the server
+# the validation. Each body is bad: the owner's own call with it is a 422.
+# Columns: method, path, bad body, what the 404 names, the item read back to
+# see that nothing changed.
+TENANT_BEFORE_BODY = [
+    ("PUT", "/api/incidents/{incident}", {"status": "bogus"}, "incident", "/api/incidents/{incident}"),
+    ("POST", "/api/incidents/{incident}/escalate", {"reason": 5}, "incident", "/api/incidents/{incident}"),
+    ("POST", "/api/incidents/{incident}/execute-runbook", {"target_tag_key": 7}, "incident",
+     "/api/incidents/{incident}"),
+    ("PUT", "/api/runbooks/{runbook}", {"risk_level": "bogus"}, "runbook", "/api/runbooks/{runbook}"),
+    ("POST", "/api/chat/comp-techstart", {"message": 5}, "company", "/api/chat/comp-techstart"),
+    ("POST", "/api/approval-requests/{approval}/approve", {"notes": 5}, "approval request",
+     "/api/approval-requests/{approval}"),
+    ("POST", "/api/approval-requests/{approval}/reject", {"reason": 5}, "approval request",
+     "/api/approval-requests/{approval}"),
+]
+
+
+@pytest.fixture(scope="module")
+def techstart_items(server):
+    owner = server.as_user(*demo_user("comp-techstart", "company"))
+    inc = new_incident(server, "comp-techstart")
+    rb = create_runbook(owner, "comp-techstart")
+    # A medium-risk runbook run by a technician waits for an approval request.
+    risky = create_runbook(owner, "comp-techstart", risk_level="medium", auto_approve=False)
+    tech = server.as_user(*demo_user("comp-techstart", "tech"))
+    r = tech.post(f"/api/incidents/{inc['id']}/execute-runbook", json={"runbook_id": risky["id"]})
+    assert r.status_code == 202 and r.json()["action"] == "approval_requested", r.text
+    return owner, {"incident": inc["id"], "runbook": rb["id"], "approval": r.json()["approval_request"]["id"]}
+
+
+@pytest.mark.parametrize("method,path,body,what,read", TENANT_BEFORE_BODY,
+                         ids=[f"{row[0]} {row[1]}" for row in TENANT_BEFORE_BODY])
+def test_foreign_caller_with_bad_body_gets_the_tenant_answer(acme_admin, techstart_items, method, path, body,
+                                                             what, read):
+    owner, ids = techstart_items
+    url, read_url = path.format(**ids), read.format(**ids)
+    before = owner.get(read_url)
+    assert before.status_code == 200, before.text
+    assert_error(acme_admin.request(method, url, json=body), 404, mentions=what)
+    # The same body from the owner is refused for the body: the 404 above is
+    # the tenant check, not a coincidence of validation.
+    assert_error(owner.request(method, url, json=body), 422)
+    after = owner.get(read_url)
+    assert after.status_code == 200, after.text
+    assert _state(after.json()) == _state(before.json())
+
+
+def _state(item):
+    """What a write would change: a list's ids, an item's version and update time."""
+    if isinstance(item, list):
+        return [x["id"] for x in item]
+    return item.get("version"), item.get("updated_at"), item.get("status")

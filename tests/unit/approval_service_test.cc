@@ -17,26 +17,13 @@
 #include "base/errors.h"
 #include "services/audit_service.h"
 #include "services/context.h"
-#include "store/memory/memory_store.h"
 #include "store/tables.h"
+#include "service_test_fixture.h"
 
 namespace aw::services {
 namespace {
 
 using nlohmann::json;
-
-class RecordingNotifier final : public Notifier {
- public:
-  int Notify(const NotificationRequest& req) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    sent.push_back(req);
-    return 1;
-  }
-  std::vector<NotificationRequest> sent;
-
- private:
-  std::mutex mu_;
-};
 
 Principal User(const std::string& id, Role role, std::vector<std::string> companies = {"c1"}) {
   Principal p;
@@ -47,13 +34,11 @@ Principal User(const std::string& id, Role role, std::vector<std::string> compan
   return p;
 }
 
-class ApprovalServiceTest : public ::testing::Test {
+class ApprovalServiceTest : public testing::ServiceTest {
  protected:
   void SetUp() override {
-    store_ = std::make_unique<store::MemoryStore>(&clock_);
-    for (const auto& spec : store::tables::All()) ASSERT_TRUE(store_->CreateTable(spec).ok());
-    ctx_.store = store_.get();
-    ctx_.clock = &clock_;
+    ServiceTest::SetUp();
+    if (HasFatalFailure()) return;
     ctx_.notifier = &notifier_;
     audit_ = std::make_unique<AuditService>(&ctx_);
     approvals_ = std::make_unique<ApprovalService>(&ctx_, audit_.get(), 3600);
@@ -89,10 +74,7 @@ class ApprovalServiceTest : public ::testing::Test {
     return "ok";
   }
 
-  FakeClock clock_;
-  std::unique_ptr<store::MemoryStore> store_;
-  RecordingNotifier notifier_;
-  Context ctx_;
+  testing::RecordingNotifier notifier_;
   std::unique_ptr<AuditService> audit_;
   std::unique_ptr<ApprovalService> approvals_;
   Principal tech_ = User("tech", Role::kTechnician);
@@ -106,19 +88,20 @@ TEST_F(ApprovalServiceTest, MediumRequestNotifiesAdminsAndIsAudited) {
   EXPECT_EQ(req["required_approver_role"], "company_admin");
   EXPECT_EQ(req["requested_by"], "tech");
   EXPECT_FALSE(req.contains("expires_at_us"));
-  ASSERT_EQ(notifier_.sent.size(), 1u);
-  EXPECT_EQ(notifier_.sent[0].type, "approval_needed");
-  EXPECT_EQ(notifier_.sent[0].company_id, "c1");
-  EXPECT_EQ(std::set<std::string>(notifier_.sent[0].roles.begin(), notifier_.sent[0].roles.end()),
+  const auto sent = notifier_.Sent();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].type, "approval_needed");
+  EXPECT_EQ(sent[0].company_id, "c1");
+  EXPECT_EQ(std::set<std::string>(sent[0].roles.begin(), sent[0].roles.end()),
             (std::set<std::string>{"company_admin", "msp_admin"}));
-  EXPECT_EQ(notifier_.sent[0].data["approval_request_id"], req["id"]);
+  EXPECT_EQ(sent[0].data["approval_request_id"], req["id"]);
   EXPECT_EQ(AuditActions().count("approval_requested"), 1u);
 }
 
 TEST_F(ApprovalServiceTest, HighRequestNotifiesOnlyMspAdminsAndOnlyTheyApprove) {
   json req = Request(admin_, "high");
-  ASSERT_EQ(notifier_.sent.size(), 1u);
-  EXPECT_EQ(notifier_.sent[0].roles, std::vector<std::string>{"msp_admin"});
+  ASSERT_EQ(notifier_.Sent().size(), 1u);
+  EXPECT_EQ(notifier_.Sent()[0].roles, std::vector<std::string>{"msp_admin"});
   Principal other_admin = User("admin2", Role::kCompanyAdmin);
   EXPECT_EQ(CodeOf([&] { approvals_->Approve(other_admin, req["id"], ""); }), "forbidden");
   json ok = approvals_->Approve(msp_, req["id"], "looks fine");
@@ -184,8 +167,9 @@ TEST_F(ApprovalServiceTest, TickExpiresDueRequestsOnce) {
   EXPECT_EQ(AuditActions().count("approval_expired"), 1u);
   EXPECT_EQ(CodeOf([&] { approvals_->Approve(admin_, due["id"], ""); }), "approval_expired");
   // The requester heard about it.
-  EXPECT_EQ(notifier_.sent.back().type, "approval_expired");
-  EXPECT_EQ(notifier_.sent.back().user_ids, std::vector<std::string>{"tech"});
+  ASSERT_FALSE(notifier_.Sent().empty());
+  EXPECT_EQ(notifier_.Sent().back().type, "approval_expired");
+  EXPECT_EQ(notifier_.Sent().back().user_ids, std::vector<std::string>{"tech"});
   clock_.Advance(std::chrono::minutes(31));
   EXPECT_EQ(approvals_->Tick(), 1);
   EXPECT_EQ(AuditActions().count("approval_expired"), 2u);

@@ -8,30 +8,21 @@
 #include <gtest/gtest.h>
 
 #include "base/clock.h"
-#include "crypto/secret_box.h"
 #include "services/context.h"
 #include "services/identity/company_service.h"
-#include "store/memory/memory_store.h"
 #include "store/tables.h"
+#include "service_test_fixture.h"
 
 namespace aw::services {
 namespace {
 
-class CompanyKeyCacheTest : public ::testing::Test {
+class CompanyKeyCacheTest : public testing::ServiceTest {
  protected:
   void SetUp() override {
-    store_ = std::make_unique<store::MemoryStore>(&clock_);
-    for (const auto& spec : store::tables::All()) ASSERT_TRUE(store_->CreateTable(spec).ok());
-    ctx_.store = store_.get();
-    ctx_.clock = &clock_;
-    secrets_ = std::make_unique<crypto::SecretBox>(crypto::SecretBox::FromKey(std::string(32, 'k')).value());
-    ctx_.secrets = secrets_.get();
+    ServiceTest::SetUp();
+    if (HasFatalFailure()) return;
   }
 
-  FakeClock clock_;
-  std::unique_ptr<store::MemoryStore> store_;
-  std::unique_ptr<crypto::SecretBox> secrets_;
-  Context ctx_;
 };
 
 TEST_F(CompanyKeyCacheTest, AKeyRotatedByAnotherReplicaStopsWorkingWithinTheBound) {

@@ -14,7 +14,6 @@
 
 #include "base/clock.h"
 #include "base/time_format.h"
-#include "crypto/secret_box.h"
 #include "services/audit_service.h"
 #include "services/identity/company_service.h"
 #include "services/config_service.h"
@@ -26,36 +25,14 @@
 #include "services/response/sla_service.h"
 #include "services/response/sla_worker.h"
 #include "services/identity/user_service.h"
-#include "store/memory/memory_store.h"
 #include "store/tables.h"
+#include "service_test_fixture.h"
 
 namespace aw::services {
 namespace {
 
 using nlohmann::json;
 using std::chrono::minutes;
-
-class RecordingNotifier final : public Notifier {
- public:
-  int Notify(const NotificationRequest& r) override {
-    std::lock_guard<std::mutex> l(mu_);
-    sent_.push_back(r);
-    return static_cast<int>(r.user_ids.size());
-  }
-  std::vector<NotificationRequest> Sent() {
-    std::lock_guard<std::mutex> l(mu_);
-    return sent_;
-  }
-  int Count(const std::string& type) {
-    int n = 0;
-    for (const auto& r : Sent()) n += r.type == type;
-    return n;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<NotificationRequest> sent_;
-};
 
 class RecordingEvents final : public EventSink {
  public:
@@ -102,17 +79,14 @@ struct Process {
   std::unique_ptr<IncidentResponseWorker> worker;
 };
 
-class EscalationWorkerTest : public ::testing::Test {
+class EscalationWorkerTest : public testing::ServiceTest {
  protected:
   void SetUp() override {
-    store_ = std::make_unique<store::MemoryStore>(&clock_);
-    for (const auto& spec : store::tables::All()) ASSERT_TRUE(store_->CreateTable(spec).ok());
-    ctx_.store = store_.get();
-    ctx_.clock = &clock_;
+    clock_.SetMicros(ParseIso8601("2026-11-25T10:00:00Z").value());
+    ServiceTest::SetUp();
+    if (HasFatalFailure()) return;
     ctx_.notifier = &notifier_;
     ctx_.events = &events_;
-    secrets_ = std::make_unique<crypto::SecretBox>(crypto::SecretBox::FromKey(std::string(32, 'k')).value());
-    ctx_.secrets = secrets_.get();
     p_ = std::make_unique<Process>(&ctx_);
     CompanyService companies(&ctx_);
     companies.Create("Acme", "c1");
@@ -131,13 +105,7 @@ class EscalationWorkerTest : public ::testing::Test {
   }
 
   std::string MakeUser(const std::string& email, Role role, std::vector<std::string> companies) {
-    NewUser u;
-    u.email = email;
-    u.name = email;
-    u.password = "password123";
-    u.role = role;
-    u.company_ids = std::move(companies);
-    return p_->users->Create(u).value("id", "");
+    return testing::AddUser(*p_->users, email, role, std::move(companies));
   }
 
   std::string Open(const std::string& severity, const std::string& asset = "web-1") {
@@ -183,12 +151,8 @@ class EscalationWorkerTest : public ::testing::Test {
     return n;
   }
 
-  FakeClock clock_{ParseIso8601("2026-11-25T10:00:00Z").value()};
-  RecordingNotifier notifier_;
+  testing::RecordingNotifier notifier_;
   RecordingEvents events_;
-  std::unique_ptr<store::MemoryStore> store_;
-  std::unique_ptr<crypto::SecretBox> secrets_;
-  Context ctx_;
   std::unique_ptr<Process> p_;
   std::string tech_, admin_, msp_;
 };

@@ -14,8 +14,8 @@
 #include "services/response/mailer.h"
 #include "services/response/notification_service.h"
 #include "services/identity/user_service.h"
-#include "store/memory/memory_store.h"
 #include "store/tables.h"
+#include "service_test_fixture.h"
 
 namespace aw::services {
 namespace {
@@ -32,13 +32,11 @@ class RecordingTransport final : public MailTransport {
   std::vector<Email>* sent;
 };
 
-class NotificationServiceTest : public ::testing::Test {
+class NotificationServiceTest : public testing::ServiceTest {
  protected:
   void SetUp() override {
-    store_ = std::make_unique<store::MemoryStore>(&clock_);
-    for (const auto& spec : store::tables::All()) ASSERT_TRUE(store_->CreateTable(spec).ok());
-    ctx_.store = store_.get();
-    ctx_.clock = &clock_;
+    ServiceTest::SetUp();
+    if (HasFatalFailure()) return;
     hub_ = std::make_unique<EventHub>(EventHubOptions{}, clock_.NowMicros());
     ctx_.events = hub_.get();
     users_ = std::make_unique<UserService>(&ctx_);
@@ -54,13 +52,7 @@ class NotificationServiceTest : public ::testing::Test {
   }
 
   std::string Add(const std::string& email, Role role, std::vector<std::string> companies) {
-    NewUser u;
-    u.email = email;
-    u.name = email;
-    u.password_hash = "x";  // no Argon2 in unit tests
-    u.role = role;
-    u.company_ids = std::move(companies);
-    return users_->Create(u)["id"].get<std::string>();
+    return testing::AddUser(*users_, email, role, std::move(companies));
   }
 
   Principal As(const std::string& id) {
@@ -80,9 +72,6 @@ class NotificationServiceTest : public ::testing::Test {
     return out;
   }
 
-  FakeClock clock_;
-  std::unique_ptr<store::MemoryStore> store_;
-  Context ctx_;
   std::unique_ptr<EventHub> hub_;
   std::unique_ptr<UserService> users_;
   std::vector<Email> emails_;

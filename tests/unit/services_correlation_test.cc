@@ -14,8 +14,8 @@
 #include "services/context.h"
 #include "services/incidents/incident_service.h"
 #include "services/kpi_service.h"
-#include "store/memory/memory_store.h"
 #include "store/tables.h"
+#include "service_test_fixture.h"
 
 namespace aw::services {
 namespace {
@@ -23,13 +23,11 @@ namespace {
 using std::chrono::microseconds;
 using std::chrono::seconds;
 
-class CorrelationWindowTest : public ::testing::Test {
+class CorrelationWindowTest : public testing::ServiceTest {
  protected:
   void SetUp() override {
-    store_ = std::make_unique<store::MemoryStore>(&clock_);
-    for (const auto& spec : store::tables::All()) ASSERT_TRUE(store_->CreateTable(spec).ok());
-    ctx_.store = store_.get();
-    ctx_.clock = &clock_;
+    ServiceTest::SetUp();
+    if (HasFatalFailure()) return;
     configs_ = std::make_unique<ConfigService>(&ctx_);
     kpis_ = std::make_unique<KpiService>(&ctx_);
     incidents_ = std::make_unique<IncidentService>(&ctx_, configs_.get(), kpis_.get());
@@ -50,9 +48,6 @@ class CorrelationWindowTest : public ::testing::Test {
     return incidents_->Correlate("c1", in);
   }
 
-  FakeClock clock_;
-  std::unique_ptr<store::MemoryStore> store_;
-  Context ctx_;
   std::unique_ptr<ConfigService> configs_;
   std::unique_ptr<KpiService> kpis_;
   std::unique_ptr<IncidentService> incidents_;

@@ -21,6 +21,10 @@ void RequireVisible(const Principal& p, const std::string& company_id) {
   if (!p.CanSeeCompany(company_id)) ThrowNotFound("company");
 }
 
+void RequireVisibleOwner(const Principal& p, const std::string& owner, const char* what) {
+  if (owner.empty() || !p.CanSeeCompany(owner)) ThrowNotFound(what);
+}
+
 void RequireVisibleCompany(CompanyService* companies, const Principal& p, const std::string& company_id) {
   if (!p.CanSeeCompany(company_id) || !companies->Find(company_id)) ThrowNotFound("company");
 }

@@ -24,6 +24,10 @@ std::vector<std::string> VisibleCompanyIds(CompanyService* companies, const Prin
 // 404 company unless `p` may see `company_id` (its existence not checked:
 // for routes whose next read answers 404 itself).
 void RequireVisible(const Principal& p, const std::string& company_id);
+// 404 `what` (e.g. "incident") unless `owner` - the company a located item
+// belongs to, empty when there is no such item - is one `p` may see: a
+// foreign item looks missing.
+void RequireVisibleOwner(const Principal& p, const std::string& owner, const char* what);
 // 404 company unless `p` may see `company_id` and the company exists.
 void RequireVisibleCompany(CompanyService* companies, const Principal& p, const std::string& company_id);
 

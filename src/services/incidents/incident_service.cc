@@ -13,6 +13,7 @@
 #include "core/incident_status.h"
 #include "core/priority.h"
 #include "core/severity.h"
+#include "services/identity/tenant_scope.h"
 #include "services/incidents/incident_items.h"
 #include "services/list_index.h"
 #include "services/merged_query.h"
@@ -95,7 +96,7 @@ std::string IncidentService::CompanyOf(const std::string& incident_id) {
 
 json IncidentService::LoadOwned(const Principal& p, const std::string& incident_id, std::string* company_id) {
   std::string cid = CompanyOf(incident_id);
-  if (cid.empty() || !p.CanSeeCompany(cid)) ThrowNotFound("incident");
+  RequireVisibleOwner(p, cid, "incident");
   auto r = ctx_->store->GetItem({t::kIncidents, {cid, incident_id}});
   if (r.status().IsNotFound()) ThrowNotFound("incident");
   ThrowIfError(r.status(), "incident");

@@ -136,28 +136,12 @@ std::optional<IngestResult> AlertService::StoreFirst(const std::string& company_
                                                      const AlertInput& in) {
   AssetInfo asset = assets_->Touch(company_id, in.asset_name);
   alert["asset_id"] = asset.id;
-  CorrelationInput ci;
-  ci.alert_id = alert["id"].get<std::string>();
-  ci.asset_name = in.asset_name;
-  ci.asset_id = asset.id;
-  ci.signature = in.signature;
-  ci.message = in.message;
-  ci.severity = in.severity;
-  ci.tool_source = in.tool_source;
-  ci.timestamp = alert["timestamp"].get<std::string>();
-  ci.critical_asset = asset.is_critical;
+  CorrelationInput ci = CorrelationInputFor(alert, in, asset);
   IngestResult r;
-  core::SuppressionDecision noise;
   core::MatchFacts facts;
-  if (noise_ != nullptr) {
-    noise = noise_->Decide(company_id, in.asset_name, in.signature, in.severity, in.tool_source, in.metadata,
-                           ctx_->clock->NowMicros(), &facts);
-  }
+  const core::SuppressionDecision noise = DecideNoise(company_id, in, ctx_->clock->NowMicros(), &facts);
   std::string expected;
-  if (noise.by != core::SuppressedBy::kNone) {
-    NoiseService::Mark(alert, noise);  // stored and visible; no incident, nobody notified
-    r.suppressed = core::SuppressedByName(noise.by);
-  } else {
+  if (!MarkSuppressed(noise, alert, r)) {
     expected = incidents_->ExpectIncident(company_id, &ci);
     if (!expected.empty()) alert["correlated_incident_id"] = expected;
   }
@@ -206,19 +190,7 @@ std::optional<IngestResult> AlertService::StoreFirst(const std::string& company_
       alert["correlated_incident_id"] = r.incident_id;
     }
   }
-  if (noise.by != core::SuppressedBy::kNone) {
-    kpis_->Add(company_id, {{"alerts_total", 1}, {NoiseService::KpiCounter(noise.by), 1}});
-  } else {
-    kpis_->Add(company_id, {{"alerts_total", 1}});
-  }
-  json view = alert;
-  view.erase("ttl");
-  list_index::HideAttrs(view);
-  ctx_->events->Publish({"alert_received", company_id, std::move(view), ""});
-  r.alert_id = ci.alert_id;
-  r.company_id = company_id;
-  r.alert = std::move(alert);
-  return r;
+  return Stored(company_id, ci.alert_id, noise, std::move(alert), std::move(r));
 }
 
 }  // namespace aw::services

@@ -103,10 +103,7 @@ bool AlertService::IngestAsync(const std::string& company_id, const AlertInput& 
   job.claim_id = ClaimId(in, delivery_id);
   job.delivery_id = delivery_id;
   job.cfg = incidents_->CorrelationConfigFor(company_id);
-  if (noise_ != nullptr) {
-    job.suppression = noise_->Decide(company_id, in.asset_name, in.signature, in.severity, in.tool_source,
-                                     in.metadata, job.now_us, &job.facts);
-  }
+  job.suppression = DecideNoise(company_id, in, job.now_us, &job.facts);
   job.in = in;
   job.done = std::move(done);
   pipeline_->Submit(std::move(job));
@@ -218,9 +215,7 @@ std::optional<IngestResult> AlertService::OnClaim(const std::string& company_id,
   return Store(company_id, std::move(alert), in);
 }
 
-IngestResult AlertService::Store(const std::string& company_id, json alert, const AlertInput& in) {
-  AssetInfo asset = assets_->Touch(company_id, in.asset_name);
-  alert["asset_id"] = asset.id;
+CorrelationInput CorrelationInputFor(const json& alert, const AlertInput& in, const AssetInfo& asset) {
   CorrelationInput ci;
   ci.alert_id = alert["id"].get<std::string>();
   ci.asset_name = in.asset_name;
@@ -231,27 +226,42 @@ IngestResult AlertService::Store(const std::string& company_id, json alert, cons
   ci.tool_source = in.tool_source;
   ci.timestamp = alert["timestamp"].get<std::string>();
   ci.critical_asset = asset.is_critical;
+  return ci;
+}
+
+core::SuppressionDecision AlertService::DecideNoise(const std::string& company_id, const AlertInput& in,
+                                                    int64_t now_us, core::MatchFacts* facts) const {
+  if (noise_ == nullptr || in.status != "active") return {};
+  return noise_->Decide(company_id, in.asset_name, in.signature, in.severity, in.tool_source, in.metadata,
+                        now_us, facts);
+}
+
+bool AlertService::MarkSuppressed(const core::SuppressionDecision& noise, json& alert, IngestResult& r) {
+  if (noise.by == core::SuppressedBy::kNone) return false;
+  NoiseService::Mark(alert, noise);  // stored and visible; no incident, nobody notified
+  r.suppressed = core::SuppressedByName(noise.by);
+  return true;
+}
+
+IngestResult AlertService::Store(const std::string& company_id, json alert, const AlertInput& in) {
+  AssetInfo asset = assets_->Touch(company_id, in.asset_name);
+  alert["asset_id"] = asset.id;
+  const CorrelationInput ci = CorrelationInputFor(alert, in, asset);
   IngestResult r;
   // Noise control, after repeat removal and before correlation. A recovery
   // is never suppressed: it only ends things (and ends inhibition sources).
-  core::SuppressionDecision noise;
-  if (noise_ != nullptr && in.status == "active") {
-    core::MatchFacts facts;
-    noise = noise_->Decide(company_id, in.asset_name, in.signature, in.severity, in.tool_source, in.metadata,
-                           ctx_->clock->NowMicros(), &facts);
-    if (noise.inhibition_source) {
-      json src = noise_->NoteSource(company_id, ci.alert_id, facts);
-      ThrowIfError(ctx_->store->PutItem({t::kCompanyConfigs, std::move(src), {}, /*defer_sync=*/true}),
-                   "inhibition source");
-    }
+  core::MatchFacts facts;
+  const core::SuppressionDecision noise = DecideNoise(company_id, in, ctx_->clock->NowMicros(), &facts);
+  if (noise.inhibition_source) {
+    json src = noise_->NoteSource(company_id, ci.alert_id, facts);
+    ThrowIfError(ctx_->store->PutItem({t::kCompanyConfigs, std::move(src), {}, /*defer_sync=*/true}),
+                 "inhibition source");
   }
-  if (noise.by != core::SuppressedBy::kNone) {
-    NoiseService::Mark(alert, noise);  // stored and visible; no incident, nobody notified
-    r.suppressed = core::SuppressedByName(noise.by);
-  } else if (in.status == "resolved") {
+  const bool suppressed = MarkSuppressed(noise, alert, r);
+  if (!suppressed && in.status == "resolved") {
     if (noise_ != nullptr) noise_->OnRecovery(company_id, in.asset_name, in.signature);
     r.incident_id = incidents_->ResolveByKey(company_id, ci);
-  } else {
+  } else if (!suppressed) {
     CorrelationResult c = incidents_->Correlate(company_id, ci);
     r.incident_id = c.incident_id;
     r.incident_created = c.created;
@@ -272,19 +282,22 @@ IngestResult AlertService::Store(const std::string& company_id, json alert, cons
     // it while this alert was being written.
     r.incident_id = incidents_->LinkIfOpened(company_id, ci);
   }
+  return Stored(company_id, ci.alert_id, noise, std::move(alert), std::move(r));
+}
+
+IngestResult AlertService::Stored(const std::string& company_id, const std::string& alert_id,
+                                  const core::SuppressionDecision& noise, json alert, IngestResult r) {
   if (noise.by != core::SuppressedBy::kNone) {
     kpis_->Add(company_id, {{"alerts_total", 1}, {NoiseService::KpiCounter(noise.by), 1}});
   } else {
     kpis_->Add(company_id, {{"alerts_total", 1}});
   }
-  {
-    json view = alert;
-    view.erase("ttl");
-    list_index::HideAttrs(view);
-    if (!r.incident_id.empty()) view["correlated_incident_id"] = r.incident_id;
-    ctx_->events->Publish({"alert_received", company_id, std::move(view), ""});
-  }
-  r.alert_id = ci.alert_id;
+  json view = alert;
+  view.erase("ttl");
+  list_index::HideAttrs(view);
+  if (!r.incident_id.empty()) view["correlated_incident_id"] = r.incident_id;
+  ctx_->events->Publish({"alert_received", company_id, std::move(view), ""});
+  r.alert_id = alert_id;
   r.company_id = company_id;
   r.alert = std::move(alert);
   return r;

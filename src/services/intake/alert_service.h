@@ -58,6 +58,12 @@ struct AlertFilter {
 
 class IntakePipeline;
 
+// The correlation facts of one alert (what core/correlate.h reads), from the
+// alert item being written (its "id" and "timestamp"), its input and asset.
+// The same for every intake path, so that they correlate alike.
+CorrelationInput CorrelationInputFor(const nlohmann::json& alert, const AlertInput& in,
+                                     const AssetInfo& asset);
+
 class AlertService {
  public:
   AlertService(Context* ctx, AssetService* assets, IncidentService* incidents, KpiService* kpis)
@@ -127,6 +133,17 @@ class AlertService {
   // an item of another delivery holds that id.
   std::optional<IngestResult> StoreFirst(const std::string& company_id, nlohmann::json alert,
                                          const AlertInput& in);
+  // Noise control's answer for `in` (none without noise control, and none
+  // for a recovery: it only ends things). *facts is filled for NoteSource.
+  core::SuppressionDecision DecideNoise(const std::string& company_id, const AlertInput& in, int64_t now_us,
+                                        core::MatchFacts* facts) const;
+  // Marks a suppressed alert (stored and visible; no incident, nobody
+  // notified) and says so in `r`. False, and nothing done, when not suppressed.
+  static bool MarkSuppressed(const core::SuppressionDecision& noise, nlohmann::json& alert, IngestResult& r);
+  // The alert is stored (and correlated): counts it, shows it to live
+  // views, and completes `r`.
+  IngestResult Stored(const std::string& company_id, const std::string& alert_id,
+                      const core::SuppressionDecision& noise, nlohmann::json alert, IngestResult r);
   static std::string DerivedAlertId(const std::string& company_id, const std::string& claim_id);
 
   Context* ctx_;

@@ -154,16 +154,7 @@ void IntakePipeline::Process(TxnItems& items, const IntakeJob& job, IngestResult
     const store::Key src_key{src["company_id"].get<std::string>(), src["config_type"].get<std::string>()};
     items.Put(t::kCompanyConfigs, src_key, std::move(src));
   }
-  CorrelationInput ci;
-  ci.alert_id = alert_id;
-  ci.asset_name = job.in.asset_name;
-  ci.asset_id = asset.id;
-  ci.signature = job.in.signature;
-  ci.message = job.in.message;
-  ci.severity = job.in.severity;
-  ci.tool_source = job.in.tool_source;
-  ci.timestamp = alert["timestamp"].get<std::string>();
-  ci.critical_asset = asset.is_critical;
+  const CorrelationInput ci = CorrelationInputFor(alert, job.in, asset);
   CorrelationResult c = CorrelateLocal(*incidents_, items, company_id, job.cfg, ci, job.now_us, &u.fx);
   if (!c.incident_id.empty()) alert["correlated_incident_id"] = c.incident_id;
   items.Put(t::kAlerts, alert_key, std::move(alert));

@@ -7,6 +7,7 @@
 #include "base/errors.h"
 #include "base/ids.h"
 #include "base/time_format.h"
+#include "services/identity/tenant_scope.h"
 #include "services/merged_query.h"
 #include "services/paging.h"
 #include "store/tables.h"
@@ -182,9 +183,13 @@ Page ApprovalService::List(const Principal& p, const std::string& company_id, co
   return page;
 }
 
+std::string ApprovalService::CompanyOf(const std::string& id) {
+  return LocatedOwner(ctx_, t::kApprovalRequests, id);
+}
+
 json ApprovalService::Get(const Principal& p, const std::string& id) {
   std::string cid = LocatedOwner(ctx_, t::kApprovalRequests, id);
-  if (cid.empty() || !p.CanSeeCompany(cid)) ThrowNotFound("approval request");
+  RequireVisibleOwner(p, cid, "approval request");
   RequireRunbookReader(p, cid);
   auto r = ctx_->store->GetItem({t::kApprovalRequests, {cid, id}});
   if (r.status().IsNotFound()) ThrowNotFound("approval request");
@@ -199,7 +204,7 @@ json ApprovalService::Get(const Principal& p, const std::string& id) {
 
 json ApprovalService::LoadForDecision(const Principal& p, const std::string& id, std::string* company_id) {
   std::string cid = LocatedOwner(ctx_, t::kApprovalRequests, id);
-  if (cid.empty() || !p.CanSeeCompany(cid)) ThrowNotFound("approval request");
+  RequireVisibleOwner(p, cid, "approval request");
   RequireWrite(p, cid);
   auto r = ctx_->store->GetItem({t::kApprovalRequests, {cid, id}});
   if (r.status().IsNotFound()) ThrowNotFound("approval request");

@@ -58,6 +58,8 @@ class ApprovalService {
   Page List(const Principal& p, const std::string& company_id, const std::string& status, int limit,
             const std::string& cursor, const std::vector<std::string>& all_company_ids);
   nlohmann::json Get(const Principal& p, const std::string& id);
+  // The owner company of an approval request id, or "".
+  std::string CompanyOf(const std::string& id);
   // 403 (role, own request), 404, 409 approval_expired / already_decided.
   // Returns the approved request; the caller starts the execution.
   // `execution_id` (when given) is reserved for that execution in the same

@@ -6,6 +6,7 @@
 #include "base/ids.h"
 #include "core/runbook_fields.h"
 #include "core/runbook_policy.h"
+#include "services/identity/tenant_scope.h"
 #include "services/merged_query.h"
 #include "services/paging.h"
 #include "store/tables.h"
@@ -240,7 +241,7 @@ Page RunbookService::List(const Principal& p, const std::string& company_id, int
 
 json RunbookService::Get(const Principal& p, const std::string& id) {
   std::string cid = CompanyOf(id);
-  if (cid.empty() || !p.CanSeeCompany(cid)) ThrowNotFound("runbook");
+  RequireVisibleOwner(p, cid, "runbook");
   RequireRunbookReader(p, cid);
   auto item = Find(cid, id);
   if (!item) ThrowNotFound("runbook");
@@ -343,7 +344,7 @@ json RunbookService::CreateWith(const Principal& p, const std::string& company_i
 
 json RunbookService::Update(const Principal& p, const std::string& id, const RunbookInput& in) {
   std::string cid = CompanyOf(id);
-  if (cid.empty() || !p.CanSeeCompany(cid)) ThrowNotFound("runbook");
+  RequireVisibleOwner(p, cid, "runbook");
   RequireCompanyAdmin(p, cid);
   auto item = Find(cid, id);
   if (!item) ThrowNotFound("runbook");
@@ -353,7 +354,7 @@ json RunbookService::Update(const Principal& p, const std::string& id, const Run
 
 void RunbookService::Delete(const Principal& p, const std::string& id) {
   std::string cid = CompanyOf(id);
-  if (cid.empty() || !p.CanSeeCompany(cid)) ThrowNotFound("runbook");
+  RequireVisibleOwner(p, cid, "runbook");
   RequireCompanyAdmin(p, cid);
   Status s = ctx_->store->DeleteItem({t::kRunbooks, {cid, id}, store::Condition::ItemExists("company_id")});
   if (s.IsConditionFailed()) ThrowNotFound("runbook");
