@@ -15,6 +15,7 @@
 #include "store/item_ops.h"
 #include "store/rocksdb/rocks_keys.h"
 #include "store/rocksdb/rocks_tables.h"
+#include "store/rocksdb/rocks_tuning.h"
 #include "store/rocksdb/rocks_writer.h"
 
 namespace aw::store {
@@ -30,12 +31,14 @@ bool Supported(rocksdb::CompressionType c) {
   return std::find(all.begin(), all.end(), c) != all.end();
 }
 
+}  // namespace
+
+namespace rocks {
+
 // 4 shards of the block cache (16 MiB each at the default 64 MiB): room for an
 // unpartitioned index or filter block of SSTs written before partitioning.
 constexpr int kCacheShardBits = 2;
 
-// The tuning for a 2-core machine; docs/operations.md gives the reason for
-// each value.
 rocksdb::Options Tuned(const RocksOptions& opts, std::shared_ptr<rocksdb::Statistics> statistics) {
   rocksdb::Options o;
   o.create_if_missing = true;
@@ -75,7 +78,7 @@ rocksdb::Options Tuned(const RocksOptions& opts, std::shared_ptr<rocksdb::Statis
   return o;
 }
 
-}  // namespace
+}  // namespace rocks
 
 RocksStore::RocksStore(RocksOptions opts, const aw::Clock* clock) : opts_(std::move(opts)), clock_(clock) {}
 
@@ -93,7 +96,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksOptions& opts, c
   std::unique_ptr<RocksStore> store(new RocksStore(opts, clock));
   store->statistics_ = rocksdb::CreateDBStatistics();
   rocksdb::DB* raw_db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(Tuned(opts, store->statistics_), opts.path, &raw_db);
+  rocksdb::Status s = rocksdb::DB::Open(rocks::Tuned(opts, store->statistics_), opts.path, &raw_db);
   if (!s.ok()) return Status::Unavailable("cannot open the RocksDB store " + opts.path + ": " + s.ToString());
   store->db_.reset(raw_db);
   auto tables = rocks::LoadTables(*store->db_);
