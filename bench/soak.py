@@ -13,8 +13,9 @@ them, so a slow server is seen as a lower rate, not as a burst afterwards). Ever
 delivery (a repeat, answered with the first alert). Assets and signatures cycle over 500 x 4 keys, so
 correlation joins most alerts to open incidents. One reader thread GETs the alert and incident lists
 (`--read-rate` per second). Every `--interval` seconds a row: the server's RSS, open files
-(/proc/PID/fd), threads, RocksDB's own memory (memtables + block cache, from
-/api/admin/store-stats: bounded by its settings), the data directory's size, its CPU per accepted
+(/proc/PID/fd), threads, the caches whose size the settings cap (RocksDB's memtables + block cache,
+the store writer's cache of read items; from /api/admin/store-stats), RSS minus them (`residual`),
+jemalloc's allocated and resident heap, the data directory's size, its CPU per accepted
 alert, and of the interval
 the accepted alerts/s, non-2xx and failed requests, the webhook's p50 / p99 and the reads' p99.
 Latencies are measured by this client from the send (Python adds ~1 ms under load).
@@ -36,7 +37,8 @@ import urllib.parse
 import uuid
 
 FIELDS = ["minute", "elapsed_s", "alerts_per_s", "repeats", "non2xx", "errors", "skipped", "p50_ms",
-          "p99_ms", "read_p99_ms", "rss_mib", "rocksdb_mem_mib", "open_fds", "threads", "data_mib", "cpu_us_per_alert"]
+          "p99_ms", "read_p99_ms", "rss_mib", "rocksdb_mem_mib", "writer_cache_mib",
+          "residual_mib", "heap_allocated_mib", "heap_resident_mib", "open_fds", "threads", "data_mib", "cpu_us_per_alert"]
 
 
 def pct(values, p):
@@ -180,16 +182,27 @@ def proc_figures(pid):
             ticks / os.sysconf("SC_CLK_TCK"))
 
 
-def rocksdb_mem_mib(load):
-    """Memtables + block cache (store-stats, MSP admin); 0 when not on RocksDB or not readable."""
+def memory_figures(load):
+    """The bounded caches and the heap, from store-stats (MSP admin), in MiB: RocksDB's memtables
+    (pinned ones included) + block cache, the store writer's cache of read items, jemalloc's
+    allocated and resident bytes. 0 for what the server does not report (another store, an older
+    binary, no jemalloc)."""
     try:
         c = load.conn()
         c.request("GET", "/api/admin/store-stats", headers={"Authorization": f"Bearer {load.args.token}"})
-        engine = json.loads(c.getresponse().read()).get("rocksdb", {}).get("engine", {})
+        body = json.loads(c.getresponse().read())
         c.close()
-        return (engine.get("memtable_bytes", 0) + engine.get("block_cache_bytes", 0)) / 2**20
     except (OSError, http.client.HTTPException, ValueError):
-        return 0.0
+        body = {}
+    rocks = body.get("rocksdb", {})
+    engine = rocks.get("engine", {})
+    heap = body.get("malloc", {})
+    mib = lambda *v: round(sum(v) / 2**20, 1)
+    return {"rocksdb_mem_mib": mib(engine.get("memtable_bytes", 0), engine.get("memtable_pinned_bytes", 0),
+                                   engine.get("block_cache_bytes", 0), engine.get("table_readers_bytes", 0)),
+            "writer_cache_mib": mib(rocks.get("writer_cache_bytes", 0)),
+            "heap_allocated_mib": mib(heap.get("allocated_bytes", 0)),
+            "heap_resident_mib": mib(heap.get("resident_bytes", 0))}
 
 
 def dir_mib(path):
@@ -230,9 +243,12 @@ def run(args):
                "alerts_per_s": round(ok / (now - last), 1), "repeats": repeats, "non2xx": non2xx,
                "errors": errors, "skipped": skipped, "p50_ms": round(pct(lat, 0.50), 2),
                "p99_ms": round(pct(lat, 0.99), 2), "read_p99_ms": round(pct(reads, 0.99), 2),
-               "rss_mib": round(rss, 1), "rocksdb_mem_mib": round(rocksdb_mem_mib(load), 1), "open_fds": fds, "threads": nthreads,
+               "rss_mib": round(rss, 1), "open_fds": fds, "threads": nthreads,
                "data_mib": round(dir_mib(args.data_dir), 1),
                "cpu_us_per_alert": round((cpu - cpu0) * 1e6 / ok, 1) if ok else 0}
+        row.update(memory_figures(load))
+        # What RSS holds beyond the caches whose size the settings cap.
+        row["residual_mib"] = round(rss - row["rocksdb_mem_mib"] - row["writer_cache_mib"], 1)
         w.writerow(row)
         out.flush()
         print(" ".join(f"{row[f]:>10}" for f in FIELDS), flush=True)
@@ -249,10 +265,15 @@ def plot(csv_path, png_path):
     import matplotlib.pyplot as plt
     rows = list(csv.DictReader(open(csv_path)))
     x = [float(r["minute"]) for r in rows]
-    col = lambda k: [float(r[k]) for r in rows]
+    col = lambda k: [float(r.get(k) or 0) for r in rows]  # older CSVs lack some columns
     fig, ax = plt.subplots(4, 1, sharex=True, figsize=(8, 9))
     ax[0].plot(x, col("rss_mib"), label="RSS")
     ax[0].plot(x, col("rocksdb_mem_mib"), label="of it RocksDB memtables + block cache")
+    if any(col("writer_cache_mib")):
+        ax[0].plot(x, col("writer_cache_mib"), label="of it the writer's item cache")
+        ax[0].plot(x, col("residual_mib"), label="RSS minus both caches")
+    if any(col("heap_allocated_mib")):
+        ax[0].plot(x, col("heap_allocated_mib"), label="heap allocated (jemalloc)", linestyle="--")
     ax[0].plot(x, col("data_mib"), label="data directory")
     ax[0].set_ylabel("MiB")
     ax[0].legend(loc="upper left")

@@ -168,6 +168,8 @@ int Serve(const Config& config) {
                                          {"fsyncs", st.syncs},
                                          {"queries", st.queries},
                                          {"scans", st.scans},
+                                         {"writer_cache_bytes", st.writer_cache_bytes},
+                                         {"writer_cache_items", st.writer_cache_items},
                                          {"engine", rocks->EngineStats()}}}};
       if (intake != nullptr) {
         auto is = intake->stats();

@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 
 #include "app/version.h"
 #include "base/errors.h"
+#include "base/malloc_stats.h"
 #include "http/http_metrics.h"
 #include "services/periodic_task.h"
 #include "store/dynamodb/dynamodb_store.h"
@@ -51,6 +53,10 @@ void WriteRocks(TextWriter& w, store::RocksStore* rocks, services::IntakePipelin
   counter("aw_rocksdb_write_ops_total", "Write operations in them.", double(st.ops));
   counter("aw_store_fsyncs_total", "Store fsyncs (RocksDB: WAL syncs asked for by the writer).",
           double(st.syncs));
+  w.Header("aw_rocksdb_writer_cache_bytes",
+           "Estimated bytes of the items the RocksDB writer keeps after reading them (capped, 128 MiB by default).",
+           Type::kGauge);
+  w.Sample("aw_rocksdb_writer_cache_bytes", {}, double(st.writer_cache_bytes));
   if (intake != nullptr) {
     const auto is = intake->stats();
     counter("aw_intake_pipeline_alerts_total", "Alerts written by the intake pipeline.", double(is.jobs));
@@ -94,6 +100,21 @@ std::vector<metrics::CollectorHandle> InstallCollectors(App* app, const Config& 
     w.Sample("aw_process_start_time_seconds", {}, started);
   }));
   handles.push_back(reg.AddCollector(WriteWorkers));
+  handles.push_back(reg.AddCollector([](TextWriter& w) {
+    const MallocStats m = ReadMallocStats();
+    if (!m.available) return;  // not linked with jemalloc
+    w.Header("aw_malloc_bytes",
+             "jemalloc's figures (stats.allocated, active, resident, mapped, retained, metadata).",
+             Type::kGauge);
+    for (const auto& [kind, v] : {std::pair{"allocated", m.allocated},
+                                  {"active", m.active},
+                                  {"resident", m.resident},
+                                  {"mapped", m.mapped},
+                                  {"retained", m.retained},
+                                  {"metadata", m.metadata}}) {
+      w.Sample("aw_malloc_bytes", {{"kind", kind}}, double(v));
+    }
+  }));
   if (services::EventHub* hub = app->events()) {
     handles.push_back(reg.AddCollector([hub](TextWriter& w) {
       w.Header("aw_websocket_clients", "WebSocket clients subscribed to live events.", Type::kGauge);

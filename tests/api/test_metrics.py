@@ -184,8 +184,33 @@ def test_labels_are_bounded_and_the_rest_is_there(msrv):
         assert value(s, "aw_rocksdb_wal_fsyncs_total") > 0
         assert value(s, "aw_rocksdb_write_group_ops_count") > 0
         assert ("aw_rocksdb_engine", (("figure", "write_stall_micros"),)) in s
+        assert ("aw_rocksdb_writer_cache_bytes", ()) in s
     else:
         assert value(s, "aw_dynamodb_requests_total", operation="PutItem") > 0
+
+
+def links_jemalloc():
+    out = subprocess.run(["ldd", AW_BINARY], capture_output=True, text=True, check=False).stdout
+    return "libjemalloc" in out
+
+
+def test_heap_and_bounded_caches_are_shown(msrv):
+    # The figures the soak subtracts from RSS (bench/soak.py): jemalloc's heap, and on RocksDB
+    # the writer's cache of read items and the engine's memtables and block cache.
+    stats = msrv.admin().get("/api/admin/store-stats").json()
+    s = scrape(msrv)
+    heap = stats["malloc"]
+    assert heap["available"] == links_jemalloc(), heap  # the sanitizer build has no jemalloc
+    if heap["available"]:
+        assert 0 < heap["allocated_bytes"] <= heap["active_bytes"] <= heap["mapped_bytes"], heap
+        assert heap["resident_bytes"] > 0, heap
+        assert value(s, "aw_malloc_bytes", kind="allocated") > 0
+    else:
+        assert not any(name == "aw_malloc_bytes" for name, _ in s)
+    if AW_TEST_STORE == "rocksdb":
+        rocks = stats["rocksdb"]
+        assert rocks["writer_cache_bytes"] >= 0 and rocks["writer_cache_items"] >= 0, rocks
+        assert {"memtable_pinned_bytes", "table_readers_bytes"} <= set(rocks["engine"]), rocks["engine"]
 
 
 def test_off_by_default_and_on_a_listener_of_its_own(server, server_factory):

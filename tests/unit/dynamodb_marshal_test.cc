@@ -173,6 +173,25 @@ TEST(DynamoDbSchema, TablesAreDefinedAsDesigned) {
   EXPECT_FALSE(parsed->sk.has_value());
 }
 
+// Found by the dynamodb fuzz target: a member of another type than the
+// documented one threw nlohmann's type_error out of the parser.
+TEST(DynamoDbSchema, DescribeTableOfOddTypesParsesWithoutThrowing) {
+  Json answer = Json::parse(R"({"Table": {"TableName": [{"AttributeName": "x"}], "TableStatus": 7,
+      "KeySchema": [1, {"AttributeName": "id", "KeyType": "HASH"}, {"AttributeName": [], "KeyType": "RANGE"}],
+      "ItemCount": 1.5, "BillingModeSummary": {"BillingMode": {}},
+      "GlobalSecondaryIndexes": ["x", {"IndexName": 3, "KeySchema": "no"}]}})");
+  auto parsed = ParseDescribeTable(answer);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->name, "");
+  EXPECT_EQ(parsed->status, "");
+  EXPECT_EQ(parsed->pk, "id");
+  EXPECT_EQ(parsed->sk, std::optional<std::string>(""));
+  EXPECT_EQ(parsed->item_count, 0);
+  EXPECT_EQ(parsed->billing_mode, "PROVISIONED");
+  ASSERT_EQ(parsed->indexes.size(), 1u);
+  EXPECT_EQ(parsed->indexes[0].name, "");
+}
+
 TEST(DynamoDbErrors, TypesMapToStatusCodesAndRetries) {
   struct Case {
     int http;

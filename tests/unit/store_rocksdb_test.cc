@@ -25,9 +25,11 @@ using ::testing::HasSubstr;
 
 class RocksStoreTest : public ::testing::Test {
  protected:
-  std::unique_ptr<RocksStore> Open(bool create_tables = true, const std::string& sub = "data") {
+  std::unique_ptr<RocksStore> Open(bool create_tables = true, const std::string& sub = "data",
+                                   size_t writer_cache_bytes = RocksOptions{}.writer_cache_bytes) {
     RocksOptions opts;
     opts.path = dir_.path() + "/" + sub;
+    opts.writer_cache_bytes = writer_cache_bytes;
     auto s = RocksStore::Open(opts, &clock_);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     if (!s.ok()) return nullptr;
@@ -371,6 +373,51 @@ TEST_F(RocksStoreTest, RememberedItemsFollowCommitsAndRollbacks) {
   EXPECT_TRUE(QueryAll(*store, {.table = kThings, .index = "by-owner", .pk = "o"}).empty());
 }
 
+// Reads `n` items "r/<i>" in one atomic unit each (so the writer remembers them).
+Status ReadInUnits(RocksStore& store, int n) {
+  for (int i = 0; i < n; ++i) {
+    std::promise<Status> done;
+    const bool queued = store.RunAtomic(
+        [i](AtomicTxn& txn) -> Status {
+          auto r = txn.Get(kThings, K("r", std::to_string(i)));
+          if (!r.ok()) return r.status();
+          return r->has_value() ? Status::OK() : Status::Internal("r/" + std::to_string(i) + " missing");
+        },
+        [&done](Status s) { done.set_value(s); });
+    if (!queued) return Status::Unavailable("unit not queued");
+    if (Status s = done.get_future().get(); !s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+// The writer's cache of read items is what store-stats shows, and stays
+// within its cap however many items are read (the soak's memory ceiling).
+TEST_F(RocksStoreTest, WriterCacheOfReadItemsIsShownAndCapped) {
+  constexpr size_t kCap = 64 << 10;
+  constexpr int kItems = 400;  // ~1 KB each: ~400 KB read, six times the cap
+  const std::string pad(1000, 'x');
+  for (auto cap : {size_t{64} << 20, kCap}) {
+    auto store = Open(true, "cap" + std::to_string(cap), cap);
+    ASSERT_NE(store, nullptr);
+    for (int i = 0; i < kItems; ++i) {
+      ASSERT_TRUE(store->PutItem({kThings, Thing("r", std::to_string(i), {{"pad", pad}})}).ok());
+    }
+    EXPECT_EQ(store->Stats().writer_cache_items, 0u);  // written, never read: not kept
+    ASSERT_TRUE(ReadInUnits(*store, kItems).ok());
+    const RocksStats st = store->Stats();
+    if (cap == kCap) {
+      EXPECT_LE(st.writer_cache_bytes, kCap);
+      EXPECT_GT(st.writer_cache_items, 0u);
+      EXPECT_LT(st.writer_cache_items, uint64_t{kItems} / 4);
+    } else {
+      EXPECT_EQ(st.writer_cache_items, uint64_t{kItems});
+      EXPECT_GE(st.writer_cache_bytes, uint64_t{kItems} * pad.size());
+    }
+    // Reading again still works from whatever the cache kept or lost.
+    EXPECT_TRUE(ReadInUnits(*store, kItems).ok());
+  }
+}
+
 TEST_F(RocksStoreTest, BackupIsAnOpenableCopyTakenWhileWriting) {
   auto store = Open();
   for (int i = 0; i < 20; ++i) {
@@ -390,6 +437,7 @@ TEST_F(RocksStoreTest, BackupIsAnOpenableCopyTakenWhileWriting) {
        {"write_stall_micros", "compactions", "wal_syncs", "memtable_bytes", "block_cache_hit_rate"}) {
     EXPECT_TRUE(engine.contains(k)) << k;
   }
+  for (const char* k : {"memtable_pinned_bytes", "table_readers_bytes"}) EXPECT_TRUE(engine.contains(k)) << k;
   EXPECT_GT(engine["memtable_bytes"].get<uint64_t>(), 0u);
 }
 

@@ -21,11 +21,19 @@ Json IndexJson(const IndexSpec& idx, Capacity capacity) {
   return j;
 }
 
+// A string member of an answer, "" when absent or of another type (an answer
+// is outside data: a wrong type must not throw; found by the fuzzer).
+std::string Text(const Json& obj, const char* key) {
+  if (!obj.is_object()) return {};
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 void ReadKeySchema(const Json& ks, std::string* pk, std::optional<std::string>* sk) {
   if (!ks.is_array()) return;
   for (const auto& k : ks) {
-    std::string name = k.value("AttributeName", "");
-    std::string type = k.value("KeyType", "");
+    std::string name = Text(k, "AttributeName");
+    std::string type = Text(k, "KeyType");
     if (type == "HASH") *pk = name;
     if (type == "RANGE") *sk = name;
   }
@@ -80,20 +88,21 @@ Result<DescribedTable> ParseDescribeTable(const Json& answer) {
   auto t = answer.find("Table");
   if (t == answer.end() || !t->is_object()) return Status::Internal("DescribeTable answered without a Table");
   DescribedTable d;
-  d.name = t->value("TableName", "");
-  d.status = t->value("TableStatus", "");
-  ReadKeySchema(t->value("KeySchema", Json::array()), &d.pk, &d.sk);
-  if (auto ic = t->find("ItemCount"); ic != t->end() && ic->is_number()) d.item_count = ic->get<int64_t>();
+  d.name = Text(*t, "TableName");
+  d.status = Text(*t, "TableStatus");
+  if (auto ks = t->find("KeySchema"); ks != t->end()) ReadKeySchema(*ks, &d.pk, &d.sk);
+  if (auto ic = t->find("ItemCount"); ic != t->end() && ic->is_number_integer()) d.item_count = ic->get<int64_t>();
   d.billing_mode = "PROVISIONED";
-  if (auto b = t->find("BillingModeSummary"); b != t->end() && b->is_object()) {
-    d.billing_mode = b->value("BillingMode", "PROVISIONED");
+  if (auto b = t->find("BillingModeSummary"); b != t->end()) {
+    if (std::string mode = Text(*b, "BillingMode"); !mode.empty()) d.billing_mode = std::move(mode);
   }
   if (auto g = t->find("GlobalSecondaryIndexes"); g != t->end() && g->is_array()) {
     for (const auto& i : *g) {
+      if (!i.is_object()) continue;
       DescribedIndex di;
-      di.name = i.value("IndexName", "");
-      di.status = i.value("IndexStatus", "");
-      ReadKeySchema(i.value("KeySchema", Json::array()), &di.pk, &di.sk);
+      di.name = Text(i, "IndexName");
+      di.status = Text(i, "IndexStatus");
+      if (auto ks = i.find("KeySchema"); ks != i.end()) ReadKeySchema(*ks, &di.pk, &di.sk);
       d.indexes.push_back(std::move(di));
     }
   }

@@ -106,7 +106,8 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksOptions& opts, c
   store->writer_ = std::make_unique<rocks::Writer>(
       store->db_.get(), *tables, clock, opts.max_batch,
       std::chrono::seconds(std::max(0, opts.sweep_interval_seconds)),
-      [self, items = std::max(1, opts.sweep_items)] { return self->MakeSweepOp(items); }, opts.sync);
+      [self, items = std::max(1, opts.sweep_items)] { return self->MakeSweepOp(items); }, opts.sync,
+      opts.writer_cache_bytes);
   return store;
 }
 
@@ -229,8 +230,13 @@ Status RocksStore::Backup(const std::string& dir) {
 
 RocksStats RocksStore::Stats() const {
   auto s = writer_->Stats();
-  return {s.groups, s.ops, s.syncs, queries_.load(std::memory_order_relaxed),
-          scans_.load(std::memory_order_relaxed)};
+  return {s.groups,
+          s.ops,
+          s.syncs,
+          queries_.load(std::memory_order_relaxed),
+          scans_.load(std::memory_order_relaxed),
+          s.cache_bytes,
+          s.cache_items};
 }
 
 nlohmann::json RocksStore::EngineStats() const {
@@ -246,6 +252,7 @@ nlohmann::json RocksStore::EngineStats() const {
     return it == cf.end() ? 0 : static_cast<uint64_t>(std::llround(std::atof(it->second.c_str())));
   };
   uint64_t hits = ticker(rocksdb::BLOCK_CACHE_HIT), misses = ticker(rocksdb::BLOCK_CACHE_MISS);
+  uint64_t cur_mem = prop("rocksdb.cur-size-all-mem-tables"), all_mem = prop("rocksdb.size-all-mem-tables");
   return {
       {"write_stall_micros", ticker(rocksdb::STALL_MICROS)},
       {"write_stops", cf_num("io_stalls.total_stop")},
@@ -258,8 +265,12 @@ nlohmann::json RocksStore::EngineStats() const {
       {"flush_bytes_written", ticker(rocksdb::FLUSH_WRITE_BYTES)},
       {"wal_syncs", ticker(rocksdb::WAL_FILE_SYNCED)},
       {"wal_bytes", ticker(rocksdb::WAL_FILE_BYTES)},
-      {"memtable_bytes", prop("rocksdb.cur-size-all-mem-tables")},
+      {"memtable_bytes", cur_mem},
       {"block_cache_bytes", prop("rocksdb.block-cache-usage")},
+      // Memtables still pinned (by iterators) after their flush, on top of memtable_bytes.
+      {"memtable_pinned_bytes", all_mem > cur_mem ? all_mem - cur_mem : 0},
+      // Index and filter blocks outside the block cache (none with cache_index_and_filter_blocks).
+      {"table_readers_bytes", prop("rocksdb.estimate-table-readers-mem")},
       {"block_cache_hits", hits},
       {"block_cache_misses", misses},
       {"block_cache_hit_rate", hits + misses == 0 ? 0.0 : double(hits) / double(hits + misses)},

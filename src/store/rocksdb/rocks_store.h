@@ -57,6 +57,11 @@ struct RocksOptions {
   int sweep_items = 10000;
   size_t block_cache_bytes = 64u << 20;
   size_t memtable_bytes = 32u << 20;
+  // The writer's cache of items it read (estimated bytes): sized for ~100k
+  // hot items (bench/intake_bench.sh's 50k correlation keys: a pointer and an
+  // incident each, ~1 KB of text); only items read again and again stay, so
+  // a smaller working set uses less.
+  size_t writer_cache_bytes = size_t{128} << 20;
 };
 
 struct RocksStats {
@@ -65,6 +70,11 @@ struct RocksStats {
   uint64_t syncs = 0;    // fsyncs of the WAL the writer asked for
   uint64_t queries = 0;  // Query calls
   uint64_t scans = 0;    // Scan calls
+  // The writer's cache of items it read (estimated bytes, bounded by
+  // RocksOptions::writer_cache_bytes) and its items: with the memtables and
+  // the block cache, the memory that fills as a store is used and is capped.
+  uint64_t writer_cache_bytes = 0;
+  uint64_t writer_cache_items = 0;
 };
 
 class RocksStore final : public Store {

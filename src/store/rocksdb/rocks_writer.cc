@@ -39,8 +39,11 @@ Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   return Status::Internal(m);
 }
 
-WriterContext::WriterContext(rocksdb::DB* db, const aw::Clock* clock)
-    : db_(db), clock_(clock), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+WriterContext::WriterContext(rocksdb::DB* db, const aw::Clock* clock, size_t cache_cap)
+    : db_(db),
+      clock_(clock),
+      batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true),
+      cache_cap_(cache_cap) {}
 
 const RTable* WriterContext::Table(const std::string& name) const {
   auto it = tables_.find(name);
@@ -190,11 +193,12 @@ void WriterContext::EndGroup(bool written) {
   }
   group_.clear();
   op_.clear();
-  while (cache_bytes_ > kCacheBytes && !cache_.empty()) {
+  while (cache_bytes_ > cache_cap_ && !cache_.empty()) {
     auto victim = cache_.begin();  // the first in bucket order: as good as random here
     cache_bytes_ -= Footprint(victim->first, victim->second.text, victim->second.keys);
     cache_.erase(victim);
   }
+  PublishCacheSize();
 }
 
 void WriterContext::ForgetAll() {
@@ -202,12 +206,13 @@ void WriterContext::ForgetAll() {
   group_.clear();
   cache_.clear();
   cache_bytes_ = 0;
+  PublishCacheSize();
 }
 
 Writer::Writer(rocksdb::DB* db, const std::vector<RTablePtr>& tables, const aw::Clock* clock, int max_batch,
-               std::chrono::seconds sweep_every, MakeOp make_sweep, bool sync)
+               std::chrono::seconds sweep_every, MakeOp make_sweep, bool sync, size_t cache_bytes)
     : db_(db),
-      ctx_(db, clock),
+      ctx_(db, clock, cache_bytes),
       max_batch_(static_cast<size_t>(std::max(1, max_batch))),
       sweep_every_(sweep_every),
       make_sweep_(std::move(make_sweep)),

@@ -53,7 +53,8 @@ Status FromRocks(const rocksdb::Status& s, const std::string& what);
 // What an op sees while it runs on the writer thread.
 class WriterContext {
  public:
-  WriterContext(rocksdb::DB* db, const aw::Clock* clock);
+  // `cache_cap`: most bytes (estimated) of committed items kept after reading them.
+  WriterContext(rocksdb::DB* db, const aw::Clock* clock, size_t cache_cap);
   rocksdb::DB& db() { return *db_; }
   rocksdb::WriteBatchWithIndex& batch() { return batch_; }
   int64_t NowSeconds() const { return clock_->NowSeconds(); }
@@ -86,6 +87,10 @@ class WriterContext {
   void EndGroup(bool written);
   // Forgets every remembered item (table definitions change: entry keys may).
   void ForgetAll();
+  // The cache of committed items as of the last group: its estimated bytes
+  // (at most cache_cap) and its items. Any thread.
+  size_t cache_bytes() const { return cache_bytes_seen_.load(std::memory_order_relaxed); }
+  size_t cache_items() const { return cache_items_seen_.load(std::memory_order_relaxed); }
 
   // Set by a sweep that hit its item limit: expired items may be left, so the
   // writer schedules the next sweep after Writer::kSweepAgain. Writer thread only.
@@ -116,15 +121,19 @@ class WriterContext {
   std::map<std::string, RTablePtr> tables_;
   // By item key. op_: the running op's reads and writes; group_: those of
   // the ops of the pending batch that succeeded; cache_: committed items
-  // that were read (bounded by kCacheBytes, evicted at random). All writes
+  // that were read (bounded by cache_cap_, evicted at random). All writes
   // of items go through WriteItem/DeleteItem on this thread, so the cache
   // is never stale: the writer is the store's only writer.
   std::unordered_map<std::string, Known> op_, group_, cache_;
   size_t cache_bytes_ = 0;
-  // Sized for ~100k hot items (bench/intake_bench.sh's 50k correlation
-  // keys: a pointer and an incident each, ~1 KB of text); only items read
-  // again and again stay, so a smaller working set uses less.
-  static constexpr size_t kCacheBytes = size_t{128} << 20;
+  const size_t cache_cap_;
+  // Copies of cache_bytes_ and cache_.size() for stats readers (the writer
+  // thread alone touches the cache itself).
+  std::atomic<size_t> cache_bytes_seen_{0}, cache_items_seen_{0};
+  void PublishCacheSize() {
+    cache_bytes_seen_.store(cache_bytes_, std::memory_order_relaxed);
+    cache_items_seen_.store(cache_.size(), std::memory_order_relaxed);
+  }
 };
 
 struct WriteOp {
@@ -145,9 +154,11 @@ struct WriteOp {
 };
 
 struct WriterStats {
-  uint64_t groups = 0;  // batches written
-  uint64_t ops = 0;     // ops in them
-  uint64_t syncs = 0;   // fsyncs of the WAL
+  uint64_t groups = 0;       // batches written
+  uint64_t ops = 0;          // ops in them
+  uint64_t syncs = 0;        // fsyncs of the WAL
+  uint64_t cache_bytes = 0;  // the cache of read items: estimated bytes (<= its cap)
+  uint64_t cache_items = 0;  // and items
 };
 
 class Writer {
@@ -157,14 +168,17 @@ class Writer {
   // goes behind the writes queued meanwhile, so it never stalls them for long.
   static constexpr std::chrono::milliseconds kSweepAgain{100};
   // `sync`: false only for benchmarks (AW_ROCKSDB_UNSAFE_NO_FSYNC).
+  // `cache_bytes`: the cap of the cache of read items (WriterContext).
   Writer(rocksdb::DB* db, const std::vector<RTablePtr>& tables, const aw::Clock* clock, int max_batch,
-         std::chrono::seconds sweep_every, MakeOp make_sweep, bool sync);
+         std::chrono::seconds sweep_every, MakeOp make_sweep, bool sync, size_t cache_bytes);
   ~Writer();
   Result<Item> Submit(std::unique_ptr<WriteOp> op);
   // Returns at once; op->on_done is called exactly once.
   void SubmitAsync(std::unique_ptr<WriteOp> op);
   void Stop();  // idempotent
-  WriterStats Stats() const { return {groups_.load(), ops_.load(), syncs_.load()}; }
+  WriterStats Stats() const {
+    return {groups_.load(), ops_.load(), syncs_.load(), ctx_.cache_bytes(), ctx_.cache_items()};
+  }
 
  private:
   void Loop();
