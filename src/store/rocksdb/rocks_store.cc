@@ -15,6 +15,7 @@
 #include "store/item_ops.h"
 #include "store/rocksdb/rocks_keys.h"
 #include "store/rocksdb/rocks_tables.h"
+#include "store/rocksdb/rocks_tuning.h"
 #include "store/rocksdb/rocks_writer.h"
 
 namespace aw::store {
@@ -30,8 +31,14 @@ bool Supported(rocksdb::CompressionType c) {
   return std::find(all.begin(), all.end(), c) != all.end();
 }
 
-// The tuning for a 2-core machine; docs/operations.md gives the reason for
-// each value.
+}  // namespace
+
+namespace rocks {
+
+// 4 shards of the block cache (16 MiB each at the default 64 MiB): room for an
+// unpartitioned index or filter block of SSTs written before partitioning.
+constexpr int kCacheShardBits = 2;
+
 rocksdb::Options Tuned(const RocksOptions& opts, std::shared_ptr<rocksdb::Statistics> statistics) {
   rocksdb::Options o;
   o.create_if_missing = true;
@@ -44,10 +51,23 @@ rocksdb::Options Tuned(const RocksOptions& opts, std::shared_ptr<rocksdb::Statis
   o.max_log_file_size = 4u << 20;
   o.statistics = std::move(statistics);
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(opts.block_cache_bytes);
+  // Few shards: LRUCache's default splits 64 MiB into 64 shards of 1 MiB, and
+  // a block larger than its shard is evicted as soon as it is released. A full
+  // SST's index (~2.3 MiB for 64 MiB of data) and filter (~1.2 MiB) never
+  // stayed cached, so every point Get read and decompressed both: 3-7 ms per
+  // alert on a 100k-750k store (docs/PERFORMANCE.md, "Why the cost grew").
+  table.block_cache = rocksdb::NewLRUCache(opts.block_cache_bytes, kCacheShardBits);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));  // ~1% false positives
   table.cache_index_and_filter_blocks = true;                    // memory bounded by the cache
+  table.cache_index_and_filter_blocks_with_high_priority = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Partitioned index and filters: a Get reads one ~4 KiB partition of each
+  // (the top level stays pinned), not the whole SST's index, so its cost does
+  // not grow with the file and the cache holds only the partitions in use.
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.metadata_block_size = 4096;
+  table.pin_top_level_index_and_filter = true;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   // Fresh data (L0, L1) is rewritten soon: no compression there, the CPU is
   // scarcer than the disk. LZ4 above, ZSTD for the bottom level (most bytes).
@@ -58,7 +78,7 @@ rocksdb::Options Tuned(const RocksOptions& opts, std::shared_ptr<rocksdb::Statis
   return o;
 }
 
-}  // namespace
+}  // namespace rocks
 
 RocksStore::RocksStore(RocksOptions opts, const aw::Clock* clock) : opts_(std::move(opts)), clock_(clock) {}
 
@@ -76,7 +96,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksOptions& opts, c
   std::unique_ptr<RocksStore> store(new RocksStore(opts, clock));
   store->statistics_ = rocksdb::CreateDBStatistics();
   rocksdb::DB* raw_db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(Tuned(opts, store->statistics_), opts.path, &raw_db);
+  rocksdb::Status s = rocksdb::DB::Open(rocks::Tuned(opts, store->statistics_), opts.path, &raw_db);
   if (!s.ok()) return Status::Unavailable("cannot open the RocksDB store " + opts.path + ": " + s.ToString());
   store->db_.reset(raw_db);
   auto tables = rocks::LoadTables(*store->db_);
