@@ -97,7 +97,7 @@ def test_storm_of_distinct_hosts_costs_a_fixed_number_of_writes_per_alert(fresh_
     # registered without reading it, the API key and the users directory the
     # notification goes to are cached per replica).
     assert 4 * n <= own <= 4.3 * n, delta
-    assert delta.get("PutItem", 0) <= 4 * n + 5, delta
+    assert delta.get("PutItem", 0) <= 4.05 * n, delta  # + failed conditional puts of races
     assert delta.get("GetItem", 0) <= 1.5 * n, delta
     assert reads <= 2 * n, delta
 
@@ -114,7 +114,7 @@ def test_storm_of_incidents_on_known_hosts_costs_3_writes_per_alert(fresh_server
     # The alert, the pointer and the incident: 3 item writes (and the
     # corrections of a guessed incident id, UpdateItem).
     assert 3 * n <= own <= 3.3 * n, delta
-    assert delta.get("PutItem", 0) <= 3 * n, delta
+    assert delta.get("PutItem", 0) <= 3.05 * n, delta
     assert reads <= 2 * n, delta
 
 
