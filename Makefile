@@ -55,35 +55,13 @@ fuzz: build-fuzz
 run: build
 	./build/alertwhisperer serve --port $(PORT) --data-dir $(DATA_DIR)
 
-# Unit and conformance tests (ASan+UBSan build) under ctest, each fuzz target
-# for 30 s (two at a time), then the black-box
-# API tests (pytest) against the real binary, once on RocksDB (the default
-# embedded store) and once on DynamoDB (dynalite, started here on a free port
-# for ctest and pytest) -- the two passes side by side: they mostly wait on
-# servers and timers, and together take the DynamoDB pass's time -- then
-# the web UI's unit tests and its browser tests (chromium from Debian). All
-# always run; the exit code is non-zero when any failed.
+# The test steps are scripts/run-tests.sh: unit and conformance tests (ASan+UBSan build) under
+# ctest, each fuzz target for 30 s, the black-box API tests (pytest) against the real binary on
+# RocksDB and on DynamoDB (dynalite) side by side, the web UI's unit tests and its browser tests
+# (chromium from Debian). All always run; it ends with a recap of each runner's summary line and
+# the names of failed tests; the exit code is non-zero when any failed.
 test: test-deps build build-asan build-fuzz
-	@status=0; \
-	  eval "$$(tests/dynalite/start.sh)" || exit 1; \
-	  trap 'kill $$DYNALITE_PID 2>/dev/null' EXIT; \
-	  $(STEP) "unit and conformance tests (ctest, ASan+UBSan)"; \
-	  ( cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 600 ) || status=1; \
-	  $(STEP) "fuzz targets, 30 s each (libFuzzer, ASan+UBSan)"; \
-	  FUZZ_FRESH=1 scripts/fuzz.sh 30 2 || status=1; \
-	  $(STEP) "API tests on RocksDB and on DynamoDB side by side (pytest; logs shown when both end)"; \
-	  AW_TEST_STORE=rocksdb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider \
-	    --basetemp=$(CURDIR)/build/pytest-rocksdb tests/api > build/pytest-rocksdb.log 2>&1 & rocks=$$!; \
-	  AW_TEST_STORE=dynamodb AW_BINARY=$(CURDIR)/build/alertwhisperer $(PYTHON) -m pytest -q -p no:cacheprovider \
-	    --basetemp=$(CURDIR)/build/pytest-dynamodb tests/api > build/pytest-dynamodb.log 2>&1 || status=1; \
-	  wait $$rocks || status=1; \
-	  $(STEP) "API tests on RocksDB (pytest)"; cat build/pytest-rocksdb.log; \
-	  $(STEP) "API tests on DynamoDB (pytest, dynalite)"; cat build/pytest-dynamodb.log; \
-	  $(STEP) "web UI unit tests (vitest)"; \
-	  ( cd web && npm test ) || status=1; \
-	  $(STEP) "browser tests (playwright-core, chromium)"; \
-	  ( cd web && AW_BINARY=$(CURDIR)/build/alertwhisperer npm run e2e ) || status=1; \
-	  exit $$status
+	@PYTHON=$(PYTHON) JOBS=$(JOBS) scripts/run-tests.sh
 
 unit: build-asan
 	cd build-asan && ctest --output-on-failure -j $(JOBS)

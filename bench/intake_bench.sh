@@ -102,8 +102,6 @@ wait_http "$AM_URL/-/ready" "$AM_PID" alertmanager "$WORK/am.log"
 AM_VERSION=$("$AM_BINARY" --version 2>&1 | awk 'NR==1 {print $3}')
 
 # --- load ---------------------------------------------------------------------------------
-# cpu_ticks PID: utime + stime of the process so far, in clock ticks (fields 14 and 15).
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run_wrk() {  # run_wrk SIDE URL DURATION RUN_ID PID [KEY] -> "SIDE run BENCH_RESULT ... cpu_ticks=N"
   local side=$1 url=$2 duration=$3 run=$4 pid=$5 key=${6:-} out t0
   if [ "$side" = aw ] && [ "${BENCH_HMAC:-0}" = "1" ]; then

@@ -32,4 +32,11 @@ wait_http() {
 
 json_field() { "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
+# cpu_ticks PID: utime + stime of the process so far, in clock ticks (fields 14 and 15 of
+# /proc/PID/stat; getconf CLK_TCK per second). The difference over a run divided by the alerts the
+# server took there is its CPU per alert, the figure a busy shared machine blurs least.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# rss_kib PID: the resident set now (VmRSS); peak_rss_kib PID: its peak so far (VmHWM).
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 peak_rss_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }

@@ -10,7 +10,7 @@
 #
 # Settings (environment): SCALE_SIZES ("0 100000 1000000" stored alerts), SCALE_OPEN_INCIDENTS
 # (10000, for non-zero sizes, at most the size), SCALE_HMAC (0; 1 signs every request),
-# SCALE_FILL_TIMEOUT (1800 s per fill), AW_BINARY (build/alertwhisperer), AW_FILL (build/aw_fill),
+# SCALE_FILL_TIMEOUT (5400 s per fill), AW_BINARY (build/alertwhisperer), AW_FILL (build/aw_fill),
 # BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (1), BENCH_RUNS (3), BENCH_WARMUP
 # (2s, 0 = none), BENCH_KEEP=1 keeps the temp dir. Traffic stays on 127.0.0.1.
 set -euo pipefail
@@ -21,7 +21,7 @@ AW_FILL=${AW_FILL:-$ROOT/build/aw_fill}
 SIZES=${SCALE_SIZES:-0 100000 1000000}
 OPEN_INCIDENTS=${SCALE_OPEN_INCIDENTS:-10000}
 HMAC=${SCALE_HMAC:-0}
-FILL_TIMEOUT=${SCALE_FILL_TIMEOUT:-1800}
+FILL_TIMEOUT=${SCALE_FILL_TIMEOUT:-5400}
 DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-1}
@@ -125,14 +125,15 @@ LUA
 fi
 
 WRK_TIMEOUT=$(( $(seconds_of "$DURATION") + 60 ))
-run_wrk() {  # run_wrk URL DURATION RUN_ID KEY SECRET -> the BENCH_RESULT line
-  local out line
+run_wrk() {  # run_wrk URL DURATION RUN_ID KEY SECRET PID -> the BENCH_RESULT line + cpu_ticks=N
+  local out line t0
+  t0=$(cpu_ticks "$6")
   # BENCH_SIGNED_FILE (intake_bench.sh's pre-signed requests) stays off: this script signs live.
   out=$(BENCH_SIGNED_FILE= SCALE_INTAKE_LUA="$LUA" SCALE_HMAC_SECRET="$5" timeout -k 5 "$WRK_TIMEOUT" \
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" -s "$SCRIPT" "$1" -- aw "$3" "$4") \
     || { echo "wrk failed:" >&2; echo "$out" >&2; exit 1; }
   line=$(grep '^BENCH_RESULT ' <<<"$out") || { echo "no result from wrk:" >&2; echo "$out" >&2; exit 1; }
-  echo "$line"
+  echo "$line cpu_ticks=$(( $(cpu_ticks "$6") - t0 ))"
 }
 
 RESULTS="$WORK/results.txt"
@@ -141,7 +142,11 @@ echo "Scale benchmark: sizes [$SIZES], $OPEN_INCIDENTS open incidents, wrk -t$TH
      "-d$DURATION, $RUNS runs per size, HMAC $([ "$HMAC" = 1 ] && echo on || echo off)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-awenv=(env -u JWT_SECRET -u PORT -u AW_DATA_DIR -u AW_ROCKSDB_UNSAFE_NO_FSYNC AW_STORE=rocksdb AW_DEMO=true)  # aw_fill writes RocksDB
+# aw_fill writes RocksDB. The SLA and escalation workers stay quiet (as in queue_bench.sh): the
+# filled stores' 10k open incidents are hours old and unacknowledged, and sweeping them (notices,
+# escalations) would be counted in the servers' CPU per alert and compete with the load.
+awenv=(env -u JWT_SECRET -u PORT -u AW_DATA_DIR -u AW_ROCKSDB_UNSAFE_NO_FSYNC AW_STORE=rocksdb AW_DEMO=true
+       AW_WORKER_INTERVAL_SECONDS="${SCALE_WORKER_INTERVAL:-3600}")
 # --- prepare every store and start its server ----------------------------------------------
 declare -a S_SIZE S_INC S_FILL S_DB S_DIR S_URL S_KEY S_SECRET
 i=0
@@ -159,7 +164,13 @@ for size in $SIZES; do
     start_ns=$(date +%s%N)
     run_bg "$dir.fill.log" timeout -k 10 "$FILL_TIMEOUT" "$AW_FILL" --data-dir "$dir" --alerts "$size" \
       --open-incidents "$incidents" \
-      || { echo "aw_fill failed:" >&2; tail -20 "$dir.fill.log" >&2; exit 1; }
+      || { code=$?
+           if [ "$code" = 124 ] || [ "$code" = 137 ]; then
+             echo "aw_fill timed out after $FILL_TIMEOUT s (SCALE_FILL_TIMEOUT); on a busy machine 1M alerts can take an hour:" >&2
+           else
+             echo "aw_fill failed (exit code $code):" >&2
+           fi
+           tail -20 "$dir.fill.log" >&2; exit 1; }
     fill_s=$(awk -v ns="$(( $(date +%s%N) - start_ns ))" 'BEGIN { printf "%.1f", ns / 1e9 }')
     echo "filled in $fill_s s"
   fi
@@ -202,12 +213,12 @@ COUNT=$i
 echo
 if [ "$WARMUP" != "0" ]; then
   for i in $(seq 0 $((COUNT - 1))); do
-    run_wrk "${S_URL[i]}" "$WARMUP" "s$i-w" "${S_KEY[i]}" "${S_SECRET[i]}" >/dev/null
+    run_wrk "${S_URL[i]}" "$WARMUP" "s$i-w" "${S_KEY[i]}" "${S_SECRET[i]}" "${AW_PIDS[i]}" >/dev/null
   done
 fi
 for run in $(seq "$RUNS"); do
   for i in $(seq 0 $((COUNT - 1))); do
-    line=$(run_wrk "${S_URL[i]}" "$DURATION" "s$i-$run" "${S_KEY[i]}" "${S_SECRET[i]}")
+    line=$(run_wrk "${S_URL[i]}" "$DURATION" "s$i-$run" "${S_KEY[i]}" "${S_SECRET[i]}" "${AW_PIDS[i]}")
     echo "run $run, ${S_SIZE[i]} stored: ${line#BENCH_RESULT }"
     echo "${S_SIZE[i]} ${S_INC[i]} ${S_FILL[i]} ${S_DB[i]} $line" >>"$RESULTS"
   done
@@ -216,14 +227,14 @@ for i in $(seq 0 $((COUNT - 1))); do
   pid=${AW_PIDS[i]}
   kill -0 "$pid" 2>/dev/null \
     || { echo "alertwhisperer died under load" >&2; tail -20 "${S_DIR[i]}.server.log" >&2; exit 1; }
-  echo "${S_SIZE[i]} rss=$(peak_rss_kib "$pid") db_after=$(db_bytes "${S_DIR[i]}")" >>"$WORK/after.txt"
+  echo "${S_SIZE[i]} rss=$(peak_rss_kib "$pid") rss_now=$(rss_kib "$pid") db_after=$(db_bytes "${S_DIR[i]}")" >>"$WORK/after.txt"
 done
 stop_servers
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-"$PYTHON" - "$RESULTS" "$WORK/after.txt" "$RUNS" <<'PY'
+"$PYTHON" - "$RESULTS" "$WORK/after.txt" "$RUNS" "$(getconf CLK_TCK)" <<'PY'
 import statistics, sys
-results, after_path, runs = sys.argv[1], sys.argv[2], sys.argv[3]
+results, after_path, runs, hz = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 sizes = {}
 for line in open(results):
     size, inc, fill_s, db, _tag, *fields = line.split()
@@ -236,9 +247,10 @@ for line in open(after_path):
 
 print(f"(medians of {runs} runs)")
 head = (f"{'stored alerts':>13} {'open inc':>8} {'fill s':>7} {'DB MiB':>7} {'alerts/s':>9} {'vs first':>8} "
-        f"{'2xx/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7} {'sockerr':>7} {'DB after':>8} {'RSS MiB':>7}")
+        f"{'2xx/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7} {'sockerr':>7} {'CPU µs/alert':>12} {'vs first':>8} "
+        f"{'DB after':>8} {'RSS MiB':>7} {'peak RSS':>8}")
 print(head)
-base = None
+base = base_cpu = None
 warn = False
 for size in sorted(sizes):
     s = sizes[size]
@@ -249,12 +261,19 @@ for size in sorted(sizes):
     non2xx = int(sum(r["non2xx"] for r in rs))
     sockerr = int(sum(r["socket_errors"] for r in rs))
     warn = warn or non2xx or sockerr
+    # CPU per accepted alert: the server's utime + stime over the run / the 2xx it answered.
+    cpu = statistics.median(r["cpu_ticks"] * 1e6 / hz / max(1.0, r["requests"] - r["non2xx"]) for r in rs)
     base = base or rps
+    base_cpu = base_cpu or cpu
     a = after.get(size, {})
     print(f"{size:13d} {s['inc']:8d} {s['fill']:7.1f} {s['db'] / 2**20:7.1f} {rps:9.0f} {rps / base * 100:7.0f}% "
           f"{ok:8.0f} {med('p50_us') / 1000:7.2f} {med('p99_us') / 1000:7.2f} {non2xx:7d} {sockerr:7d} "
-          f"{a.get('db_after', 0) / 2**20:8.1f} {a.get('rss', 0) / 1024:7.1f}")
+          f"{cpu:12.1f} {cpu / base_cpu * 100:7.0f}% "
+          f"{a.get('db_after', 0) / 2**20:8.1f} {a.get('rss_now', 0) / 1024:7.1f} {a.get('rss', 0) / 1024:8.1f}")
 print("DB MiB: the RocksDB directory after seeding and filling, before the load; DB after: after the runs.")
+print("CPU µs/alert: the server's utime + stime over each run / the alerts it accepted (median of runs);")
+print("flat cost means alerts/s at least 90 % and CPU per alert at most 111 % (1/0.9) of the first size's.")
+print("RSS MiB: VmRSS after the runs; peak RSS: VmHWM.")
 if warn:
     print("WARNING: non-2xx answers or socket errors: alerts/s includes failed requests.")
 PY

@@ -59,7 +59,6 @@ curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type
   -d '{"enabled":false}' "$URL/api/companies/comp-acme/rate-limit"
 
 echo "ws_fanout: $CLIENTS clients, $RATE alerts/s for ${SECONDS_}s over $CONNS HTTP connections ($(nproc) cores)"
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 CPU0=$(cpu_ticks "$AW_PID"); T0=$(date +%s.%N)
 "$DRIVER" 127.0.0.1 "$PORT" "$TOKEN" "$API_KEY" "$CLIENTS" "$RATE" "$SECONDS_" "$CONNS"
 CPU1=$(cpu_ticks "$AW_PID"); T1=$(date +%s.%N)

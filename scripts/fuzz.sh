@@ -60,6 +60,13 @@ summary() {
     "$(grep -m1 -E 'ERROR: |runtime error|fuzz invariant violated|deadly signal' "$log" | cut -c1-160)"
   echo "    reproducer: ${repro:-none written} (log: $log)"
   echo "    replay:     $build/tests/fuzz/${t}_fuzz ${repro:-<input>}"
+  # A CI run keeps only its output: the stack and the input itself go there too.
+  echo "    the log's last lines:"
+  tail -n 40 "$log" | sed 's/^/      /'
+  if [ -n "$repro" ] && [ -f "$repro" ]; then
+    echo "    the input, base64 (base64 -d > crash; then replay):"
+    head -c 16384 "$repro" | base64 | sed 's/^/      /'
+  fi
   return 1
 }
 

@@ -313,7 +313,8 @@ void Connection::HandOffUpgrade() {
   timer_.cancel();
   auto data = buffer_.data();
   auto up = std::make_unique<Upgrade>(Upgrade{std::move(req_), std::move(socket_),
-                                              std::string(static_cast<const char*>(data.data()), data.size())});
+                                              std::string(static_cast<const char*>(data.data()), data.size()),
+                                              core_->HoldUpgraded(remote_ip_)});
   buffer_.clear();
   asio::post(*core_->workers, [core = core_, up = std::move(up)]() mutable {
     t_request_id = up->request.request_id;

@@ -25,8 +25,10 @@ struct Server::Impl {
   enum class Phase { kNew, kRunning, kStopping, kStopped };
 
   // Declared first so that it outlives everything that refers to it
-  // (connections destroyed with the io_contexts unregister from it).
-  ServerCore core;
+  // (connections destroyed with the io_contexts unregister from it; an
+  // upgraded connection's slot shares its ownership).
+  std::shared_ptr<ServerCore> core_owner = std::make_shared<ServerCore>();
+  ServerCore& core = *core_owner;
   std::vector<std::unique_ptr<asio::io_context>> ios;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::unique_ptr<tcp::acceptor> acceptor;
@@ -137,9 +139,9 @@ Server::Impl::Admission Server::Impl::Admit(const std::string& ip, std::shared_p
   if (o.max_connections_per_ip > 0 && it != core.per_ip.end() && it->second >= o.max_connections_per_ip) {
     return Admission::kPerIpCap;
   }
-  if (o.max_connections > 0 && core.live.size() >= o.max_connections) {
+  if (o.max_connections > 0 && core.live.size() + core.upgraded >= o.max_connections) {
     // The connection waiting longest for a request makes room; one with a
-    // request in progress is never evicted.
+    // request in progress, or upgraded, is never evicted.
     int64_t oldest = 0;
     for (auto& [key, weak] : core.live) {
       auto c = weak.lock();
@@ -190,6 +192,7 @@ bool Server::Impl::WaitForDrain(std::chrono::milliseconds timeout) {
 Server::Server(ServerOptions opts, const Router* router) : impl_(std::make_unique<Impl>()) {
   impl_->core.opts = std::move(opts);
   impl_->core.router = router;
+  impl_->core.self = impl_->core_owner;
 }
 
 Server::~Server() { Stop(); }

@@ -23,9 +23,11 @@
 //     byte, or no byte within idle_timeout on a kept-alive connection ->
 //     connection closed.
 //   - at most max_connections at once and max_connections_per_ip from one
-//     client address (0: no cap). Over the global cap a new connection
-//     replaces the connection idle the longest (waiting for a request); if
-//     none is idle it is closed at once, as is one over the per-address cap.
+//     client address (0: no cap), upgraded connections (WebSockets) included
+//     while their handler holds Upgrade::slot. Over the global cap a new
+//     connection replaces the connection idle the longest (waiting for a
+//     request; never an upgraded one); if none is idle it is closed at once,
+//     as is one over the per-address cap.
 //     Refusals are logged at most once per 10 s, with counts.
 //   - accept() failing (EMFILE, ENFILE, ...) backs off from 50 ms to 1 s and
 //     is logged at most once per 10 s.
@@ -70,8 +72,8 @@ struct ServerOptions {
 // A connection taken over by an upgrade handler (defined in http/upgrade.h,
 // which does include Asio).
 struct Upgrade;
-// Called on a worker thread; owns the connection from then on (the server no
-// longer tracks it, Stop() does not wait for it).
+// Called on a worker thread; owns the connection from then on (Stop() does
+// not wait for it; the caps count it while the handler holds Upgrade::slot).
 using UpgradeHandler = std::function<void(Upgrade&&)>;
 
 class Server {

@@ -14,6 +14,7 @@
 // since the io_context is destroyed with the Server. Server::Stop() does not
 // wait for upgraded connections.
 
+#include <memory>
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -26,6 +27,9 @@ struct Upgrade {
   Request request;                      // path, query, headers, request_id, remote_ip
   boost::asio::ip::tcp::socket socket;  // bound to the connection's io thread
   std::string buffered;
+  // Counts this connection against the server's caps (ServerOptions: global
+  // and per address) while it is held: keep it as long as the socket.
+  std::shared_ptr<void> slot;
 };
 
 }  // namespace aw::http

@@ -129,7 +129,7 @@ UpgradeHandler WsEndpoint::Handler() {
     req.target(up.request.target);
     req.version(11);
     for (const auto& [name, value] : up.request.headers) req.insert(name, value);
-    auto session = std::make_shared<WsSession>(ep, std::move(up.socket), rid);
+    auto session = std::make_shared<WsSession>(ep, std::move(up.socket), rid, std::move(up.slot));
     if (!ep->Register(session)) {
       spdlog::warn("ws {}: refusing a connection: shutting down or at the limit of {} connections", rid,
                    ep->opts.max_connections);

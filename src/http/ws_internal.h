@@ -70,7 +70,10 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
 
-  WsSession(WsEndpoint::Impl* ep, boost::asio::ip::tcp::socket socket, std::string request_id);
+  // `slot` counts the socket against the server's connection caps while the
+  // session lives (http/upgrade.h).
+  WsSession(WsEndpoint::Impl* ep, boost::asio::ip::tcp::socket socket, std::string request_id,
+            std::shared_ptr<void> slot);
   ~WsSession();
 
   // Accepts the upgrade. With a principal the session is live at once;
@@ -110,6 +113,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   boost::beast::flat_buffer buffer_;
   Request request_;
   std::string request_id_;
+  std::shared_ptr<void> slot_;
   std::string user_id_;
   std::string token_;  // the access token the session stands on
   services::Role role_ = services::Role::kClient;

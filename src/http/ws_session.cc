@@ -56,12 +56,14 @@ void WakeBatcher::Run() {
   }
 }
 
-WsSession::WsSession(WsEndpoint::Impl* ep, asio::ip::tcp::socket socket, std::string request_id)
+WsSession::WsSession(WsEndpoint::Impl* ep, asio::ip::tcp::socket socket, std::string request_id,
+                     std::shared_ptr<void> slot)
     : ep_(ep),
       ws_(std::move(socket)),
       timer_(ws_.get_executor()),
       recheck_timer_(ws_.get_executor()),
-      request_id_(std::move(request_id)) {}
+      request_id_(std::move(request_id)),
+      slot_(std::move(slot)) {}
 
 WsSession::~WsSession() {
   if (sub_) ep_->hub->Unsubscribe(sub_);

@@ -163,3 +163,68 @@ def test_bad_limit_settings_stop_start_up(tmp_path, name, value):
     r = run_cli(["serve", "--port", str(free_port())], data_dir=tmp_path, env={name: value}, timeout=30)
     assert r.returncode == 2, (r.returncode, r.stderr)
     assert name in r.stderr
+
+
+def _open_websocket(port, token, source=ATTACKER):
+    """A WebSocket to /ws from `source`, upgraded (101 read); None when the server refused it."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind((source, 0))
+    s.settimeout(5)
+    s.connect(("127.0.0.1", port))
+    s.sendall((f"GET /ws?token={token} HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    try:
+        head = s.recv(4096)
+    except (ConnectionResetError, socket.timeout):
+        head = b""
+    if not head.startswith(b"HTTP/1.1 101"):
+        s.close()
+        return None
+    return s
+
+
+def test_websockets_count_against_the_per_address_cap(server_factory):
+    """Before: an upgraded connection left the caps' count, so one address could hold any number
+    of WebSockets (and with them file handles) past AW_MAX_CONNECTIONS_PER_IP."""
+    srv = server_factory.start(env={"AW_MAX_CONNECTIONS_PER_IP": "5"})
+    token = srv.admin_token()
+    sockets = [_open_websocket(srv.port, token) for _ in range(5)]
+    try:
+        assert all(sockets), "the first 5 WebSockets from one address are allowed"
+        # The 6th connection from that address, a WebSocket or a plain one, is closed at once.
+        assert _open_websocket(srv.port, token) is None
+        extra = _open_idle(srv.port, 1)
+        assert len(extra) == 1 and _closed_by_server(extra[0], wait=2), "the 6th connection stayed open"
+        extra[0].close()
+        assert not any(_closed_by_server(s, wait=0.05) for s in sockets), "the WebSockets themselves stay"
+        # Closing one WebSocket gives its place back.
+        sockets.pop().close()
+        deadline = time.monotonic() + 5
+        again = None
+        while again is None and time.monotonic() < deadline:
+            again = _open_websocket(srv.port, token)
+            if again is None:
+                time.sleep(0.1)
+        assert again is not None, "a closed WebSocket's place was not given back"
+        sockets.append(again)
+    finally:
+        for s in sockets:
+            if s:
+                s.close()
+
+
+def test_websockets_count_against_the_global_cap(server_factory):
+    srv = server_factory.start(env={"AW_MAX_CONNECTIONS": "20", "AW_MAX_CONNECTIONS_PER_IP": "0"})
+    token = srv.admin_token()
+    sockets = [_open_websocket(srv.port, token) for _ in range(20)]
+    try:
+        assert all(sockets)
+        # Every place is held by a WebSocket, which is never evicted: a new connection is refused.
+        extra = _open_idle(srv.port, 1, source="127.0.0.3")
+        assert len(extra) == 1 and _closed_by_server(extra[0], wait=2), "a 21st connection stayed open"
+        extra[0].close()
+        assert not any(_closed_by_server(s, wait=0.05) for s in sockets)
+    finally:
+        for s in sockets:
+            if s:
+                s.close()

@@ -95,7 +95,7 @@ export default function AuditPage() {
         </label>
         <label className="k-inline">
           <span>Action</span>
-          <input list="audit-actions" type="search" value={action} placeholder="e.g. incident.update" title="The exact action name, e.g. incident.acknowledge (suggestions as you type)" onChange={(e) => setAction(e.target.value)} />
+          <input list="audit-actions" type="search" className="au-action" value={action} placeholder="e.g. incident.update" title="The exact action name, e.g. incident.acknowledge (suggestions as you type)" onChange={(e) => setAction(e.target.value)} />
           <datalist id="audit-actions">
             {actions.map(([a]) => (
               <option key={a} value={a} />
@@ -167,15 +167,20 @@ function AuditRow({ e, now, company, open, toggle }: { e: AuditEntry & { ip?: st
           <Time iso={e.at} now={now} />
         </td>
         <td data-label="Who">
-          {e.user_email || <span className="muted">{e.user_id || 'anonymous'}</span>}
-          {e.user_role && <div className="muted">{roleLabel({ role: e.user_role as never })}</div>}
+          {/* One block, so that the phone layout (label beside value) keeps the role under the email. */}
+          <div>
+            {e.user_email || <span className="muted">{e.user_id || 'anonymous'}</span>}
+            {e.user_role && <div className="muted">{roleLabel({ role: e.user_role as never })}</div>}
+          </div>
         </td>
         <td data-label="Action" className="mono">
           {e.action}
         </td>
         <td data-label="Resource">
-          {e.resource_type && <span className="muted">{e.resource_type} </span>}
-          {incident ? <Link to={`/incidents/${incident}`}>{incident.slice(-8)}</Link> : <span className="mono">{e.resource_id ? e.resource_id.slice(-12) : '—'}</span>}
+          <span>
+            {e.resource_type && <span className="muted">{e.resource_type} </span>}
+            {incident ? <Link to={`/incidents/${incident}`}>{incident.slice(-8)}</Link> : <span className="mono">{e.resource_id ? e.resource_id.slice(-12) : '—'}</span>}
+          </span>
         </td>
         <td data-label="Company">{company}</td>
         <td data-label="Outcome">
