@@ -40,7 +40,8 @@ Status App::OpenNotifications() {
     spdlog::info("email: not configured (set AW_SMTP_HOST or AWS_SES_FROM_EMAIL); notifications stay in the app");
   }
 
-  notifications_ = std::make_unique<services::NotificationService>(&ctx, users_.get(), mailer_.get());
+  notifications_ = std::make_unique<services::NotificationService>(&ctx, users_.get(), mailer_.get(),
+                                                                  /*exclusive_store=*/config_.EmbeddedStore());
   ctx.notifier = notifications_.get();
   chat_ = std::make_unique<services::ChatService>(&ctx, companies_.get());
   incidents_->AddListener([n = notifications_.get()](const std::string& type, const nlohmann::json& incident) {

@@ -2,6 +2,7 @@
 // user, a "notification" event per user, email queued, the caller-only list
 // operations, and the incident listener (critical/high creation, assignment).
 
+#include <chrono>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -224,6 +225,47 @@ TEST_F(NotificationServiceTest, IncidentEventsArePublishedToTheCompany) {
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(json::parse(a[0]->payload())["type"], "incident_updated");
   EXPECT_TRUE(t.empty());
+}
+
+}  // namespace
+}  // namespace aw::services
+
+namespace aw::services {
+namespace {
+
+// Several replicas (DynamoDB): the users directory of a role audience is
+// reused for at most 5 s, and not at all once a user changed through this
+// replica; a change through another replica counts within 5 s.
+TEST_F(NotificationServiceTest, SharedStoreReusesTheDirectoryFor5sUnlessAUserChangedHere) {
+  NotificationService shared(&ctx_, users_.get(), nullptr, /*exclusive_store=*/false);
+  NotificationRequest req;
+  req.company_id = "acme";
+  req.roles = {"technician"};
+  req.type = "incident_created";
+  req.title = "t";
+  req.message = "m";
+  EXPECT_EQ(shared.Notify(req), 1);
+  // Through this replica: counts at once.
+  Add("tech2@acme.test", Role::kTechnician, {"acme"});
+  EXPECT_EQ(shared.Notify(req), 2);
+  // Through another replica (its own UserService on the same store): within 5 s.
+  UserService other(&ctx_);
+  NewUser u;
+  u.email = "tech3@acme.test";
+  u.name = "t3";
+  u.password_hash = "x";
+  u.role = Role::kTechnician;
+  u.company_ids = {"acme"};
+  other.Create(u);
+  EXPECT_EQ(shared.Notify(req), 2);  // the copy read above, 0 s old
+  clock_.Advance(std::chrono::seconds(5));
+  EXPECT_EQ(shared.Notify(req), 3);
+  // The embedded store's service reads every time.
+  Add("tech4@acme.test", Role::kTechnician, {"acme"});
+  UserService third(&ctx_);
+  u.email = "tech5@acme.test";
+  third.Create(u);
+  EXPECT_EQ(svc_->Notify(req), 5);
 }
 
 }  // namespace

@@ -129,6 +129,7 @@ json UserService::Create(const NewUser& u) {
     if (existing) return *existing;  // idempotent re-run with a fixed id
   }
   ThrowIfError(ps, "user");
+  changes_.fetch_add(1);
   return item;
 }
 
@@ -211,6 +212,7 @@ json UserService::Update(const std::string& id, const UserPatch& patch) {
   auto r = ctx_->store->UpdateItem(u);
   if (r.status().IsConditionFailed()) ThrowNotFound("user");
   ThrowIfError(r.status(), "user");
+  changes_.fetch_add(1);
   return std::move(r).value();
 }
 
@@ -218,6 +220,7 @@ void UserService::Delete(const std::string& id) {
   auto user = FindById(id);
   if (!user) ThrowNotFound("user");
   ThrowIfError(ctx_->store->DeleteItem({t::kUsers, {id, std::nullopt}, {}}), "user");
+  changes_.fetch_add(1);
   store::Condition c;
   c.Equals("user_id", id);
   Status s = ctx_->store->DeleteItem({t::kUsers, {ClaimId(user->value("email", "")), std::nullopt}, c});

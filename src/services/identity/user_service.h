@@ -5,6 +5,7 @@
 // succeed), lookup, listing through the directory index, updates, deletion.
 // Thread-safe; every method may throw ApiError.
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,9 @@ class UserService {
   Page List(const Principal& caller, int limit, const std::string& cursor);
   nlohmann::json Update(const std::string& id, const UserPatch& patch);
   void Delete(const std::string& id);
+  // How many users this process created, changed or deleted: a cache of the
+  // directory read before the count moved is stale.
+  uint64_t changes() const { return changes_.load(); }
 
   // The user as shown by the API: never a password hash or token data.
   // `active` is always present (users stored before deactivation existed are active).
@@ -68,6 +72,7 @@ class UserService {
 
  private:
   Context* ctx_;
+  std::atomic<uint64_t> changes_{0};
 };
 
 }  // namespace aw::services

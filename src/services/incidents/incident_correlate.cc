@@ -117,15 +117,17 @@ ReadState ReadCorrelation(store::Store* store, const std::string& company_id, co
   return st;
 }
 
-// A new incident and its locator. The incident is written only if absent,
-// also when we own the pointer: another replica that read the pointer before
-// this incident existed takes it for a crash and repairs it; whoever writes
-// first wins, the other joins. (An unconditional write here lost that
-// replica's alert from the count.) ConditionFailed: read again.
-Status PutOpened(store::Store* store, const std::string& company_id, const json& item) {
+// A new incident, and its locator unless its id carries the company's tag
+// (incident_tags.h). The incident is written only if absent, also when we
+// own the pointer: another replica that read the pointer before this
+// incident existed takes it for a crash and repairs it; whoever writes first
+// wins, the other joins. (An unconditional write here lost that replica's
+// alert from the count.) ConditionFailed: read again.
+Status PutOpened(store::Store* store, IncidentTags& tags, const std::string& company_id, const json& item) {
   Status put = store->PutItem({t::kIncidents, item, store::Condition::ItemNotExists("company_id"), true});
   if (!put.ok()) return put;
   const std::string id = item["id"].get<std::string>();
+  if (tags.Tagged(company_id, id)) return put;
   return store->PutItem({t::kIncidents, ii::Locator(company_id, id), {}, true});
 }
 
@@ -165,7 +167,7 @@ CorrelationResult IncidentService::Correlate(const std::string& company_id, cons
 std::string IncidentService::ExpectIncident(const std::string& company_id, CorrelationInput* in) {
   const core::CorrelationConfig cfg = CorrelationConfigFor(company_id);
   if (!cfg.auto_correlate || cfg.min_alerts_for_incident > 1) return "";
-  in->new_incident_id = NewId(ctx_->clock->NowMicros());
+  in->new_incident_id = tags_.NewIncidentId(company_id, ctx_->clock->NowMicros());
   const std::string key =
       core::CorrelationKey(cfg.aggregation_key, in->asset_name, in->signature, in->tool_source);
   std::lock_guard<std::mutex> lock(expect_mu_);
@@ -186,7 +188,8 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
     if (inc && HoldsAll(inc->alert_ids, group)) {  // joined already (see HoldsAll)
       return std::vector<CorrelationResult>(group.size(), {inc->id, false});
     }
-    const core::CorrelationTarget target{company_id, *ptr_key.sk, [now_us] { return NewId(now_us); }};
+    const core::CorrelationTarget target{company_id, *ptr_key.sk,
+                                         [&] { return tags_.NewIncidentId(company_id, now_us); }};
     core::CorrelationDecision d = core::Correlate(ptr, inc, group, cfg, target, now_us);
 
     if (d.action == Action::kJoin) {
@@ -234,12 +237,14 @@ std::vector<CorrelationResult> IncidentService::ApplyGroup(const std::string& co
 
     // Open or repair.
     json item = NewIncidentItem(*this, *d.incident);
-    Status put = PutOpened(ctx_->store, company_id, item);
+    Status put = PutOpened(ctx_->store, tags_, company_id, item);
     if (put.IsConditionFailed()) {
       // Written concurrently (then join it), or by our own attempt whose
-      // answer was lost (then finish the opening: the locator).
+      // answer was lost (then finish the opening: the locator, if it needs one).
       if (!AppliedAlready(ctx_->store, {company_id, d.incident_id}, group)) continue;
-      put = ctx_->store->PutItem({t::kIncidents, ii::Locator(company_id, d.incident_id), {}, true});
+      put = tags_.Tagged(company_id, d.incident_id)
+                ? Status::OK()
+                : ctx_->store->PutItem({t::kIncidents, ii::Locator(company_id, d.incident_id), {}, true});
     }
     ThrowIfError(put, "incident");
     kpis_->Add(company_id, ToDeltas(d.kpis));

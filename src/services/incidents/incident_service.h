@@ -30,6 +30,7 @@
 #include "services/kpi_service.h"
 #include "services/page.h"
 #include "services/identity/principal.h"
+#include "services/incidents/incident_tags.h"
 
 namespace aw::services {
 
@@ -68,7 +69,7 @@ using IncidentDecorator = std::function<void(const std::string& company_id, nloh
 class IncidentService {
  public:
   IncidentService(Context* ctx, ConfigService* configs, KpiService* kpis)
-      : ctx_(ctx), configs_(configs), kpis_(kpis) {}
+      : ctx_(ctx), configs_(configs), kpis_(kpis), tags_(ctx) {}
 
   // Wiring, before the first request (not thread-safe against Correlate).
   void AddListener(IncidentListener l) { listeners_.push_back(std::move(l)); }
@@ -99,8 +100,12 @@ class IncidentService {
   // incident that took it in meanwhile (linking the alert to it), or "".
   std::string LinkIfOpened(const std::string& company_id, const CorrelationInput& in);
 
-  // The company of an incident id, or "" (uses a locator item).
-  std::string CompanyOf(const std::string& incident_id);
+  // The company of an incident id, or "": the owner of the tag the id
+  // carries (incident_tags.h), else its locator item (incidents opened by
+  // the intake pipeline, by a company without a tag, or by the previous
+  // release). `item`, when given, receives the incident when it was read on
+  // the way (else it is left alone).
+  std::string CompanyOf(const std::string& incident_id, nlohmann::json* item = nullptr);
   // 404 unless the caller may see it.
   nlohmann::json Get(const Principal& p, const std::string& incident_id);
   Page List(const Principal& p, const IncidentFilter& f, const std::vector<std::string>& all_company_ids);
@@ -146,6 +151,7 @@ class IncidentService {
   Combiner<CorrelationInput, CorrelationResult> joins_;
   std::mutex expect_mu_;
   std::unordered_map<std::string, std::string> expected_;  // company \n key -> incident id last seen
+  IncidentTags tags_;  // new incident ids on the conditional path carry their company's tag
 };
 
 }  // namespace aw::services

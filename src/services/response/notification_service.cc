@@ -78,22 +78,45 @@ std::vector<NotificationService::Recipient> NotificationService::Resolve(const N
     Role r;
     if (ParseRole(name, &r)) roles.insert(r);
   }
+  auto directory = Directory();
+  for (const auto& u : *directory) {
+    Role r;
+    const std::string id = u.value("id", "");
+    if (id.empty() || seen.count(id) || !ParseRole(u.value("role", ""), &r) || !roles.count(r)) continue;
+    if (!MaySee(u, req.company_id)) continue;
+    seen.insert(id);
+    out.push_back({id, u.value("email", "")});
+  }
+  return out;
+}
+
+std::shared_ptr<const std::vector<json>> NotificationService::Directory() {
+  const int64_t now_us = ctx_->clock->NowMicros();
+  // Read before the directory: a change that lands during the read moves it
+  // past what is stored with the copy, so the copy is not reused.
+  const uint64_t changes = users_->changes();
+  if (directory_ttl_us_ > 0) {
+    std::lock_guard<std::mutex> lock(directory_mu_);
+    if (directory_ && directory_changes_ == changes && now_us - directory_read_us_ < directory_ttl_us_) {
+      return directory_;
+    }
+  }
+  auto fresh = std::make_shared<std::vector<json>>();
   Principal directory_reader;
   directory_reader.role = Role::kMspAdmin;
   std::string cursor;
   do {
     Page page = users_->List(directory_reader, kMaxPageSize, cursor);
-    for (const auto& u : page.items) {
-      Role r;
-      const std::string id = u.value("id", "");
-      if (id.empty() || seen.count(id) || !ParseRole(u.value("role", ""), &r) || !roles.count(r)) continue;
-      if (!MaySee(u, req.company_id)) continue;
-      seen.insert(id);
-      out.push_back({id, u.value("email", "")});
-    }
+    for (auto& u : page.items) fresh->push_back(std::move(u));
     cursor = page.next_cursor;
   } while (!cursor.empty());
-  return out;
+  if (directory_ttl_us_ > 0) {
+    std::lock_guard<std::mutex> lock(directory_mu_);
+    directory_ = fresh;
+    directory_read_us_ = now_us;
+    directory_changes_ = changes;
+  }
+  return fresh;
 }
 
 int NotificationService::Notify(const NotificationRequest& req) {

@@ -16,6 +16,7 @@
 //
 // Thread-safe; list methods may throw ApiError.
 
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -35,8 +36,23 @@ inline constexpr int kNotificationTtlDays = 90;
 
 class NotificationService final : public Notifier {
  public:
-  // `mailer` may be null (email disabled).
-  NotificationService(Context* ctx, UserService* users, Mailer* mailer) : ctx_(ctx), users_(users), mailer_(mailer) {}
+  // How long a replica may reuse the users directory it read for a role
+  // audience, when another process can change users (DynamoDB).
+  static constexpr int64_t kSharedDirectoryMicros = 5'000'000;
+
+  // `mailer` may be null (email disabled). `exclusive_store`: this process
+  // makes every change to users (the embedded store): the directory is read
+  // for every role audience, as before. Otherwise (DynamoDB, several
+  // replicas) a directory read is reused for at most kSharedDirectoryMicros
+  // while no user was created, changed or deleted through this replica
+  // (UserService::changes): one Query per 5 s instead of one per new
+  // critical/high incident. Why that staleness is safe: a user added,
+  // removed, given another role or other companies through THIS replica
+  // counts at once; through another replica within 5 s - the bound
+  // docs/dynamodb.md states for API keys and every intake setting. Explicit
+  // recipients (user_ids) are always read.
+  NotificationService(Context* ctx, UserService* users, Mailer* mailer, bool exclusive_store = true)
+      : ctx_(ctx), users_(users), mailer_(mailer), directory_ttl_us_(exclusive_store ? 0 : kSharedDirectoryMicros) {}
 
   int Notify(const NotificationRequest& req) override;
 
@@ -60,6 +76,8 @@ class NotificationService final : public Notifier {
     std::string email;
   };
   std::vector<Recipient> Resolve(const NotificationRequest& req);
+  // Every user item of the directory (see the constructor for its reuse).
+  std::shared_ptr<const std::vector<nlohmann::json>> Directory();
   void NotifyAssignee(const nlohmann::json& incident);
 
   Context* ctx_;
@@ -69,6 +87,11 @@ class NotificationService final : public Notifier {
   // on the many updates that do not change the assignment.
   std::mutex assign_mu_;
   std::unordered_map<std::string, std::string> assignees_;
+  const int64_t directory_ttl_us_;  // 0: read every time
+  std::mutex directory_mu_;
+  std::shared_ptr<const std::vector<nlohmann::json>> directory_;
+  int64_t directory_read_us_ = 0;
+  uint64_t directory_changes_ = 0;  // users_->changes() before it was read
 };
 
 }  // namespace aw::services
