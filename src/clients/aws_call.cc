@@ -76,7 +76,15 @@ AwsError ParseAwsError(const HttpResponse& resp) {
     err.type = XmlElement(resp.body, "Code");
     err.message = XmlElement(resp.body, "Message");
   }
-  if (err.type.empty()) err.type = resp.Header("x-amzn-ErrorType");
+  if (err.type.empty()) {
+    // A header is bytes, not text: an AWS error type is an ASCII name, so
+    // anything else is shown as '?' (the type ends up in messages that are
+    // stored and sent as JSON, which must be valid UTF-8; found by fuzzing).
+    err.type = resp.Header("x-amzn-ErrorType");
+    for (char& c : err.type) {
+      if (c < 0x20 || c > 0x7E) c = '?';
+    }
+  }
   if (auto hash = err.type.find('#'); hash != std::string::npos) err.type = err.type.substr(hash + 1);
   if (auto colon = err.type.find(':'); colon != std::string::npos) err.type = err.type.substr(0, colon);
   if (err.type.empty()) err.type = "HTTP " + std::to_string(resp.status);

@@ -121,6 +121,20 @@ TEST(SsmResponseTest, OddErrorAnswersStayStatuses) {
   });
 }
 
+// Found by the ssm fuzz target: an error type from the x-amzn-ErrorType
+// header is raw bytes; cut inside a character it made the message invalid
+// UTF-8 (which a stored execution error or a JSON answer cannot hold).
+TEST(SsmResponseTest, ErrorTypeHeaderOfAnyBytesGivesAValidMessage) {
+  HttpResponse r;
+  r.status = 403;
+  r.body = "not json";
+  r.headers.emplace_back("x-amzn-ErrorType", "Access\xc3\xa9\xc3");
+  Status s = StatusFromAwsError("GetCommandInvocation", r);
+  EXPECT_EQ(s.code(), Code::kUnauthenticated);
+  EXPECT_EQ(s.message(), "GetCommandInvocation failed: HTTP 403 Access???");
+  EXPECT_NO_THROW((void)json(s.message()).dump());
+}
+
 TEST(StsRequestTest, AssumeRoleForm) {
   AssumeRoleInput in;
   in.role_arn = "arn:aws:iam::123456789012:role/Alert Whisperer";

@@ -38,7 +38,9 @@ TEST(RocksTuningTest, AnIndexSizedBlockStaysInTheBlockCacheAfterRelease) {
 }
 
 TEST(RocksTuningTest, IndexAndFiltersArePartitionedAndCached) {
-  const auto& t = TableOptions(Tuned(RocksOptions{}, nullptr));
+  // The options own the table factory that TableOptions points into: keep them.
+  const rocksdb::Options options = Tuned(RocksOptions{}, nullptr);
+  const auto& t = TableOptions(options);
   EXPECT_EQ(t.index_type, rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch);
   EXPECT_TRUE(t.partition_filters);
   EXPECT_NE(t.filter_policy, nullptr);
