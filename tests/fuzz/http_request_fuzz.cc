@@ -7,6 +7,7 @@
 // cut (an error may show only once more bytes came); a request's path starts with '/'; the body never exceeds
 // the limit.
 
+#include <algorithm>
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cstddef>
@@ -102,16 +103,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Outcome split = Run({input.substr(0, cut), input.substr(cut)});
   // Beast may see a malformed head only once more bytes came (the connection
   // then waits for them until its header deadline): an error on one side may
-  // be "still waiting" ("") on the other. And its header-size check runs on
-  // what it has buffered before the syntax of a later field: a head refused
-  // as malformed when whole may be refused for its size when split (both
-  // refuse the request; found by a fresh fuzz run). Never a different request.
+  // be "still waiting" ("") on the other, never a different error or request.
+  // Its header-size limit is not exact across reads: it counts what it has
+  // buffered, so a head near the limit may be refused for its size when read
+  // whole and not when split, or the other way round (found by fresh fuzz
+  // runs; a few bytes either side of a resource bound, not a parsing
+  // difference). Then only the requests both sides read are compared.
   auto by_size = [](const std::string& e) { return e == "header limit exceeded"; };
-  FUZZ_CHECK(whole.requests.size() == split.requests.size() &&
-                 (whole.error == split.error || whole.error.empty() || split.error.empty() ||
-                  by_size(whole.error) || by_size(split.error)),
+  const bool size_refusal = by_size(whole.error) || by_size(split.error);
+  const size_t both = std::min(whole.requests.size(), split.requests.size());
+  FUZZ_CHECK(size_refusal || (whole.requests.size() == split.requests.size() &&
+                              (whole.error == split.error || whole.error.empty() || split.error.empty())),
              whole.summary() + " vs " + split.summary() + " when cut at " + std::to_string(cut));
-  for (size_t i = 0; i < whole.requests.size(); ++i) {
+  for (size_t i = 0; i < both; ++i) {
     FUZZ_CHECK(Same(whole.requests[i], split.requests[i]), "request " + std::to_string(i) + " differs");
   }
   return 0;
