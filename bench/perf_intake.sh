@@ -59,10 +59,10 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); wrk: $rps alerts/s"
 awk -v t=$((ticks1 - ticks0)) -v hz="$hz" -v rps="$rps" -v s="$SECONDS_" \
   'BEGIN {printf "server CPU in the sampled %d s: %.2f s = %.1f µs/alert (at the run'"'"'s mean rate)\n", s, t / hz, t / hz * 1e6 / (rps * s)}'
 echo "--- by thread (comm) ---"
-perf report -i "$WORK/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -12
+perf report -i "$WORK/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | sed -n '1,12p'
 echo "--- self, by symbol (top 40) ---"
-perf report -i "$WORK/perf.data" --no-children --sort dso,sym --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -40
+perf report -i "$WORK/perf.data" --no-children --sort dso,sym --stdio 2>/dev/null | grep -E '^ +[0-9]' | sed -n '1,40p'
 if [ "$CALLGRAPH" != none ]; then
   echo "--- inclusive (children), by symbol (top 60) ---"
-  perf report -i "$WORK/perf.data" --children --sort sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -60
+  perf report -i "$WORK/perf.data" --children --sort sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | sed -n '1,60p'
 fi

@@ -44,6 +44,7 @@ Status RefuseSqliteEra(const Config& config) {
 Result<std::unique_ptr<store::Store>> OpenEmbeddedStore(const Config& config) {
   store::RocksOptions opts;
   opts.path = config.data_dir + "/rocksdb";
+  opts.sweep_items = static_cast<int>(config.rocksdb_sweep_items);
   // Benchmarks only: AW_ROCKSDB_UNSAFE_NO_FSYNC=1 measures the server without
   // fsync (an acknowledged alert may then be lost on power failure).
   if (config.rocksdb_unsafe_no_fsync) {

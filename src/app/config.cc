@@ -169,6 +169,7 @@ Result<Config> LoadConfig(const EnvMap& env) {
   if (auto v = get("AWS_SECRET_ACCESS_KEY")) c.aws_secret_access_key = *v;
   if (auto v = get("AWS_SESSION_TOKEN")) c.aws_session_token = *v;
   c.rocksdb_unsafe_no_fsync = get("AW_ROCKSDB_UNSAFE_NO_FSYNC") == "1";
+  if (auto s = ParseInt(env, "AW_ROCKSDB_SWEEP_ITEMS", 1, 100'000, &c.rocksdb_sweep_items); !s.ok()) return s;
   if (auto v = get("TZDIR")) c.tz_dir = *v;
   if (auto v = get("AW_DYNAMODB_CREATE_TABLES")) {
     if (*v != "true" && *v != "false") return Bad("AW_DYNAMODB_CREATE_TABLES", *v, "expected true or false");

@@ -54,6 +54,9 @@ struct Config {
   }
   // AW_ROCKSDB_UNSAFE_NO_FSYNC=1 (benchmarks only): WAL writes are not fsynced.
   bool rocksdb_unsafe_no_fsync = false;
+  // AW_ROCKSDB_SWEEP_ITEMS: most expired items one TTL sweep pass deletes on
+  // the writer thread (store::RocksOptions::sweep_items).
+  int64_t rocksdb_sweep_items = 500;
   // TZDIR: the tz database (services/tz_database.h); empty: /usr/share/zoneinfo.
   std::string tz_dir;
   // AW_DYNAMODB_CREATE_TABLES=true: `serve` creates missing tables itself

@@ -75,6 +75,7 @@ def test_user_add_duplicate_email_fails(tmp_path):
     ([], {"PORT": "99999"}, "PORT"),
     ([], {"AW_STORE": "carrier-pigeon"}, "AW_STORE"),
     ([], {"JWT_EXPIRATION_HOURS": "soon"}, "JWT_EXPIRATION_HOURS"),
+    ([], {"AW_ROCKSDB_SWEEP_ITEMS": "0"}, "AW_ROCKSDB_SWEEP_ITEMS"),
 ])
 def test_bad_setting_stops_startup_with_one_line(tmp_path, args, env, setting):
     cmd = [AW_BINARY, "serve", "--data-dir", str(tmp_path)] + args

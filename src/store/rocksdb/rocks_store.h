@@ -52,9 +52,10 @@ struct RocksOptions {
   int max_batch = 1024;             // most ops committed in one WriteBatch
   bool sync = true;                 // false: benchmarks only (AW_ROCKSDB_UNSAFE_NO_FSYNC)
   int sweep_interval_seconds = 60;  // <= 0: only explicit SweepExpired calls
-  // Most items one periodic sweep deletes (bounded work per pass); a pass that
-  // hits it is followed by another soon (Writer::kSweepAgain), not a minute later.
-  int sweep_items = 10000;
+  // Most items one periodic sweep deletes (bounded work per pass: the writes
+  // queued meanwhile wait for it); a pass that hits it is followed by another
+  // at once, behind those writes (Writer::kSweepAgain), not a minute later.
+  int sweep_items = 500;
   size_t block_cache_bytes = 64u << 20;
   size_t memtable_bytes = 32u << 20;
   // The writer's cache of items it read (estimated bytes): sized for ~100k

@@ -166,12 +166,19 @@ Status WriterContext::DeleteItem(const RTable& t, const Key& key) {
 }
 
 namespace {
-size_t Footprint(const std::string& key, const std::string& text, const std::vector<std::string>& keys) {
-  size_t n = key.size() + text.size() + 64;
-  for (const auto& k : keys) n += k.size() + 32;
+// Heap bytes of a string: nothing while it fits in the object (SSO).
+size_t HeapBytes(const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; }
+}  // namespace
+
+size_t WriterContext::Footprint(const std::string& item_key, const std::string& text,
+                                const std::vector<std::string>& keys) {
+  // An unordered_map node holds the pair, the next pointer and the cached
+  // hash; the bucket array adds about a pointer per element.
+  size_t n = sizeof(std::pair<const std::string, Known>) + 3 * sizeof(void*);
+  n += HeapBytes(item_key) + HeapBytes(text) + keys.capacity() * sizeof(std::string);
+  for (const auto& k : keys) n += HeapBytes(k);
   return n;
 }
-}  // namespace
 
 void WriterContext::EndOp(bool kept) {
   if (kept) {
@@ -184,18 +191,19 @@ void WriterContext::EndGroup(bool written) {
   for (auto& [k, v] : group_) {
     auto it = cache_.find(k);
     if (it != cache_.end()) {
-      cache_bytes_ -= Footprint(it->first, it->second.text, it->second.keys);
+      cache_bytes_ -= it->second.charge;
       cache_.erase(it);
     }
     if (!written || !v.read || (v.exists && !v.has_text)) continue;
-    cache_bytes_ += Footprint(k, v.text, v.keys);
-    cache_.emplace(k, std::move(v));
+    auto in = cache_.emplace(k, std::move(v)).first;
+    in->second.charge = Footprint(in->first, in->second.text, in->second.keys);
+    cache_bytes_ += in->second.charge;
   }
   group_.clear();
   op_.clear();
   while (cache_bytes_ > cache_cap_ && !cache_.empty()) {
     auto victim = cache_.begin();  // the first in bucket order: as good as random here
-    cache_bytes_ -= Footprint(victim->first, victim->second.text, victim->second.keys);
+    cache_bytes_ -= victim->second.charge;
     cache_.erase(victim);
   }
   PublishCacheSize();

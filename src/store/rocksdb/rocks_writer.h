@@ -91,6 +91,11 @@ class WriterContext {
   // (at most cache_cap) and its items. Any thread.
   size_t cache_bytes() const { return cache_bytes_seen_.load(std::memory_order_relaxed); }
   size_t cache_items() const { return cache_items_seen_.load(std::memory_order_relaxed); }
+  // What one cached item costs the heap: its map node, its key, its text and
+  // its entry keys by their capacities (what was allocated, not what is
+  // used). jemalloc's size classes add up to 25 % on top for each string
+  // (≈ 10 % on average), not counted here.
+  static size_t Footprint(const std::string& item_key, const std::string& text, const std::vector<std::string>& keys);
 
   // Set by a sweep that hit its item limit: expired items may be left, so the
   // writer schedules the next sweep after Writer::kSweepAgain. Writer thread only.
@@ -107,6 +112,7 @@ class WriterContext {
     bool has_text = false;  // `text` is the item's (false: written blind, not kept)
     std::string text;
     std::vector<std::string> keys;
+    size_t charge = 0;  // in cache_: what it added to cache_bytes_ (Footprint)
   };
   // What the store holds for `item_key`: the op's, the group's or the
   // cache's record, else read through the batch (then remembered by the op).
@@ -164,9 +170,10 @@ struct WriterStats {
 class Writer {
  public:
   using MakeOp = std::function<std::unique_ptr<WriteOp>()>;
-  // Delay before the next sweep when one hit its limit: short, yet the sweep
-  // goes behind the writes queued meanwhile, so it never stalls them for long.
-  static constexpr std::chrono::milliseconds kSweepAgain{100};
+  // Delay before the next sweep when one hit its limit: none, but the next
+  // pass goes behind the writes queued meanwhile, so passes and writes take
+  // turns: a write waits for at most one pass (RocksOptions::sweep_items).
+  static constexpr std::chrono::milliseconds kSweepAgain{0};
   // `sync`: false only for benchmarks (AW_ROCKSDB_UNSAFE_NO_FSYNC).
   // `cache_bytes`: the cap of the cache of read items (WriterContext).
   Writer(rocksdb::DB* db, const std::vector<RTablePtr>& tables, const aw::Clock* clock, int max_batch,
