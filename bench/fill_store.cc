@@ -3,7 +3,7 @@
 // (bench/scale_bench.sh).
 //
 //   aw_fill --data-dir DIR --alerts N --open-incidents M [--company comp-acme]
-//           [--span-hours 24] [--hosts 1000] [--batch 1000] [--alert-ttl-days 90]
+//           [--span-hours 24] [--hosts 1000] [--batch 1000] [--alert-ttl-days 90 (0: all expired)]
 //           [--claims true]
 //
 // Opens the RocksDB store as the server does (DIR/rocksdb, every
@@ -379,8 +379,9 @@ int main(int argc, char** argv) {
   cli.add_option("--batch", o.batch, "Items per BatchWriteItem (default 1000)")->check(CLI::Range(1, 100'000));
   cli.add_option("--companies", o.companies, "Create this many companies and spread the set over them (default 0)")
       ->check(CLI::Range(0, 100'000));
-  cli.add_option("--alert-ttl-days", o.alert_ttl_days, "Alert TTL, as AW_ALERT_TTL_DAYS (default 90)")
-      ->check(CLI::Range(1, 3650));
+  cli.add_option("--alert-ttl-days", o.alert_ttl_days,
+                 "Alert TTL, as AW_ALERT_TTL_DAYS (default 90; 0: every alert expired, for bench/sweep_bench.sh)")
+      ->check(CLI::Range(0, 3650));
   cli.add_option("--claims", o.claims,
                  "Write the repeat claim of each alert of the last 24 hours, as the server does (default true)");
   try {

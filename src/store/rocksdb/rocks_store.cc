@@ -106,7 +106,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksOptions& opts, c
   store->writer_ = std::make_unique<rocks::Writer>(
       store->db_.get(), *tables, clock, opts.max_batch,
       std::chrono::seconds(std::max(0, opts.sweep_interval_seconds)),
-      [self, items = std::max(1, opts.sweep_items)] { return self->MakeSweepOp(items); }, opts.sync,
+      [self, items = std::max(1, opts.sweep_items)] { return self->MakeSweepOp(items, /*periodic=*/true); }, opts.sync,
       opts.writer_cache_bytes);
   return store;
 }
@@ -160,10 +160,10 @@ Status RocksStore::CreateTable(const TableSpec& spec) {
   return Submit(std::move(op)).status();
 }
 
-std::unique_ptr<WriteOp> RocksStore::MakeSweepOp(int max_items) {
+std::unique_ptr<WriteOp> RocksStore::MakeSweepOp(int max_items, bool periodic) {
   auto op = std::make_unique<WriteOp>();
   op->durable = false;  // losing a sweep loses nothing: the items stay expired
-  op->run = [max_items](WriterContext& ctx) -> Result<Item> {
+  op->run = [max_items, periodic](WriterContext& ctx) -> Result<Item> {
     const int64_t now = ctx.NowSeconds();
     int64_t swept = 0;
     for (const auto& [name, t] : ctx.tables()) {
@@ -175,7 +175,9 @@ std::unique_ptr<WriteOp> RocksStore::MakeSweepOp(int max_items) {
       rocksdb::ReadOptions ro;
       ro.iterate_upper_bound = &upper;
       std::unique_ptr<rocksdb::Iterator> it(ctx.db().NewIterator(ro));
-      for (it->Seek(prefix); it->Valid() && swept < max_items; it->Next()) {
+      auto mark = ctx.sweep_from.find(name);
+      const bool resume = mark != ctx.sweep_from.end() && mark->second > prefix && mark->second < end;
+      for (it->Seek(resume ? mark->second : prefix); it->Valid() && swept < max_items; it->Next()) {
         std::string_view rest(it->key().data() + prefix.size() + 8, it->key().size() - prefix.size() - 8);
         auto pk = rocks::ReadEscaped(rest);
         auto sk = rocks::ReadEscaped(rest);
@@ -193,8 +195,15 @@ std::unique_ptr<WriteOp> RocksStore::MakeSweepOp(int max_items) {
       }
       if (Status s = rocks::FromRocks(it->status(), "cannot find expired items in " + name); !s.ok())
         return s;
+      if (it->Valid()) {
+        ctx.sweep_from[name] = it->key().ToString();  // stopped by the limit: go on from here
+      } else {
+        ctx.sweep_from.erase(name);  // every expired entry seen: start over next time
+      }
     }
-    if (swept >= max_items) ctx.more_expired = true;  // the writer sweeps again soon
+    // A periodic pass that hit its limit: the writer sweeps again at once
+    // (an explicit SweepExpired call decides for itself).
+    if (periodic && swept >= max_items) ctx.more_expired = true;
     return Item(swept);
   };
   return op;
@@ -202,7 +211,7 @@ std::unique_ptr<WriteOp> RocksStore::MakeSweepOp(int max_items) {
 
 Result<size_t> RocksStore::SweepExpired(int max_items) {
   if (max_items <= 0) return size_t{0};
-  auto r = Submit(MakeSweepOp(max_items));
+  auto r = Submit(MakeSweepOp(max_items, /*periodic=*/false));
   if (!r.ok()) return r.status();
   return r->get<size_t>();
 }

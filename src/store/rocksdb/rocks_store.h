@@ -122,7 +122,9 @@ class RocksStore final : public Store {
   RocksStore(RocksOptions opts, const aw::Clock* clock);
   Result<TablePtr> Lookup(const std::string& name) const;
   void Publish(TablePtr t);
-  std::unique_ptr<rocks::WriteOp> MakeSweepOp(int max_items);
+  // A sweep pass; `periodic`: the writer's own, followed at once by another when
+  // it hits `max_items` (WriterContext::more_expired).
+  std::unique_ptr<rocks::WriteOp> MakeSweepOp(int max_items, bool periodic);
   Result<Item> Submit(std::unique_ptr<rocks::WriteOp> op);
 
   const RocksOptions opts_;

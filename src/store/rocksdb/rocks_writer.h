@@ -100,6 +100,13 @@ class WriterContext {
   // Set by a sweep that hit its item limit: expired items may be left, so the
   // writer schedules the next sweep after Writer::kSweepAgain. Writer thread only.
   bool more_expired = false;
+  // Per table, the TTL entry a sweep that hit its limit stopped at: the next
+  // pass seeks there instead of walking again over the entries the passes
+  // before it deleted (tombstones until compaction: a backlog of n expired
+  // items cost O(n^2) steps). Dropped when a pass reaches the last expired
+  // entry, so the next sweep starts from the beginning (entries written
+  // behind the mark meanwhile are reached then). Writer thread only.
+  std::map<std::string, std::string> sweep_from;
 
  private:
   // An item as the store holds it: its text and its GSI/TTL entry keys
