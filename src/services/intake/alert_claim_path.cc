@@ -169,25 +169,24 @@ std::optional<IngestResult> AlertService::StoreFirst(const std::string& company_
   } else {
     ThrowIfError(s, "alert");
   }
-  if (noise.inhibition_source) {
-    json src = noise_->NoteSource(company_id, ci.alert_id, facts);
-    ThrowIfError(ctx_->store->PutItem({t::kCompanyConfigs, std::move(src), {}}), "inhibition source");
+  const bool joins = noise.by == core::SuppressedBy::kNone;
+  try {
+    if (noise.inhibition_source) {
+      json src = noise_->NoteSource(company_id, ci.alert_id, facts);
+      ThrowIfError(ctx_->store->PutItem({t::kCompanyConfigs, std::move(src), {}}), "inhibition source");
+    }
+    if (joins) Join(company_id, ci, expected, r);
+  } catch (...) {
+    // The alert is stored but no incident counted it, and the sender is
+    // told to retry (503): its retry would be a repeat of the stored alert.
+    // The marker makes that retry complete the join (CompleteJoin).
+    if (joins) MarkJoinPending(company_id, ci.alert_id);
+    throw;
   }
-  if (noise.by == core::SuppressedBy::kNone) {
-    try {
-      Join(company_id, ci, expected, r);
-    } catch (...) {
-      // The alert is stored but no incident counted it, and the sender is
-      // told to retry (503): its retry would be a repeat of the stored alert.
-      // The marker makes that retry complete the join (CompleteJoin).
-      MarkJoinPending(company_id, ci.alert_id);
-      throw;
-    }
-    if (r.incident_id.empty()) {
-      alert.erase("correlated_incident_id");
-    } else {
-      alert["correlated_incident_id"] = r.incident_id;
-    }
+  if (joins && r.incident_id.empty()) {
+    alert.erase("correlated_incident_id");
+  } else if (joins) {
+    alert["correlated_incident_id"] = r.incident_id;
   }
   return Stored(company_id, ci.alert_id, noise, std::move(alert), std::move(r));
 }
