@@ -100,9 +100,10 @@ IngestResult AlertService::IngestClaimed(const std::string& company_id, const Al
     ThrowIfError(held.status(), "alert");
     json next = alert;
     if (auto r = OnDerived(company_id, claim_id, *held, delivery_id, next, in, now_us, attempt)) {
-      // (A repeat of a later alert is not remembered: its claim item's age
+      // The derived alert answered (a repeat, or its completed join). (A
+      // repeat of a later alert is not remembered: its claim item's age
       // would be needed; such repeats are rare.)
-      if (r->duplicate && r->alert_id == derived) RememberClaim(flight_key, derived, ClaimedAt(*held));
+      if (r->alert_id == derived) RememberClaim(flight_key, derived, ClaimedAt(*held));
       return std::move(*r);
     }
   }
