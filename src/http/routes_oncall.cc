@@ -38,10 +38,12 @@ void RegisterOnCallRoutes(Router& router, const Services& s) {
   AddRoute(router, s, "PUT", "/api/on-call-schedules/{id}",
            Audit{"on_call_schedule_updated", "on_call_schedule"}, [auth, companies, oncall](Request& req) {
              auto p = RequireUser(req, *auth);
-             json body = ParseJsonObject(req);
              std::vector<std::string> all;
              if (p.IsMspAdmin()) all = services::VisibleCompanyIds(companies, p);
-             json updated = oncall->Update(p, req.PathParam("id"), body, all);
+             // The tenant first (404/403), then the body (400/422).
+             json cur = oncall->LocateForChange(p, req.PathParam("id"), all);
+             json body = ParseJsonObject(req);
+             json updated = oncall->Update(p, cur, body);
              NoteAuditTarget(req, updated.value("company_id", ""), req.PathParam("id"));
              return Response::Json(200, updated);
            });

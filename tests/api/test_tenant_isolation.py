@@ -202,6 +202,8 @@ TENANT_BEFORE_BODY = [
      "/api/approval-requests/{approval}"),
     ("POST", "/api/approval-requests/{approval}/reject", {"reason": 5}, "approval request",
      "/api/approval-requests/{approval}"),
+    ("PUT", "/api/on-call-schedules/{schedule}", {"priority": "top", "shift": "nights"}, "on-call schedule",
+     "/api/on-call-schedules?company_id=comp-techstart"),
 ]
 
 
@@ -215,7 +217,13 @@ def techstart_items(server):
     tech = server.as_user(*demo_user("comp-techstart", "tech"))
     r = tech.post(f"/api/incidents/{inc['id']}/execute-runbook", json={"runbook_id": risky["id"]})
     assert r.status_code == 202 and r.json()["action"] == "approval_requested", r.text
-    return owner, {"incident": inc["id"], "runbook": rb["id"], "approval": r.json()["approval_request"]["id"]}
+    approval = r.json()["approval_request"]["id"]
+    tech_id = tech.get("/api/auth/me").json()["id"]
+    r = owner.post("/api/on-call-schedules", json={
+        "company_id": "comp-techstart", "name": "Nights", "user_id": tech_id, "type": "weekly",
+        "days_of_week": [0, 1, 2], "start_time": "22:00", "end_time": "06:00", "timezone": "UTC"})
+    assert r.status_code == 201, r.text
+    return owner, {"incident": inc["id"], "runbook": rb["id"], "approval": approval, "schedule": r.json()["id"]}
 
 
 @pytest.mark.parametrize("method,path,body,what,read", TENANT_BEFORE_BODY,
@@ -237,6 +245,6 @@ def test_foreign_caller_with_bad_body_gets_the_tenant_answer(acme_admin, techsta
 
 def _state(item):
     """What a write would change: a list's ids, an item's version and update time."""
-    if isinstance(item, list):
-        return [x["id"] for x in item]
+    if isinstance(item, list):  # a list: its items' ids and update times
+        return [(x["id"], x.get("updated_at")) for x in item]
     return item.get("version"), item.get("updated_at"), item.get("status")

@@ -105,5 +105,26 @@ TEST_F(IncidentTagsTest, IncidentsOfThePreviousReleaseAreFoundThroughTheirLocato
   }
 }
 
+// A replica remembers a tag it found unclaimed (the embedded store's ids:
+// no tag read per incident route), yet finds an incident whose company
+// claimed that tag on another replica afterwards.
+TEST_F(IncidentTagsTest, ATagRememberedUnclaimedIsReadAgainWhenNoLocatorAnswers) {
+  IncidentService reader(&ctx_, configs_.get(), kpis_.get());
+  const std::string early = NewId(clock_.NowMicros()).substr(0, 28) + TagOf("c1");
+  EXPECT_EQ(reader.CompanyOf(early), "");  // c1's tag unclaimed so far: remembered
+  // A plain id with a locator is found by the locator alone.
+  const std::string plain = NewId(clock_.NowMicros()).substr(0, 28) + TagOf("c1");
+  ASSERT_TRUE(store_->PutItem({t::kIncidents, json{{"company_id", "c2"}, {"id", plain}}, {}}).ok());
+  ASSERT_TRUE(store_->PutItem({t::kIncidents, incident_items::Locator("c2", plain), {}}).ok());
+  EXPECT_EQ(reader.CompanyOf(plain), "c2");
+  // Another replica claims c1's tag and opens a tagged incident (no locator).
+  CorrelationResult a = Open("c1", "web-1");
+  ASSERT_TRUE(a.created);
+  ASSERT_FALSE(HasLocator(a.incident_id));
+  json item;
+  EXPECT_EQ(reader.CompanyOf(a.incident_id, &item), "c1");
+  EXPECT_EQ(item.value("id", ""), a.incident_id);
+}
+
 }  // namespace
 }  // namespace aw::services

@@ -88,19 +88,25 @@ json IncidentService::PutCorrelationConfig(const std::string& company_id, const 
 
 std::string IncidentService::CompanyOf(const std::string& incident_id, json* item) {
   if (incident_id.empty() || incident_id.size() > 64 || incident_id.find('#') != std::string::npos) return "";
-  if (std::string owner = tags_.OwnerOf(incident_id); !owner.empty()) {
-    auto r = ctx_->store->GetItem({t::kIncidents, {owner, incident_id}});
-    if (r.ok()) {
-      if (item) *item = std::move(r).value();
-      return owner;
+  // The tag's owner (remembered, also when unclaimed), then the locator; with
+  // neither, the tag once more from the store: another replica may have
+  // claimed it since this one remembered it unclaimed.
+  for (bool fresh : {false, true}) {
+    if (std::string owner = tags_.OwnerOf(incident_id, fresh); !owner.empty()) {
+      auto r = ctx_->store->GetItem({t::kIncidents, {owner, incident_id}});
+      if (r.ok()) {
+        if (item) *item = std::move(r).value();
+        return owner;
+      }
+      if (!r.status().IsNotFound()) ThrowIfError(r.status(), "incident");
+      // Another company's tag by chance (an id of the previous release): its locator says.
     }
+    if (fresh) return "";
+    auto r = ctx_->store->GetItem({t::kIncidents, ii::LocatorKey(incident_id)});
+    if (r.ok()) return r->value("owner", "");
     if (!r.status().IsNotFound()) ThrowIfError(r.status(), "incident");
-    // Another company's tag by chance (an id of the previous release): its locator says.
   }
-  auto r = ctx_->store->GetItem({t::kIncidents, ii::LocatorKey(incident_id)});
-  if (r.status().IsNotFound()) return "";
-  ThrowIfError(r.status(), "incident");
-  return r->value("owner", "");
+  return "";
 }
 
 json IncidentService::LoadOwned(const Principal& p, const std::string& incident_id, std::string* company_id) {

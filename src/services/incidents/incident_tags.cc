@@ -66,19 +66,26 @@ bool IncidentTags::Tagged(const std::string& company_id, const std::string& inci
   return TailOf(incident_id) == TagHex(company_id) && Holds(company_id).value_or(false);
 }
 
-std::string IncidentTags::OwnerOf(const std::string& incident_id) {
+std::string IncidentTags::OwnerOf(const std::string& incident_id, bool fresh) {
   const std::string tag = TailOf(incident_id);
   if (tag.empty()) return "";
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = owners_.find(tag);
     if (it != owners_.end()) return it->second;
+    if (!fresh && unclaimed_.count(tag) > 0) return "";
   }
   auto r = ctx_->store->GetItem({t::kIncidents, TagKey(tag)});
-  if (r.status().IsNotFound()) return "";
+  if (r.status().IsNotFound()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (unclaimed_.size() >= kMaxCached) unclaimed_.clear();
+    unclaimed_.insert(tag);
+    return "";
+  }
   ThrowIfError(r.status(), "incident");
   std::string owner = r->value("owner", "");
   std::lock_guard<std::mutex> lock(mu_);
+  unclaimed_.erase(tag);
   if (!owner.empty() && owners_.size() < kMaxCached) owners_[tag] = owner;
   return owner;
 }

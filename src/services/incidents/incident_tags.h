@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "services/context.h"
 
@@ -41,8 +42,12 @@ class IncidentTags {
   bool Tagged(const std::string& company_id, const std::string& incident_id);
   // The company holding the tag `incident_id` carries, or "" (no such tag).
   // The caller still reads the incident there: an id of the previous release
-  // may carry another company's tag by chance.
-  std::string OwnerOf(const std::string& incident_id);
+  // may carry another company's tag by chance. A tag found unclaimed is
+  // remembered as such (the embedded store's ids carry no claimed tag: one
+  // read saved per incident route); `fresh` reads the store again, for a
+  // caller that found no locator either (another replica may have claimed
+  // the tag since).
+  std::string OwnerOf(const std::string& incident_id, bool fresh = false);
 
   // The tag item's key for a tag as 8 hex digits.
   static store::Key TagKey(const std::string& tag_hex);
@@ -55,6 +60,7 @@ class IncidentTags {
   std::mutex mu_;
   std::unordered_map<std::string, bool> holds_;         // company -> holds its tag
   std::unordered_map<std::string, std::string> owners_;  // tag hex -> owner company (positive only)
+  std::unordered_set<std::string> unclaimed_;            // tags read absent (see OwnerOf)
 };
 
 }  // namespace aw::services

@@ -239,12 +239,17 @@ json OnCallService::Locate(const Principal& p, const std::string& id, const std:
   ThrowNotFound("on-call schedule");
 }
 
-json OnCallService::Update(const Principal& p, const std::string& id, const json& body,
-                           const std::vector<std::string>& all_ids) {
-  RejectUnknownScheduleFields(body);
+json OnCallService::LocateForChange(const Principal& p, const std::string& id, const std::vector<std::string>& all_ids) {
   json cur = Locate(p, id, all_ids);
+  RequireCompanyAdmin(p, cur.value("company_id", ""));
+  return cur;
+}
+
+json OnCallService::Update(const Principal& p, const json& cur, const json& body) {
   const std::string cid = cur.value("company_id", "");
+  const std::string id = cur.value("id", "");
   RequireCompanyAdmin(p, cid);
+  RejectUnknownScheduleFields(body);
   if (body.contains("company_id") && !body["company_id"].is_null() && body["company_id"] != cid) {
     ThrowInvalidField("company_id", "a schedule cannot move to another company");
   }
@@ -265,9 +270,7 @@ json OnCallService::Update(const Principal& p, const std::string& id, const json
 }
 
 std::string OnCallService::Delete(const Principal& p, const std::string& id, const std::vector<std::string>& all_ids) {
-  json cur = Locate(p, id, all_ids);
-  const std::string cid = cur.value("company_id", "");
-  RequireCompanyAdmin(p, cid);
+  const std::string cid = LocateForChange(p, id, all_ids).value("company_id", "");
   ThrowIfError(ctx_->store->DeleteItem({t::kOnCallSchedules, {cid, id}, {}}), "on-call schedule");
   return cid;
 }

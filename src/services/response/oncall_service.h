@@ -46,9 +46,13 @@ class OnCallService {
             const std::vector<std::string>& all_company_ids);
   // Company admins of the schedule's company (MSP admins: any company).
   nlohmann::json Create(const Principal& p, const nlohmann::json& body);
-  // Fields present in `body` replace the stored ones; the result is validated whole.
-  nlohmann::json Update(const Principal& p, const std::string& id, const nlohmann::json& body,
-                        const std::vector<std::string>& all_company_ids);
+  // The schedule a change addresses, checked before its body is read: 404
+  // unless `p` sees it, 403 unless `p` administers its company.
+  nlohmann::json LocateForChange(const Principal& p, const std::string& id,
+                                 const std::vector<std::string>& all_company_ids);
+  // `cur` (from LocateForChange) with the fields present in `body` replacing
+  // the stored ones; the result is validated whole.
+  nlohmann::json Update(const Principal& p, const nlohmann::json& cur, const nlohmann::json& body);
   // Returns the company the schedule belonged to.
   std::string Delete(const Principal& p, const std::string& id, const std::vector<std::string>& all_company_ids);
 
