@@ -123,6 +123,9 @@ void StampUpdate(const json& current, store::UpdateRequest& u) {
 void HideAttrs(json& item) {
   for (const char* k : kIncidentAttrs) item.erase(k);
   for (const char* k : kAlertAttrs) item.erase(k);
+  // Not derived, but plumbing too: an alert stored whose join is still to be
+  // completed by its retry (DynamoDB intake, alert_claim_path.cc).
+  item.erase("join_pending");
 }
 
 void DropDeletedCompanies(store::Store* st, std::vector<json>* items) {

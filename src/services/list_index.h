@@ -45,7 +45,8 @@ void StampAlert(nlohmann::json& alert);
 // right after `u` is applied to `current`.
 void StampUpdate(const nlohmann::json& current, store::UpdateRequest& u);
 
-// Removes the derived attributes from an API view (they are store plumbing).
+// Removes the derived attributes and the intake's join_pending marker from an
+// API view (they are store plumbing).
 void HideAttrs(nlohmann::json& item);
 
 // Drops the items of companies that no longer exist (deleting a company

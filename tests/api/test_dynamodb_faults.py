@@ -12,10 +12,11 @@ import concurrent.futures
 import time
 import uuid
 
+import boto3
 import pytest
 import requests
 
-from aw_harness import DYNAMODB_ENDPOINT
+from aw_harness import DYNAMODB_ENDPOINT, table_prefix
 from fakes.fault_proxy import FaultProxy
 from helpers3 import new_company, page_all
 
@@ -194,6 +195,51 @@ def test_a_retry_after_503_stores_the_alert_and_counts_it_once(proxied):
                if i["id"] == first.json()["incident_id"])
     assert sorted(inc["alert_ids"]) == ids, inc
     assert inc["alert_count"] == 2, inc
+
+
+def test_a_retry_after_a_failed_join_joins_the_incident(proxied):
+    """The alert item is written but its join outlasts the retries (every write to the
+    incidents table throttled): 503, and the stored alert is marked join_pending. The sender's
+    retry completes the join and is answered as the first accepted delivery (duplicate false,
+    the incident id); a third delivery is a plain repeat that changes no count."""
+    srv, proxy = proxied
+    cid, key = new_company(srv)
+    asset = f"halfjoin-{uuid.uuid4().hex[:6]}"
+    body = {"asset_name": asset, "signature": "disk_full", "severity": "high", "message": "half joined"}
+    url, headers = srv.url("/api/webhooks/alerts"), {"X-API-Key": key, "X-Delivery-ID": uuid.uuid4().hex}
+    proxy.set_faults(throttle=1.0, targets={"PutItem", "UpdateItem", "BatchWriteItem"}, tables={"Incidents"})
+    r = requests.post(url, json=body, headers=headers, timeout=60)
+    proxy.set_faults()
+    assert r.status_code == 503 and r.headers.get("Retry-After", "").isdigit(), r.text
+    stored, _ = page_all(srv.admin(), "/api/alerts", {"company_id": cid})
+    assert len(stored) == 1 and "join_pending" not in stored[0], stored  # written, marker hidden
+    assert page_all(srv.admin(), "/api/incidents", {"company_id": cid})[0] == []
+    ddb = boto3.client("dynamodb", endpoint_url=DYNAMODB_ENDPOINT, region_name="us-east-1",
+                       aws_access_key_id="AKIDTEST", aws_secret_access_key="test-secret-key")
+    raw_key = {"TableName": table_prefix(srv.data_dir) + "Alerts", "ConsistentRead": True,
+               "Key": {"company_id": {"S": cid}, "id": {"S": stored[0]["id"]}}}
+    assert ddb.get_item(**raw_key)["Item"].get("join_pending") == {"BOOL": True}
+
+    again = requests.post(url, json=body, headers=headers, timeout=60)
+    assert again.status_code == 202, again.text
+    out = again.json()
+    assert out["duplicate"] is False and out["delivery_attempts"] == 1, out
+    assert out["alert_id"] == stored[0]["id"] and out.get("incident_id"), out
+    incident_id = out["incident_id"]
+    inc = srv.admin().get(f"/api/incidents/{incident_id}")
+    assert inc.status_code == 200, inc.text
+    assert (inc.json()["alert_count"], inc.json()["alert_ids"]) == (1, [out["alert_id"]]), inc.json()
+    stored, _ = page_all(srv.admin(), "/api/alerts", {"company_id": cid})
+    assert [(a["id"], a.get("correlated_incident_id")) for a in stored] == [(out["alert_id"], incident_id)]
+    assert "join_pending" not in stored[0] and "join_pending" not in ddb.get_item(**raw_key)["Item"], stored
+
+    third = requests.post(url, json=body, headers=headers, timeout=60)
+    assert third.status_code == 202, third.text
+    assert third.json()["duplicate"] is True and third.json()["alert_id"] == out["alert_id"], third.json()
+    assert third.json()["delivery_attempts"] == 2, third.json()
+    inc = srv.admin().get(f"/api/incidents/{incident_id}").json()
+    assert (inc["alert_count"], inc["alert_ids"]) == (1, [out["alert_id"]]), inc
+    assert [i["id"] for i in page_all(srv.admin(), "/api/incidents", {"company_id": cid})[0]] == [incident_id]
 
 
 def test_ready_is_503_while_the_store_is_out_and_200_when_it_is_back(proxied):

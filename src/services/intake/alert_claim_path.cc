@@ -12,6 +12,8 @@
 #include <chrono>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "base/errors.h"
 #include "base/ids.h"
 #include "base/time_format.h"
@@ -65,7 +67,9 @@ std::optional<IngestResult> AlertService::RepeatFromHint(const std::string& comp
   if (now_us - hint.claim_us < kClaimLifeUs) {
     auto first = ctx_->store->GetItem({t::kAlerts, {company_id, hint.alert_id}});
     if (!first.ok() && !first.status().IsNotFound()) ThrowIfError(first.status(), "alert");
-    if (first.ok() && (by_delivery || first->value("status", "") == "active")) {
+    // A stored alert whose join failed is completed on the store's path
+    // (OnDerived), under this claim's flight.
+    if (first.ok() && !JoinPending(*first) && (by_delivery || first->value("status", "") == "active")) {
       return Repeat(company_id, hint.alert_id);
     }
   }
@@ -96,9 +100,10 @@ IngestResult AlertService::IngestClaimed(const std::string& company_id, const Al
     ThrowIfError(held.status(), "alert");
     json next = alert;
     if (auto r = OnDerived(company_id, claim_id, *held, delivery_id, next, in, now_us, attempt)) {
-      // (A repeat of a later alert is not remembered: its claim item's age
+      // The derived alert answered (a repeat, or its completed join). (A
+      // repeat of a later alert is not remembered: its claim item's age
       // would be needed; such repeats are rare.)
-      if (r->duplicate && r->alert_id == derived) RememberClaim(flight_key, derived, ClaimedAt(*held));
+      if (r->alert_id == derived) RememberClaim(flight_key, derived, ClaimedAt(*held));
       return std::move(*r);
     }
   }
@@ -114,7 +119,12 @@ std::optional<IngestResult> AlertService::OnDerived(const std::string& company_i
   const std::string derived = held.value("id", "");
   if (now_us - ClaimedAt(held) < kClaimLifeUs) {
     const core::RepeatFacts facts{derived, true, held.value("status", ""), !delivery_id.empty()};
-    if (core::DecideRepeat(facts) == core::RepeatAction::kRepeat) return Repeat(company_id, derived);
+    if (core::DecideRepeat(facts) == core::RepeatAction::kRepeat) {
+      if (JoinPending(held)) {
+        if (auto r = CompleteJoin(company_id, held)) return r;
+      }
+      return Repeat(company_id, derived);
+    }
   }
   // The claim moved on to a later alert, or moves now: the claim item says.
   alert["id"] = NewId(now_us);
@@ -160,37 +170,102 @@ std::optional<IngestResult> AlertService::StoreFirst(const std::string& company_
   } else {
     ThrowIfError(s, "alert");
   }
-  if (noise.inhibition_source) {
-    json src = noise_->NoteSource(company_id, ci.alert_id, facts);
-    ThrowIfError(ctx_->store->PutItem({t::kCompanyConfigs, std::move(src), {}}), "inhibition source");
+  const bool joins = noise.by == core::SuppressedBy::kNone;
+  try {
+    if (noise.inhibition_source) {
+      json src = noise_->NoteSource(company_id, ci.alert_id, facts);
+      ThrowIfError(ctx_->store->PutItem({t::kCompanyConfigs, std::move(src), {}}), "inhibition source");
+    }
+    if (joins) Join(company_id, ci, expected, r);
+  } catch (...) {
+    // The alert is stored but no incident counted it, and the sender is
+    // told to retry (503): its retry would be a repeat of the stored alert.
+    // The marker makes that retry complete the join (CompleteJoin).
+    if (joins) MarkJoinPending(company_id, ci.alert_id);
+    throw;
   }
-  if (noise.by == core::SuppressedBy::kNone) {
-    CorrelationResult c = incidents_->Correlate(company_id, ci);
-    r.incident_id = c.incident_id;
-    r.incident_created = c.created;
-    if (r.incident_id != expected) {
-      // The guess was wrong (another replica opened it, it was resolved
-      // meanwhile, a gathered group opened it): the alert names what was decided.
-      store::UpdateRequest u;
-      u.table = t::kAlerts;
-      u.key = {company_id, ci.alert_id};
-      if (r.incident_id.empty()) {
-        u.Remove("correlated_incident_id");
-      } else {
-        u.Set("correlated_incident_id", r.incident_id);
-      }
-      ThrowIfError(ctx_->store->UpdateItem(u).status(), "alert");
-    }
-    // Gathered below min_alerts_for_incident: an incident may have opened with
-    // it meanwhile (and linked it).
-    if (r.incident_id.empty()) r.incident_id = incidents_->LinkIfOpened(company_id, ci);
-    if (r.incident_id.empty()) {
-      alert.erase("correlated_incident_id");
-    } else {
-      alert["correlated_incident_id"] = r.incident_id;
-    }
+  if (joins && r.incident_id.empty()) {
+    alert.erase("correlated_incident_id");
+  } else if (joins) {
+    alert["correlated_incident_id"] = r.incident_id;
   }
   return Stored(company_id, ci.alert_id, noise, std::move(alert), std::move(r));
+}
+
+void AlertService::Join(const std::string& company_id, const CorrelationInput& ci,
+                        const std::string& named, IngestResult& r) {
+  CorrelationResult c = incidents_->Correlate(company_id, ci);
+  r.incident_id = c.incident_id;
+  r.incident_created = c.created;
+  if (r.incident_id != named) {
+    // The guess was wrong (another replica opened it, it was resolved
+    // meanwhile, a gathered group opened it): the alert names what was decided.
+    store::UpdateRequest u;
+    u.table = t::kAlerts;
+    u.key = {company_id, ci.alert_id};
+    if (r.incident_id.empty()) {
+      u.Remove("correlated_incident_id");
+    } else {
+      u.Set("correlated_incident_id", r.incident_id);
+    }
+    ThrowIfError(ctx_->store->UpdateItem(u).status(), "alert");
+  }
+  // Gathered below min_alerts_for_incident: an incident may have opened with
+  // it meanwhile (and linked it).
+  if (r.incident_id.empty()) r.incident_id = incidents_->LinkIfOpened(company_id, ci);
+}
+
+void AlertService::MarkJoinPending(const std::string& company_id, const std::string& alert_id) {
+  store::UpdateRequest u;
+  u.table = t::kAlerts;
+  u.key = {company_id, alert_id};
+  u.condition = store::Condition::ItemExists("company_id");
+  u.Set(kJoinPending, true);
+  Status s = ctx_->store->UpdateItem(u).status();
+  // Best effort: the caller answers 503 anyway. Unmarked, the retry is a
+  // plain repeat (the gap this marker closes, docs/dynamodb.md).
+  if (!s.ok()) {
+    spdlog::warn("alert {} of company {} is stored but not joined to its incident, and could not be marked "
+                 "for its retry to join: {}",
+                 alert_id, company_id, s.ToString());
+  }
+}
+
+bool AlertService::JoinPending(const json& held) {
+  return held.value(kJoinPending, false) && !held.contains("suppressed_by");
+}
+
+std::optional<IngestResult> AlertService::CompleteJoin(const std::string& company_id, const json& held) {
+  // The stored alert decides, not the retry's body (a retry by delivery id
+  // may differ from what was stored).
+  AlertInput in;
+  in.asset_name = held.value("asset_name", "");
+  in.signature = held.value("signature", "");
+  in.message = held.value("message", "");
+  in.severity = held.value("severity", "");
+  in.tool_source = held.value("tool_source", "");
+  in.status = held.value("status", "");
+  const AssetInfo asset = assets_->Touch(company_id, in.asset_name);
+  const CorrelationInput ci = CorrelationInputFor(held, in, asset);
+  IngestResult r;
+  Join(company_id, ci, held.value("correlated_incident_id", ""), r);  // throws: 503, the marker stays
+  store::UpdateRequest u;
+  u.table = t::kAlerts;
+  u.key = {company_id, ci.alert_id};
+  u.condition = store::Condition().Exists(kJoinPending);
+  u.Remove(kJoinPending);
+  Status s = ctx_->store->UpdateItem(u).status();
+  if (s.IsConditionFailed()) return std::nullopt;  // another delivery completed it: a repeat
+  ThrowIfError(s, "alert");
+  json alert = held;
+  alert.erase(kJoinPending);
+  if (r.incident_id.empty()) {
+    alert.erase("correlated_incident_id");
+  } else {
+    alert["correlated_incident_id"] = r.incident_id;
+  }
+  // Answered and counted as the first accepted delivery (docs/correlation.md, "Repeats").
+  return Stored(company_id, ci.alert_id, {}, std::move(alert), std::move(r));
 }
 
 }  // namespace aw::services

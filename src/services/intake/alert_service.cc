@@ -180,7 +180,12 @@ std::optional<IngestResult> AlertService::OnClaim(const std::string& company_id,
   const core::RepeatFacts facts{first_id, first.has_value(), first ? first->value("status", "") : "",
                                 !delivery_id.empty()};
   const core::RepeatAction action = core::DecideRepeat(facts);
-  if (action == core::RepeatAction::kRepeat) return Repeat(company_id, first_id);
+  if (action == core::RepeatAction::kRepeat) {
+    if (alert_first && JoinPending(*first)) {  // (a kRepeat has found `first`)
+      if (auto r = CompleteJoin(company_id, *first)) return r;
+    }
+    return Repeat(company_id, first_id);
+  }
   if (action == core::RepeatAction::kNewOccurrence) {
     store::Condition c;
     c.Equals("alert_id", first_id);

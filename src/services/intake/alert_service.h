@@ -133,6 +133,22 @@ class AlertService {
   // an item of another delivery holds that id.
   std::optional<IngestResult> StoreFirst(const std::string& company_id, nlohmann::json alert,
                                          const AlertInput& in);
+  // StoreFirst's join: correlates the stored alert `ci` and corrects the
+  // incident its item names (`named`) when correlation decided otherwise.
+  // Fills r.incident_id / r.incident_created. Throws ApiError.
+  void Join(const std::string& company_id, const CorrelationInput& ci, const std::string& named,
+            IngestResult& r);
+  // The alert item was written but its join threw (the sender gets 503):
+  // marks it `join_pending` so that the retry completes the join instead of
+  // being a plain repeat. Best effort; a failure is logged, never thrown.
+  void MarkJoinPending(const std::string& company_id, const std::string& alert_id);
+  // True when the held alert item waits for its join (marked, not suppressed).
+  static bool JoinPending(const nlohmann::json& held);
+  // A repeat of a `join_pending` alert: joins it (from the stored item, not
+  // the repeat's body), removes the marker, and answers as its first
+  // accepted delivery. nullopt: another delivery removed the marker first
+  // (then this one is a plain repeat). Throws ApiError (the marker stays).
+  std::optional<IngestResult> CompleteJoin(const std::string& company_id, const nlohmann::json& held);
   // Noise control's answer for `in` (none without noise control, and none
   // for a recovery: it only ends things). *facts is filled for NoteSource.
   core::SuppressionDecision DecideNoise(const std::string& company_id, const AlertInput& in, int64_t now_us,
@@ -145,6 +161,8 @@ class AlertService {
   IngestResult Stored(const std::string& company_id, const std::string& alert_id,
                       const core::SuppressionDecision& noise, nlohmann::json alert, IngestResult r);
   static std::string DerivedAlertId(const std::string& company_id, const std::string& claim_id);
+  // Internal alert attribute (hidden from API views: list_index::HideAttrs).
+  static constexpr const char* kJoinPending = "join_pending";
 
   Context* ctx_;
   AssetService* assets_;
