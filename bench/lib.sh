@@ -32,6 +32,21 @@ wait_http() {
 
 json_field() { "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
+# demo_admin_token URL: signs in as the demo MSP admin of a server started with AW_DEMO=true and
+# prints the access token.
+demo_admin_token() {
+  curl -fsS -X POST -H 'Content-Type: application/json' \
+    -d '{"email":"admin@alertwhisperer.com","password":"admin123"}' "$1/api/auth/login" | json_field access_token
+}
+
+# acme_webhook_key URL TOKEN: prints Acme's API key after lifting its webhook rate limit (the
+# default, 6,000 a minute, would answer most of a benchmark's load with 429).
+acme_webhook_key() {
+  curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
+    -d '{"enabled":false}' "$1/api/companies/comp-acme/rate-limit"
+  curl -fsS -H "Authorization: Bearer $2" "$1/api/companies/comp-acme" | json_field api_key
+}
+
 # cpu_ticks PID: utime + stime of the process so far, in clock ticks (fields 14 and 15 of
 # /proc/PID/stat; getconf CLK_TCK per second). The difference over a run divided by the alerts the
 # server took there is its CPU per alert, the figure a busy shared machine blurs least.

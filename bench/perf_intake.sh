@@ -36,11 +36,7 @@ mkdir -p "$WORK/data"
 PID=$!
 URL="http://127.0.0.1:$port"
 wait_http "$URL/api/health" "$PID" alertwhisperer "$WORK/aw.log"
-token=$(curl -fsS -X POST -H 'Content-Type: application/json' \
-  -d '{"email":"admin@alertwhisperer.com","password":"admin123"}' "$URL/api/auth/login" | json_field access_token)
-key=$(curl -fsS -H "Authorization: Bearer $token" "$URL/api/companies/comp-acme" | json_field api_key)
-curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"enabled":false}' "$URL/api/companies/comp-acme/rate-limit"
+key=$(acme_webhook_key "$URL" "$(demo_admin_token "$URL")")
 
 # Warm up, then sample the middle of a longer run.
 wrk -t1 -c"$CONNECTIONS" -d2s -s "$ROOT/bench/intake.lua" "$URL" -- aw w "$key" >/dev/null

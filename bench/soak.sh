@@ -66,11 +66,8 @@ mkdir -p "$DATA"
 AW_PID=$!
 URL="http://127.0.0.1:$PORT"
 wait_http "$URL/api/health" "$AW_PID" alertwhisperer "$OUT/server.log" 60
-TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' \
-  -d '{"email":"admin@alertwhisperer.com","password":"admin123"}' "$URL/api/auth/login" | json_field access_token)
-API_KEY=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$URL/api/companies/comp-acme" | json_field api_key)
-curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d '{"enabled":false}' "$URL/api/companies/comp-acme/rate-limit"
+TOKEN=$(demo_admin_token "$URL")
+API_KEY=$(acme_webhook_key "$URL" "$TOKEN")
 
 if [ "$RATE" = auto ]; then
   line=$(wrk -t1 -c32 -d10s -s "$ROOT/bench/intake.lua" "$URL" -- aw soakmax "$API_KEY" | grep '^BENCH_RESULT ')

@@ -63,11 +63,8 @@ for round in $(seq 1 "$ROUNDS"); do
     PID=$!
     url="http://127.0.0.1:$port"
     wait_http "$url/api/health" "$PID" alertwhisperer "$WORK/server-$size-$round.log" 60
-    token=$(curl -fsS -X POST -H 'Content-Type: application/json' \
-      -d '{"email":"admin@alertwhisperer.com","password":"admin123"}' "$url/api/auth/login" | json_field access_token)
-    key=$(curl -fsS -H "Authorization: Bearer $token" "$url/api/companies/comp-acme" | json_field api_key)
-    curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-      -d '{"enabled":false}' "$url/api/companies/comp-acme/rate-limit"
+    token=$(demo_admin_token "$url")
+    key=$(acme_webhook_key "$url" "$token")
     t0=$(cpu_ticks "$PID")
     line=$(wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_}s" -s "$ROOT/bench/intake.lua" "$url" -- aw "s$size-$round" "$key" \
            | grep '^BENCH_RESULT')

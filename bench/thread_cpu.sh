@@ -31,11 +31,7 @@ port=$(free_port)
 PID=$!
 url="http://127.0.0.1:$port"
 wait_http "$url/api/health" "$PID" alertwhisperer "$WORK/aw.log" 60
-token=$(curl -fsS -X POST -H 'Content-Type: application/json' \
-  -d '{"email":"admin@alertwhisperer.com","password":"admin123"}' "$url/api/auth/login" | json_field access_token)
-key=$(curl -fsS -H "Authorization: Bearer $token" "$url/api/companies/comp-acme" | json_field api_key)
-curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"enabled":false}' "$url/api/companies/comp-acme/rate-limit"
+key=$(acme_webhook_key "$url" "$(demo_admin_token "$url")")
 
 # Ticks per thread name, summed over threads of the same name.
 snapshot() {

@@ -21,6 +21,7 @@
 #include "services/list_index.h"
 #include "store/tables.h"
 #include "service_test_fixture.h"
+#include "store_test_util.h"
 
 namespace aw::services {
 namespace {
@@ -31,41 +32,29 @@ using nlohmann::json;
 // Forwards to `inner`; while `throttle_incidents` is set, every write to the
 // Incidents table answers kThrottled (what outlasted retries look like), and
 // while `throttle_alert_updates` is set, so does every UpdateItem of Alerts.
-class ThrottlingStore final : public store::Store {
+class ThrottlingStore final : public store::testing::ForwardingStore {
  public:
-  explicit ThrottlingStore(store::Store* inner) : inner_(inner) {}
+  using ForwardingStore::ForwardingStore;
   std::atomic<bool> throttle_incidents{false};
   std::atomic<bool> throttle_alert_updates{false};
 
-  Status CreateTable(const store::TableSpec& spec) override { return inner_->CreateTable(spec); }
-  const store::TableSpec* FindTable(const std::string& name) const override { return inner_->FindTable(name); }
-  Result<store::Item> GetItem(const store::GetRequest& req) override { return inner_->GetItem(req); }
   Status PutItem(const store::PutRequest& req) override {
     if (Blocked(req.table)) return Status::Throttled("throttled (test)");
-    return inner_->PutItem(req);
+    return ForwardingStore::PutItem(req);
   }
   Status DeleteItem(const store::DeleteRequest& req) override {
     if (Blocked(req.table)) return Status::Throttled("throttled (test)");
-    return inner_->DeleteItem(req);
+    return ForwardingStore::DeleteItem(req);
   }
   Result<store::Item> UpdateItem(const store::UpdateRequest& req) override {
     if (Blocked(req.table) || (throttle_alert_updates && req.table == t::kAlerts)) {
       return Status::Throttled("throttled (test)");
     }
-    return inner_->UpdateItem(req);
+    return ForwardingStore::UpdateItem(req);
   }
-  Result<store::QueryResult> Query(const store::QueryRequest& req) override { return inner_->Query(req); }
-  Result<std::vector<store::Item>> BatchGetItem(const std::string& table,
-                                                const std::vector<store::Key>& keys) override {
-    return inner_->BatchGetItem(table, keys);
-  }
-  Status BatchWriteItem(const store::WriteBatch& batch) override { return inner_->BatchWriteItem(batch); }
-  Result<store::QueryResult> Scan(const store::ScanRequest& req) override { return inner_->Scan(req); }
-  Status Flush() override { return inner_->Flush(); }
 
  private:
   bool Blocked(const std::string& table) const { return throttle_incidents && table == t::kIncidents; }
-  store::Store* inner_;
 };
 
 class FailedJoinTest : public testing::ServiceTest {

@@ -17,6 +17,7 @@
 #include "services/list_index.h"
 #include "store/memory/memory_store.h"
 #include "store/tables.h"
+#include "store_test_util.h"
 
 namespace aw::services {
 namespace {
@@ -25,26 +26,14 @@ namespace t = store::tables;
 using nlohmann::json;
 
 // Counts Query calls; everything goes to the reference store.
-class CountingStore : public store::Store {
+class CountingStore : public store::testing::ForwardingStore {
  public:
-  explicit CountingStore(const aw::Clock* clock) : inner_(clock) {}
-  Status CreateTable(const store::TableSpec& spec) override { return inner_.CreateTable(spec); }
-  const store::TableSpec* FindTable(const std::string& name) const override { return inner_.FindTable(name); }
-  Result<store::Item> GetItem(const store::GetRequest& req) override { return inner_.GetItem(req); }
-  Status PutItem(const store::PutRequest& req) override { return inner_.PutItem(req); }
-  Status DeleteItem(const store::DeleteRequest& req) override { return inner_.DeleteItem(req); }
-  Result<store::Item> UpdateItem(const store::UpdateRequest& req) override { return inner_.UpdateItem(req); }
+  // The base keeps only the address of inner_, constructed right after it.
+  explicit CountingStore(const aw::Clock* clock) : ForwardingStore(&inner_), inner_(clock) {}
   Result<store::QueryResult> Query(const store::QueryRequest& req) override {
     ++queries;
-    return inner_.Query(req);
+    return ForwardingStore::Query(req);
   }
-  Result<std::vector<store::Item>> BatchGetItem(const std::string& table,
-                                                const std::vector<store::Key>& keys) override {
-    return inner_.BatchGetItem(table, keys);
-  }
-  Status BatchWriteItem(const store::WriteBatch& batch) override { return inner_.BatchWriteItem(batch); }
-  Result<store::QueryResult> Scan(const store::ScanRequest& req) override { return inner_.Scan(req); }
-  Status Flush() override { return inner_.Flush(); }
 
   int queries = 0;
 

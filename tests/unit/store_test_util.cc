@@ -18,23 +18,10 @@ namespace aw::store::testing {
 namespace {
 
 // Forwards everything to `inner`; destroys `inner` before `keep_alive`.
-class OwningStore final : public Store {
+class OwningStore final : public ForwardingStore {
  public:
   OwningStore(std::unique_ptr<Store> inner, std::shared_ptr<void> keep_alive)
-      : keep_alive_(std::move(keep_alive)), inner_(std::move(inner)) {}
-  Status CreateTable(const TableSpec& spec) override { return inner_->CreateTable(spec); }
-  const TableSpec* FindTable(const std::string& name) const override { return inner_->FindTable(name); }
-  Result<Item> GetItem(const GetRequest& req) override { return inner_->GetItem(req); }
-  Status PutItem(const PutRequest& req) override { return inner_->PutItem(req); }
-  Status DeleteItem(const DeleteRequest& req) override { return inner_->DeleteItem(req); }
-  Result<Item> UpdateItem(const UpdateRequest& req) override { return inner_->UpdateItem(req); }
-  Result<QueryResult> Query(const QueryRequest& req) override { return inner_->Query(req); }
-  Result<std::vector<Item>> BatchGetItem(const std::string& table, const std::vector<Key>& keys) override {
-    return inner_->BatchGetItem(table, keys);
-  }
-  Status BatchWriteItem(const WriteBatch& batch) override { return inner_->BatchWriteItem(batch); }
-  Result<QueryResult> Scan(const ScanRequest& req) override { return inner_->Scan(req); }
-  Status Flush() override { return inner_->Flush(); }
+      : ForwardingStore(inner.get()), keep_alive_(std::move(keep_alive)), inner_(std::move(inner)) {}
 
  private:
   std::shared_ptr<void> keep_alive_;  // declared first: destroyed last

@@ -50,6 +50,32 @@ std::vector<StoreBackend> ConformanceBackends();
 // The DynamoDB backend alone (also used by the DynamoDB-only tests).
 StoreBackend DynamoDbBackend();
 
+// Forwards every call to `inner` (not owned; it must outlive this): test
+// stores that count, throttle or own derive from it and override only what
+// they change. RunAtomic is not forwarded (the default: no atomic units), so
+// services take the conditional path over it.
+class ForwardingStore : public Store {
+ public:
+  explicit ForwardingStore(Store* inner) : inner_(inner) {}
+  Status CreateTable(const TableSpec& spec) override { return inner_->CreateTable(spec); }
+  const TableSpec* FindTable(const std::string& name) const override { return inner_->FindTable(name); }
+  Result<Item> GetItem(const GetRequest& req) override { return inner_->GetItem(req); }
+  Status PutItem(const PutRequest& req) override { return inner_->PutItem(req); }
+  Status DeleteItem(const DeleteRequest& req) override { return inner_->DeleteItem(req); }
+  Result<Item> UpdateItem(const UpdateRequest& req) override { return inner_->UpdateItem(req); }
+  Result<QueryResult> Query(const QueryRequest& req) override { return inner_->Query(req); }
+  Result<std::vector<Item>> BatchGetItem(const std::string& table, const std::vector<Key>& keys) override {
+    return inner_->BatchGetItem(table, keys);
+  }
+  Status BatchWriteItem(const WriteBatch& batch) override { return inner_->BatchWriteItem(batch); }
+  Result<QueryResult> Scan(const ScanRequest& req) override { return inner_->Scan(req); }
+  Status Sync() override { return inner_->Sync(); }
+  Status Flush() override { return inner_->Flush(); }
+
+ private:
+  Store* inner_;
+};
+
 // A fresh directory under $TMPDIR (or /tmp), removed with its contents.
 class TempDir {
  public:
